@@ -1,0 +1,57 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/conect
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test install migrate seed lint format i18n e2e clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+# Web server on 127.0.0.1:8000, Celery worker and beat; Ctrl-C stops all three.
+run: seed
+	DJANGO_DEBUG=1 $(BIN)/honcho -f Procfile.dev start
+
+# The whole suite on DATABASE_URL (SQLite when unset). When DATABASE_URL is unset and a local
+# PostgreSQL answers, the postgres-marked tests run a second time against it.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -z "$$DATABASE_URL" ] && $(BIN)/python -m conect.pgprobe "$(TEST_POSTGRES_URL)"; then \
+	  echo "PostgreSQL answers at $(TEST_POSTGRES_URL): running the postgres-marked tests there"; \
+	  DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -m postgres $(PYTEST_ARGS); \
+	fi
+
+e2e: install
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the Spanish catalogue after adding strings, then translate the new entries.
+i18n: install
+	$(BIN)/python manage.py makemessages -l es --no-location --no-obsolete \
+	  --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
+	$(BIN)/python manage.py compilemessages -l es --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var/staticfiles var/screenshots

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConectConfig(AppConfig):
+    name = "conect"
+    verbose_name = "CONECT"

@@ -1,0 +1,24 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from conect.roles import Role
+
+
+def navigation(request) -> dict:
+    """The menu for the signed-in user's role: each item is (label, url, active)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), reverse("home"))]
+    if user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD):
+        items.append((_("Congregations"), reverse("congregations:list")))
+        items.append((_("People"), reverse("members:person_list")))
+    elif user.role == Role.LEADER:
+        items.append((_("My congregation"), reverse("congregations:list")))
+    if user.role == Role.ADMIN:
+        items.append((_("Admin"), reverse("admin:index")))
+    path = request.path
+    nav = [
+        (label, url, path == url if url == "/" else path.startswith(url)) for label, url in items
+    ]
+    return {"nav_items": nav}

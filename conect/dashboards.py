@@ -1,0 +1,79 @@
+"""What each role's home page shows. Reads only, through the apps' selectors.
+
+Later issues fill the organizer's week (one-on-ones, follow-ups) and the dues standing; until then
+the pages say plainly that those parts are coming, rather than showing made-up numbers.
+"""
+
+from django.db.models import Count, Q
+
+from congregations.models import Congregation, MembershipRole
+from congregations.selectors import congregations_visible_to
+from members.models import Level, Person
+from members.selectors import people_visible_to
+
+ONE_ON_ONE_TARGET = {"organizer": 10, "leader": 2}
+
+
+def _with_counts(congregations):
+    """Congregations annotated with people, core-team and leader counts: one query."""
+    active = Q(memberships__person__archived_at__isnull=True)
+    return congregations.annotate(
+        people_count=Count("memberships", filter=active),
+        core_team_count=Count(
+            "memberships", filter=active & Q(memberships__role=MembershipRole.CORE_TEAM)
+        ),
+        leader_count=Count(
+            "memberships",
+            filter=active
+            & Q(memberships__person__level__in=[Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER]),
+        ),
+    ).order_by("name")
+
+
+def network_summary() -> dict:
+    levels = dict(
+        Person.objects.filter(archived_at__isnull=True)
+        .values_list("level")
+        .annotate(n=Count("id"))
+        .values_list("level", "n")
+    )
+    return {
+        "congregation_count": Congregation.objects.count(),
+        "people_count": sum(levels.values()),
+        "ladder": [(label, levels.get(value, 0)) for value, label in Level.choices],
+        "congregations": _with_counts(Congregation.objects.all()),
+    }
+
+
+def organizer_home(user) -> dict:
+    return {
+        "target": ONE_ON_ONE_TARGET["organizer"],
+        "congregations": _with_counts(congregations_visible_to(user)),
+        "people_count": people_visible_to(user).count(),
+    }
+
+
+def lead_home(user) -> dict:
+    cards = []
+    congregations = list(_with_counts(congregations_visible_to(user)))
+    levels_by_congregation: dict[int, dict[str, int]] = {}
+    rows = (
+        Person.objects.filter(archived_at__isnull=True, memberships__congregation__in=congregations)
+        .values_list("memberships__congregation", "level")
+        .annotate(n=Count("id"))
+    )
+    for congregation_id, level, n in rows:
+        levels_by_congregation.setdefault(congregation_id, {})[level] = n
+    for congregation in congregations:
+        counts = levels_by_congregation.get(congregation.pk, {})
+        ladder = [(label, counts.get(value, 0)) for value, label in Level.choices]
+        cards.append({"congregation": congregation, "ladder": ladder})
+    return {"cards": cards}
+
+
+def leader_home(user) -> dict:
+    return {
+        "target": ONE_ON_ONE_TARGET["leader"],
+        "person": people_visible_to(user).filter(user=user).first(),
+        "congregations": congregations_visible_to(user).order_by("name"),
+    }

@@ -1,0 +1,203 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conect.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)  # None makes an unusable password: an invitation, not a login
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("role", Role.ADMIN)
+        extra.setdefault("is_superuser", True)
+        if extra["role"] != Role.ADMIN:
+            raise ValueError("A superuser has the admin role")
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who logs in. Their scope is their role plus the congregations assigned to them."""
+
+    email = models.EmailField(_("email"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    congregations = models.ManyToManyField(
+        "congregations.Congregation",
+        blank=True,
+        related_name="users",
+        verbose_name=_("congregations"),
+        help_text=_("Whose people an organizer or lead sees."),
+    )
+    network_wide = models.BooleanField(
+        _("network-wide"), default=False, help_text=_("An organizer who sees every congregation.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        # The Django admin is for the admin role only (DESIGN.md).
+        return self.is_active and self.role == Role.ADMIN
+
+    def has_perm(self, perm, obj=None) -> bool:
+        # The admin role may change everything (DESIGN.md); other roles never use Django perms.
+        return self.is_active and self.role == Role.ADMIN or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_active and self.role == Role.ADMIN or super().has_module_perms(app_label)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class Level(models.TextChoices):
+    """The leadership ladder, lowest rung first."""
+
+    MEMBER = "member", _("Member")
+    PARTICIPANT = "participant", _("Participant")
+    LEADER = "leader", _("Leader")
+    CORE_TEAM = "core_team", _("Core team")
+    KEY_LEADER = "key_leader", _("Key leader")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    PORTUGUESE = "pt", _("Portuguese")
+    HAITIAN_CREOLE = "ht", _("Haitian Creole")
+    PUNJABI = "pa", _("Punjabi")
+    ARABIC = "ar", _("Arabic")
+    OTHER = "other", _("Other")
+
+
+e164 = RegexValidator(
+    r"^\+[1-9]\d{6,14}$", _("Enter a phone number in E.164 form, e.g. +18605550123.")
+)
+us_zip = RegexValidator(r"^\d{5}(-\d{4})?$", _("Enter a 5-digit ZIP code (or ZIP+4)."))
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """Someone in the network. Most never log in."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[e164])
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    zip = models.CharField(_("ZIP code"), max_length=10, blank=True, validators=[us_zip])
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    level = models.CharField(
+        _("ladder level"), max_length=20, choices=Level.choices, default=Level.MEMBER
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    email_ok = models.BooleanField(_("email ok"), default=True)
+    sms_ok = models.BooleanField(_("SMS ok"), default=False)
+    do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    # Sensitive: shown only to the roles docs/privacy.md names.
+    ethnicity = models.CharField(_("ethnicity"), max_length=100, blank=True)
+    notes = models.TextField(_("private notes"), blank=True)
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
+            models.Index(fields=["email"], name="person_email_idx"),
+            models.Index(fields=["phone"], name="person_phone_idx"),
+            models.Index(fields=["level"], name="person_level_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:person_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class LeadershipChange(models.Model):
+    """One move on the ladder: history, never edited."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="ladder_history", verbose_name=_("person")
+    )
+    from_level = models.CharField(_("from"), max_length=20, choices=Level.choices, blank=True)
+    to_level = models.CharField(_("to"), max_length=20, choices=Level.choices)
+    reason = models.TextField(_("why"), blank=True)
+    changed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("leadership change")
+        verbose_name_plural = _("leadership changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["person", "-changed_at"], name="ladder_person_idx")]
+
+    def __str__(self):
+        return f"{self.person}: {self.from_level or '—'} → {self.to_level}"
