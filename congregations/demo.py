@@ -1,7 +1,6 @@
 """Demo congregations for seed_demo: 37 plausible (fictional) Connecticut congregations."""
 
 import datetime
-import random
 
 from django.utils.text import slugify
 
@@ -230,8 +229,9 @@ STREETS = [
 ]
 
 
-def seed_congregations(rng: random.Random) -> list[Congregation]:
+def seed_congregations(demo: dict) -> str:
     """Create the 37 demo congregations (32 members, 3 prospects, 2 lapsed)."""
+    rng = demo["rng"]
     statuses = [CongregationStatus.MEMBER] * 32 + [CongregationStatus.PROSPECT] * 3
     statuses += [CongregationStatus.LAPSED] * 2
     rng.shuffle(statuses)
@@ -255,7 +255,8 @@ def seed_congregations(rng: random.Random) -> list[Congregation]:
                 joined_on=joined,
             )
         )
-    return Congregation.objects.bulk_create(congregations)
+    demo["congregations"] = Congregation.objects.bulk_create(congregations)
+    return f"{len(congregations)} congregations"
 
 
 def congregation_profile(name: str) -> tuple[dict[str, int], int]:

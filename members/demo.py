@@ -76,9 +76,10 @@ def _weighted(rng: random.Random, weights: dict) -> str:
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def seed_people(rng: random.Random, congregations: list[Congregation], count: int) -> int:
-    """Create `count` people spread over `congregations`, with memberships, ladder history and
-    tags, all by bulk inserts. Returns the number of people created."""
+def seed_people(demo: dict) -> str:
+    """Create demo["people"] people spread over the congregations, with memberships, ladder
+    history and tags, all by bulk inserts."""
+    rng, congregations, count = demo["rng"], demo["congregations"], demo["people"]
     profiles = [congregation_profile(c.name) for c in congregations]
     sizes = [size for _pools, size in profiles]
     towns = sorted(ZIP_BY_TOWN)
@@ -149,11 +150,15 @@ def seed_people(rng: random.Random, congregations: list[Congregation], count: in
     Membership.objects.bulk_create(memberships, batch_size=BATCH)
     LeadershipChange.objects.bulk_create(changes, batch_size=BATCH)
     Person.tags.through.objects.bulk_create(tag_links, batch_size=BATCH)
-    return len(people)
+    demo["people_created"] = people
+    return (
+        f"{len(people):,} people, {len(memberships):,} memberships, {len(changes):,} ladder moves"
+    )
 
 
-def seed_logins(congregations: list[Congregation], password: str) -> list[tuple[str, str, str]]:
-    """The four demo personas. Returns (role, email, what they see) for printing."""
+def seed_logins(demo: dict) -> str:
+    """The four demo personas, into demo["logins"] as (role, email, what they see)."""
+    congregations, password = demo["congregations"], demo["password"]
     home = next(c for c in congregations if c.slug == "st-marks-ame-church")
     admin = User.objects.create_user(
         "admin@conect.example",
@@ -201,9 +206,18 @@ def seed_logins(congregations: list[Congregation], password: str) -> list[tuple[
         if user.role in (Role.LEAD, Role.LEADER):
             role = MembershipRole.CORE_TEAM if user.role == Role.LEAD else MembershipRole.MEMBER
             Membership.objects.create(person=person, congregation=home, role=role)
-    return [
+    demo["users"] = {"admin": admin, "organizer": organizer, "lead": lead, "leader": leader}
+    demo["logins"] = [
         ("admin", admin.email, "everything, and the staff admin at /admin/"),
         ("organizer", organizer.email, "every congregation (network-wide)"),
         ("lead", lead.email, f"{home.name} only"),
         ("leader", leader.email, "their own one-on-ones and follow-ups"),
     ]
+    return "4 demo logins"
+
+
+def wipe_people() -> None:
+    """Delete people, logins and congregations (for seed_demo --reset)."""
+    for model in (LeadershipChange, Membership, Person.tags.through, Person, Tag, User):
+        model.objects.all().delete()
+    Congregation.objects.all().delete()

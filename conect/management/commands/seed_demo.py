@@ -1,7 +1,9 @@
 """`python manage.py seed_demo [--people N] [--seed S] [--reset]`: the demo network.
 
 Deterministic by seed, bulk inserts, and idempotent: a second run does nothing unless --reset.
-Each app contributes its own demo module; later steps append to STEPS below.
+Each app contributes a step (a function in its demo.py); STEPS runs them in order, each taking
+the shared random generator and the `demo` dict the earlier steps filled, and returning a line
+for the summary.
 """
 
 import random
@@ -11,9 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from congregations.demo import seed_congregations
-from congregations.models import Congregation, Membership
-from members.demo import DEMO_PASSWORD, seed_logins, seed_people
-from members.models import LeadershipChange, Person, Tag, User
+from congregations.models import Congregation
+from members.demo import DEMO_PASSWORD, seed_logins, seed_people, wipe_people
+from members.models import Person
+
+STEPS = [seed_congregations, seed_people, seed_logins]
+# Undo in reverse order of dependence; each app's wipe deletes what its step created.
+WIPES = [wipe_people]
 
 
 class Command(BaseCommand):
@@ -38,26 +44,19 @@ class Command(BaseCommand):
             )
             return
         started = time.perf_counter()
-        rng = random.Random(seed)
+        demo = {"rng": random.Random(seed), "people": people, "password": password, "logins": []}
         with transaction.atomic():
             if reset:
-                self._wipe()
-            congregations = seed_congregations(rng)
-            created = seed_people(rng, congregations, people)
-            logins = seed_logins(congregations, password)
+                for wipe in WIPES:
+                    wipe()
+            for step in STEPS:
+                line = step(demo)
+                if line:
+                    self.stdout.write(f"  {line}")
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Seeded {len(congregations)} congregations and {created:,} people "
-                f"in {elapsed:.1f} s (seed {seed})."
-            )
+            self.style.SUCCESS(f"Demo network seeded in {elapsed:.1f} s (seed {seed}).")
         )
         self.stdout.write(f"Demo logins (password: {password}):")
-        for role, email, scope in logins:
+        for role, email, scope in demo["logins"]:
             self.stdout.write(f"  {role:<10} {email:<28} sees {scope}")
-
-    def _wipe(self):
-        for model in (LeadershipChange, Membership, Person.tags.through, Person, Tag):
-            model.objects.all().delete()
-        User.objects.all().delete()
-        Congregation.objects.all().delete()

@@ -1,0 +1,107 @@
+"""Personas and switches shared by the whole suite.
+
+Personas (DESIGN.md): `admin_user`, `organizer` (assigned to `congregation`), `network_organizer`,
+`lead` (lead of `congregation`), `lead_of(cong)` to make more, `leader` (a member of
+`congregation` with a login), and `other_congregation` for the 404 checks. `login(client, user)`
+signs a client in.
+
+Markers: `postgres` tests skip on SQLite, except when CONECT_REQUIRE_POSTGRES=1 (CI), where a
+non-PostgreSQL database fails the run and so does running zero postgres tests. `e2e` tests skip
+when /usr/bin/chromium is missing, except when CONECT_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from conect.roles import Role
+from tests.factories import CongregationFactory, PersonFactory, UserFactory
+
+REQUIRE_POSTGRES = os.environ.get("CONECT_REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("CONECT_REQUIRE_BROWSER") == "1"
+CHROMIUM = os.environ.get("CONECT_CHROMIUM", "/usr/bin/chromium")
+_postgres_passed = 0
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    if REQUIRE_POSTGRES and not on_postgres:
+        raise pytest.UsageError("CONECT_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
+    has_browser = shutil.which(CHROMIUM) is not None
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "e2e" in item.keywords and not has_browser and not REQUIRE_BROWSER:
+            item.add_marker(pytest.mark.skip(reason=f"needs chromium at {CHROMIUM}"))
+
+
+def pytest_runtest_logreport(report):
+    global _postgres_passed
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _postgres_passed += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if REQUIRE_POSTGRES and exitstatus == 0 and _postgres_passed == 0:
+        print("\nCONECT_REQUIRE_POSTGRES=1 but no postgres-marked test passed")
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def congregation(db):
+    return CongregationFactory(name="St. Mark's AME Church", slug="st-marks")
+
+
+@pytest.fixture
+def other_congregation(db):
+    return CongregationFactory(name="Temple Sinai", slug="temple-sinai")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@conect.example", role=Role.ADMIN)
+
+
+@pytest.fixture
+def organizer(db, congregation):
+    return UserFactory(
+        email="organizer@conect.example", role=Role.ORGANIZER, congregations=[congregation]
+    )
+
+
+@pytest.fixture
+def network_organizer(db):
+    return UserFactory(email="network@conect.example", role=Role.ORGANIZER, network_wide=True)
+
+
+@pytest.fixture
+def lead_of(db):
+    def make(*congregations, **extra):
+        return UserFactory(role=Role.LEAD, congregations=list(congregations), **extra)
+
+    return make
+
+
+@pytest.fixture
+def lead(lead_of, congregation):
+    return lead_of(congregation, email="lead@conect.example")
+
+
+@pytest.fixture
+def leader(db, congregation):
+    user = UserFactory(email="leader@conect.example", role=Role.LEADER)
+    PersonFactory(
+        first_name=user.first_name, last_name=user.last_name, user=user, congregation=congregation
+    )
+    return user
+
+
+@pytest.fixture
+def login():
+    def sign_in(client, user):
+        client.force_login(user)
+        return client
+
+    return sign_in
