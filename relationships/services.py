@@ -1,0 +1,158 @@
+"""Writes for relational meetings: one function per business verb, keyword-only, atomic."""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from congregations.models import Congregation, Membership
+from members.models import Person
+
+from .models import FollowUp, FollowUpSource, HouseMeeting, IssueHeard, OneOnOne
+
+FOLLOW_UP_DAYS = {"1w": 7, "2w": 14, "1m": 30}
+_KIND_BY_MODEL = {
+    "oneonone": FollowUpSource.ONE_ON_ONE,
+    "housemeeting": FollowUpSource.HOUSE_MEETING,
+}
+
+
+def followup_create(
+    *,
+    owner,
+    person: Person,
+    due_on: datetime.date,
+    source: models.Model | None = None,
+    kind: str | None = None,
+    note: str = "",
+) -> FollowUp:
+    """A follow-up for `owner` to get back to `person` by `due_on` (a local calendar date).
+
+    Idempotent per (owner, person, source): calling it again with the same source returns the
+    existing follow-up unchanged, so an action's sweep or a retried task never duplicates one.
+    `source` is any model instance (a one-on-one, a house meeting, an action) or None (manual).
+    """
+    if source is None:
+        return FollowUp.objects.create(
+            owner=owner, person=person, due_on=due_on, kind=kind or FollowUpSource.MANUAL, note=note
+        )
+    source_type = ContentType.objects.get_for_model(source)
+    if kind is None:
+        kind = _KIND_BY_MODEL.get(source_type.model, FollowUpSource.ACTION)
+    lookup = {"owner": owner, "person": person, "source_type": source_type, "source_id": source.pk}
+    existing = FollowUp.objects.filter(**lookup).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin may win the unique race
+            return FollowUp.objects.create(**lookup, due_on=due_on, kind=kind, note=note)
+    except IntegrityError:
+        return FollowUp.objects.get(**lookup)
+
+
+@transaction.atomic
+def followup_complete(*, follow_up: FollowUp, outcome: str = "") -> FollowUp:
+    """Mark a follow-up done now; completing it twice keeps the first time."""
+    if follow_up.done_at is None:
+        follow_up.done_at = timezone.now()
+        follow_up.outcome = outcome[:300]
+        follow_up.save(update_fields=["done_at", "outcome"])
+    return follow_up
+
+
+@transaction.atomic
+def person_create_inline(*, first_name: str, last_name: str, congregation: Congregation) -> Person:
+    """A new person met in the field: a name and a primary congregation, nothing more.
+
+    (members has no services module yet; this is the minimal write the one-on-one form needs.)
+    """
+    person = Person.objects.create(first_name=first_name.strip(), last_name=last_name.strip())
+    Membership.objects.create(person=person, congregation=congregation, is_primary=True)
+    return person
+
+
+def issues_add(*, names) -> list[IssueHeard]:
+    """Issues by name, creating the ones the vocabulary does not have yet (case-insensitive)."""
+    issues = []
+    for raw in names:
+        name = " ".join(raw.split())[:60]
+        if not name:
+            continue
+        issue = IssueHeard.objects.filter(name__iexact=name).first()
+        if issue is None:
+            issue = IssueHeard.objects.create(name=name.lower())
+        issues.append(issue)
+    return issues
+
+
+def _primary_congregation_id(person: Person) -> int | None:
+    return (
+        Membership.objects.filter(person=person)
+        .order_by("-is_primary", "id")
+        .values_list("congregation_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def one_on_one_log(
+    *,
+    author,
+    person: Person,
+    held_on: datetime.date,
+    issues=(),
+    notes: str = "",
+    share_notes: bool = False,
+    place: str = "",
+    duration_minutes: int | None = None,
+    potential: str = "",
+    next_step: str = "",
+    follow_up_on: datetime.date | None = None,
+) -> OneOnOne:
+    """Log a one-on-one `author` held with `person`, and the follow-up they promised, if any."""
+    meeting = OneOnOne.objects.create(
+        author=author,
+        author_person=Person.objects.filter(user=author).first(),
+        person=person,
+        congregation_id=_primary_congregation_id(person),
+        held_on=held_on,
+        notes=notes,
+        notes_shared_with_core_team=share_notes,
+        place=place,
+        duration_minutes=duration_minutes,
+        potential=potential,
+        next_step=next_step,
+    )
+    meeting.issues.set(issues)
+    if follow_up_on:
+        followup_create(
+            owner=author, person=person, due_on=follow_up_on, source=meeting, note=next_step
+        )
+    return meeting
+
+
+@transaction.atomic
+def house_meeting_log(
+    *,
+    facilitator,
+    congregation: Congregation,
+    held_on: datetime.date,
+    attendees=(),
+    issues=(),
+    notes: str = "",
+    share_notes: bool = False,
+    place: str = "",
+) -> HouseMeeting:
+    """Log a house meeting; its attendees see it on their timeline."""
+    meeting = HouseMeeting.objects.create(
+        facilitator=facilitator,
+        congregation=congregation,
+        held_on=held_on,
+        notes=notes,
+        notes_shared_with_core_team=share_notes,
+        place=place,
+    )
+    meeting.attendees.set(attendees)
+    meeting.issues.set(issues)
+    return meeting
