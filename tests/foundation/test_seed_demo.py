@@ -1,0 +1,66 @@
+import pytest
+from django.core.management import call_command
+
+from congregations.models import Congregation, Membership, Tradition
+from members.models import LeadershipChange, Level, Person, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(capsys, *args):
+    call_command("seed_demo", "--people", "400", *args)
+    return capsys.readouterr().out
+
+
+def test_seed_builds_a_believable_network(capsys):
+    out = seed(capsys)
+    assert Congregation.objects.count() == 37
+    assert set(Congregation.objects.values_list("tradition", flat=True)) >= {
+        Tradition.CHRISTIAN,
+        Tradition.JEWISH,
+        Tradition.MUSLIM,
+        Tradition.SIKH,
+        Tradition.QUAKER,
+        Tradition.UNITARIAN,
+    }
+    assert Person.objects.filter(user__isnull=True).count() == 400
+    # Everyone belongs somewhere, and nobody has two primary congregations.
+    assert not Person.objects.filter(memberships__isnull=True).exists()
+    assert Membership.objects.filter(is_primary=True).count() == Person.objects.count() - 2
+    levels = dict.fromkeys(Level.values, 0)
+    for level in Person.objects.values_list("level", flat=True):
+        levels[level] += 1
+    assert levels[Level.MEMBER] > levels[Level.PARTICIPANT] > levels[Level.KEY_LEADER]
+    assert LeadershipChange.objects.exists()
+    assert set(User.objects.values_list("role", flat=True)) == {
+        "admin",
+        "organizer",
+        "lead",
+        "leader",
+    }
+    for email in ("admin@", "organizer@", "lead@", "leader@"):
+        assert email in out
+    assert User.objects.get(email="lead@conect.example").check_password("conect-demo")
+
+
+def test_second_run_does_nothing(capsys):
+    seed(capsys)
+    before = Person.objects.count()
+    out = seed(capsys)
+    assert "nothing to do" in out
+    assert Person.objects.count() == before
+
+
+def test_same_seed_same_people(capsys):
+    seed(capsys, "--seed", "7")
+    first = list(Person.objects.order_by("id").values_list("first_name", "last_name", "town"))
+    seed(capsys, "--seed", "7", "--reset")
+    second = list(Person.objects.order_by("id").values_list("first_name", "last_name", "town"))
+    assert first == second
+
+
+def test_negative_people_is_refused():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--people", "-1")
