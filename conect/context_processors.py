@@ -13,6 +13,7 @@ def navigation(request) -> dict:
     if user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD):
         items.append((_("Congregations"), reverse("congregations:list")))
         items.append((_("People"), reverse("members:person_list")))
+        items.append((_("Dues"), reverse("dues:network")))
     elif user.role == Role.LEADER:
         items.append((_("My congregation"), reverse("congregations:list")))
     if user.role == Role.ADMIN:

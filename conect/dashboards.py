@@ -7,7 +7,7 @@ the pages say plainly that those parts are coming, rather than showing made-up n
 from django.db.models import Count, Q
 
 from congregations.models import Congregation, MembershipRole
-from congregations.selectors import congregations_visible_to
+from congregations.selectors import congregations_visible_to, congregations_with_dues
 from members.models import Level, Person
 from members.selectors import people_visible_to
 
@@ -55,7 +55,7 @@ def organizer_home(user) -> dict:
 
 def lead_home(user) -> dict:
     cards = []
-    congregations = list(_with_counts(congregations_visible_to(user)))
+    congregations = list(congregations_with_dues(_with_counts(congregations_visible_to(user))))
     levels_by_congregation: dict[int, dict[str, int]] = {}
     rows = (
         Person.objects.filter(archived_at__isnull=True, memberships__congregation__in=congregations)

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -224,6 +225,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Dues (issue 6): assess the current fiscal year daily; idempotent, picks up new members.
+CELERY_BEAT_SCHEDULE["dues-assess-current-year"] = {
+    "task": "congregations.tasks.dues_assess_current_year",
+    "schedule": crontab(hour=5, minute=10),
+}
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -270,4 +276,7 @@ LOGGING = {
 # --- Organizing rules -------------------------------------------------------------------------
 CONECT = {
     "GOING_COLD_DAYS": 90,
+    # Dues (issue 6): fiscal year start month, and days after which unpaid dues mean arrears.
+    "FISCAL_YEAR_START_MONTH": int(os.environ.get("CONECT_FISCAL_YEAR_START_MONTH", "7")),
+    "DUES_ARREARS_DAYS": int(os.environ.get("CONECT_DUES_ARREARS_DAYS", "90")),
 }

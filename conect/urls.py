@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("congregations/", include("congregations.urls")),
     path("people/", include("members.urls")),
+    path("dues/", include("congregations.urls_dues")),
 ]

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from .models import Congregation, Membership
+from .models import Congregation, DuesTier, LedgerEntry, Membership, OtherIncome
 
 
 @admin.register(Congregation)
 class CongregationAdmin(admin.ModelAdmin):
-    list_display = ("name", "tradition", "town", "status", "joined_on")
-    list_filter = ("tradition", "status")
+    list_display = ("name", "tradition", "town", "status", "dues_tier", "joined_on")
+    list_filter = ("tradition", "status", "dues_tier")
     search_fields = ("name", "town", "denomination")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -18,3 +18,50 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("person", "congregation")
     raw_id_fields = ("person",)
     search_fields = ("person__last_name", "person__first_name", "congregation__name")
+
+
+@admin.register(DuesTier)
+class DuesTierAdmin(admin.ModelAdmin):
+    list_display = ("name", "annual_amount_cents", "description")
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    """Read-only: the ledger is append-only, corrections are reversals posted in the app."""
+
+    list_display = (
+        "id",
+        "effective_on",
+        "congregation",
+        "kind",
+        "amount_cents",
+        "fiscal_year",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("kind", "fiscal_year", "method")
+    list_select_related = ("congregation", "created_by")
+    search_fields = ("congregation__name", "memo", "reference", "idempotency_key")
+    date_hierarchy = "effective_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OtherIncome)
+class OtherIncomeAdmin(admin.ModelAdmin):
+    list_display = ("received_on", "donor", "kind", "source", "amount_cents", "restricted")
+    list_filter = ("kind", "source", "restricted")
+    search_fields = ("donor", "memo")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

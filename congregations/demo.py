@@ -265,3 +265,158 @@ def congregation_profile(name: str) -> tuple[dict[str, int], int]:
         if row[0] == name:
             return row[4], row[5]
     return {"general": 1}, 1
+
+
+# --- Dues (issue 6) -----------------------------------------------------------------------------
+
+DEMO_TIERS = [
+    ("Small", 60_000, "Under 150 households"),
+    ("Standard", 180_000, "150–500 households"),
+    ("Large", 360_000, "500–1,200 households"),
+    ("Anchor", 600_000, "Over 1,200 households"),
+]
+TIER_BY_SIZE = {1: "Small", 2: "Standard", 3: "Standard", 4: "Large", 5: "Anchor"}
+DEMO_DONORS = [
+    ("donation", "individual", "Ruth Abernathy", 25_000, False, ""),
+    ("donation", "individual", "Samuel and Grace Okafor", 100_000, False, ""),
+    (
+        "grant",
+        "foundation",
+        "Hartford Community Foundation",
+        2_500_000,
+        True,
+        "Leadership training",
+    ),
+    ("grant", "foundation", "Interfaith Justice Fund", 1_500_000, False, ""),
+    ("donation", "faith", "Episcopal Diocese of Connecticut", 500_000, False, ""),
+]
+
+
+def seed_dues(demo: dict) -> str:
+    """Tiers, two fiscal years of assessments and payments (a few congregations in arrears, one
+    bounced check reversed), and some donations and grants. Bulk inserts; the assessment keys are
+    the ones assess_dues uses, so running it afterwards posts nothing for these years."""
+    from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of, months_remaining
+    from .models import DuesTier, EntryKind, LedgerEntry, OtherIncome, PaymentMethod
+    from .services import assessment_amount, assessment_key
+
+    rng = demo["rng"]
+    admin = demo.get("users", {}).get("admin")
+    today = datetime.date.today()
+    tiers = {
+        t.name: t
+        for t in DuesTier.objects.bulk_create(
+            DuesTier(name=n, annual_amount_cents=a, description=d) for n, a, d in DEMO_TIERS
+        )
+    }
+    congregations = list(Congregation.objects.order_by("name"))
+    for congregation in congregations:
+        _pools, size = congregation_profile(congregation.name)
+        congregation.dues_tier = tiers[TIER_BY_SIZE[size]]
+    Congregation.objects.bulk_update(congregations, ["dues_tier"])
+
+    members = [c for c in congregations if c.status == CongregationStatus.MEMBER]
+    in_arrears = set(rng.sample([c.pk for c in members], k=min(4, len(members))))
+    current = fiscal_year_of(today)
+    entries: list[LedgerEntry] = []
+    methods = [PaymentMethod.CHECK] * 5 + [PaymentMethod.ACH] * 3 + [PaymentMethod.CARD]
+    for year in (current - 1, current):
+        first, last = fiscal_year_bounds(year)
+        for congregation in members:
+            if months_remaining(year, congregation.joined_on) == 0:
+                continue
+            amount = assessment_amount(
+                congregation.dues_tier.annual_amount_cents, year, congregation.joined_on
+            )
+            entries.append(
+                LedgerEntry(
+                    congregation=congregation,
+                    kind=EntryKind.ASSESSMENT,
+                    amount_cents=amount,
+                    fiscal_year=year,
+                    effective_on=max(first, congregation.joined_on or first),
+                    memo=f"{fiscal_year_label(year)} dues, {congregation.dues_tier.name} tier",
+                    idempotency_key=assessment_key(congregation.pk, year),
+                )
+            )
+            # Quarterly installments; arrears congregations paid half of last year, none of this.
+            share = {True: 0.0 if year == current else 0.5, False: 1.0}[
+                congregation.pk in in_arrears
+            ]
+            installments = rng.choice([1, 2, 4]) if share else 0
+            paid_so_far = 0
+            for i in range(installments):
+                day = first + datetime.timedelta(days=30 + i * 91 + rng.randint(0, 20))
+                if day > min(last, today):
+                    break
+                part = round(amount * share / installments / 100) * 100
+                if i == installments - 1:
+                    part = round(amount * share) - paid_so_far
+                if part <= 0:
+                    continue
+                paid_so_far += part
+                method = rng.choice(methods)
+                entries.append(
+                    LedgerEntry(
+                        congregation=congregation,
+                        kind=EntryKind.PAYMENT,
+                        amount_cents=-part,
+                        fiscal_year=year,
+                        effective_on=day,
+                        method=method,
+                        reference=str(rng.randint(1000, 9999))
+                        if method == PaymentMethod.CHECK
+                        else "",
+                        created_by=admin,
+                        idempotency_key=f"payment:demo-{congregation.pk}-{year}-{i}",
+                    )
+                )
+    created = LedgerEntry.objects.bulk_create(entries)
+    # One bounced check, reversed: the audit trail of a correction.
+    bounced = next((e for e in created if e.kind == EntryKind.PAYMENT and e.pk), None)
+    reversals = 0
+    if bounced is not None:
+        LedgerEntry.objects.create(
+            congregation=bounced.congregation,
+            kind=EntryKind.REVERSAL,
+            amount_cents=-bounced.amount_cents,
+            fiscal_year=bounced.fiscal_year,
+            effective_on=bounced.effective_on + datetime.timedelta(days=9),
+            memo="Check returned by the bank (insufficient funds)",
+            reverses=bounced,
+            created_by=admin,
+            idempotency_key=f"reversal:{bounced.pk}",
+        )
+        reversals = 1
+    OtherIncome.objects.bulk_create(
+        OtherIncome(
+            kind=kind,
+            source=source,
+            donor=donor,
+            amount_cents=amount,
+            received_on=today - datetime.timedelta(days=rng.randint(5, 300)),
+            restricted=restricted,
+            restriction=restriction,
+            created_by=admin,
+        )
+        for kind, source, donor, amount, restricted, restriction in DEMO_DONORS
+    )
+    return (
+        f"{len(tiers)} dues tiers, {len(created) + reversals} ledger entries over "
+        f"{fiscal_year_label(current - 1)}–{fiscal_year_label(current)}, "
+        f"{len(in_arrears)} congregations behind, {len(DEMO_DONORS)} gifts and grants"
+    )
+
+
+def wipe_dues() -> None:
+    """Empty the dues ledger, other income and tiers (seed_demo --reset). The ledger's triggers
+    refuse DELETE, so this drops them, deletes and re-installs them in the caller's transaction."""
+    from django.db import connection
+
+    from .ledger_triggers import wipe_ledger
+    from .models import DuesTier, OtherIncome
+
+    wipe_ledger(connection)
+    OtherIncome.objects.all().delete()
+    Congregation.objects.update(dues_tier=None)
+    DuesTier.objects.all().delete()

@@ -1,5 +1,7 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +38,14 @@ class Congregation(models.Model):
         default=CongregationStatus.MEMBER,
     )
     joined_on = models.DateField(_("member since"), null=True, blank=True)
+    dues_tier = models.ForeignKey(
+        "DuesTier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="congregations",
+        verbose_name=_("dues tier"),
+    )
 
     class Meta:
         verbose_name = _("congregation")
@@ -47,6 +57,17 @@ class Congregation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("congregations:detail", args=[self.slug])
+
+    def get_dues_url(self) -> str:
+        return reverse("congregations:dues", args=[self.slug])
+
+    @cached_property
+    def dues(self):
+        """This congregation's DuesStanding: from the annotations of
+        `congregations_with_dues()` when present (lists), else one query."""
+        from .selectors import dues_standing
+
+        return dues_standing(self)
 
 
 class MembershipRole(models.TextChoices):
@@ -91,3 +112,246 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.congregation}"
+
+
+# --- Dues ledger (DESIGN.md "Dues ledger") ------------------------------------------------------
+
+
+class DuesTier(models.Model):
+    """A dues level: what a member congregation is assessed for a full fiscal year."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    annual_amount_cents = models.PositiveIntegerField(_("annual amount (cents)"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("dues tier")
+        verbose_name_plural = _("dues tiers")
+        ordering = ["annual_amount_cents", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(annual_amount_cents__gt=0), name="dues_tier_amount_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} (${self.annual_amount_cents / 100:,.2f})"
+
+
+class EntryKind(models.TextChoices):
+    ASSESSMENT = "assessment", _("Assessment")
+    PAYMENT = "payment", _("Payment")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    REVERSAL = "reversal", _("Reversal")
+
+
+class PaymentMethod(models.TextChoices):
+    CHECK = "check", _("Check")
+    ACH = "ach", _("ACH")
+    CARD = "card", _("Card")
+    CASH = "cash", _("Cash")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a ledger row (the database refuses it too)."""
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+
+    def delete(self):
+        raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+
+
+class LedgerEntry(models.Model):
+    """One line of a congregation's dues account. Positive amounts are owed to CONECT (an
+    assessment, a reversed payment); negative amounts reduce what is owed (a payment).
+
+    Append-only: never updated or deleted (database triggers refuse it, see docs/ledger.md).
+    A mistake is corrected by a reversal (at most one per entry) and, if needed, a new entry.
+    """
+
+    congregation = models.ForeignKey(
+        Congregation,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("congregation"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    effective_on = models.DateField(_("date"))
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices, blank=True)
+    reference = models.CharField(_("reference number"), max_length=60, blank=True)
+    memo = models.CharField(_("memo"), max_length=255, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    created_by = models.ForeignKey(
+        "members.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Empty for entries posted by the system (annual assessment)."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["effective_on", "id"]
+        indexes = [
+            # Balances and aging windows: an index-only scan per congregation on PostgreSQL.
+            models.Index(
+                fields=["congregation", "effective_on", "kind", "amount_cents"],
+                name="ledger_cong_date_idx",
+            ),
+            models.Index(
+                fields=["congregation", "fiscal_year", "kind"], name="ledger_cong_year_idx"
+            ),
+            models.Index(fields=["effective_on"], name="ledger_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(amount_cents=0), name="ledger_amount_not_zero"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="assessment") | models.Q(amount_cents__gt=0),
+                name="ledger_assessment_positive",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="payment")
+                | (models.Q(amount_cents__lt=0) & ~models.Q(method="")),
+                name="ledger_payment_negative_with_method",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="reversal") & models.Q(reverses__isnull=False))
+                | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
+                name="ledger_reversal_has_original",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year__gte=2000, fiscal_year__lte=2200),
+                name="ledger_fiscal_year_range",
+            ),
+            models.UniqueConstraint(
+                fields=["congregation", "fiscal_year"],
+                condition=models.Q(kind="assessment"),
+                name="ledger_one_assessment_per_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.congregation} {self.get_kind_display()} {self.amount_cents}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+
+
+class IncomeKind(models.TextChoices):
+    DONATION = "donation", _("Individual donation")
+    GRANT = "grant", _("Foundation grant")
+
+
+class IncomeSource(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    FOUNDATION = "foundation", _("Foundation")
+    FAITH = "faith", _("Faith body (not a member's dues)")
+    BUSINESS = "business", _("Business")
+    OTHER = "other", _("Other private source")
+    # Listed so the form can refuse it with a clear message; the database refuses it too.
+    GOVERNMENT = "government", _("Government (not accepted)")
+
+
+# Words that mark a public funder; a name containing one is refused (CONECT takes no government
+# money, so its independence is never in question).
+GOVERNMENT_MARKERS = (
+    "government",
+    "city of",
+    "town of",
+    "county",
+    "state of",
+    "department of",
+    "federal",
+    "municipal",
+    "u.s. ",
+    "united states",
+    "americorps",
+    "hud ",
+    "cdbg",
+    "agency",
+    "gobierno",
+)
+
+
+def looks_governmental(name: str) -> bool:
+    lowered = f" {name.lower()} "
+    return any(marker in lowered for marker in GOVERNMENT_MARKERS)
+
+
+class OtherIncome(models.Model):
+    """Money that is not dues: individual donations and foundation grants, kept apart from the
+    dues ledger so standings and collection rates only ever count dues."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=IncomeKind.choices)
+    source = models.CharField(_("source"), max_length=20, choices=IncomeSource.choices)
+    donor = models.CharField(_("donor or funder"), max_length=200)
+    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+    received_on = models.DateField(_("received on"))
+    restricted = models.BooleanField(_("restricted"), default=False)
+    restriction = models.CharField(_("restricted to"), max_length=200, blank=True)
+    memo = models.CharField(_("memo"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        "members.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("other income")
+        verbose_name_plural = _("other income")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="income_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="government"), name="income_never_government"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.donor} ${self.amount_cents / 100:,.2f} ({self.received_on})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        message = _(
+            "CONECT does not accept government funding, so this income cannot be recorded. "
+            "Record only private donations and foundation grants."
+        )
+        if self.source == IncomeSource.GOVERNMENT:
+            raise ValidationError({"source": message})
+        if self.donor and looks_governmental(self.donor):
+            raise ValidationError({"donor": message})
+        if self.restricted and not self.restriction.strip():
+            raise ValidationError({"restriction": _("Say what the money is restricted to.")})

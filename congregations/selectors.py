@@ -1,10 +1,27 @@
 """Reads of congregations, already scoped to the user asking."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conect.roles import Role, sees_whole_network
 
-from .models import Congregation, Membership
+from .fiscal import dues_setting, fiscal_year_label, fiscal_year_of
+from .models import Congregation, EntryKind, LedgerEntry, Membership, OtherIncome
 
 
 def congregation_ids_visible_to(user) -> QuerySet | None:
@@ -26,3 +43,215 @@ def congregations_visible_to(user) -> QuerySet[Congregation]:
     if ids is None:
         return Congregation.objects.all()
     return Congregation.objects.filter(pk__in=ids)
+
+
+# --- Dues ledger reads ------------------------------------------------------------------------
+
+
+def dues_congregations_visible_to(user) -> QuerySet[Congregation]:
+    """Congregations whose dues `user` may see: admins and organizers their usual scope, a lead
+    their own congregation(s); leaders none (dues are not theirs to see)."""
+    if not user.is_authenticated or not user.is_active or user.role == Role.LEADER:
+        return Congregation.objects.none()
+    return congregations_visible_to(user)
+
+
+def ledger_entries_visible_to(user) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(
+        congregation__in=dues_congregations_visible_to(user).values("pk")
+    )
+
+
+def _subtotal(entries: QuerySet) -> Coalesce:
+    """Sum of amount_cents of `entries` (already filtered on congregation=OuterRef("pk"))."""
+    total = entries.order_by().values("congregation").annotate(t=Sum("amount_cents")).values("t")
+    return Coalesce(Subquery(total[:1]), Value(0), output_field=BigIntegerField())
+
+
+def _charges():
+    """Entries that add to what is owed and still stand: positive, not a reversal, not reversed.
+    A reversed charge and its reversal cancel out, so both stay out of the aging arithmetic."""
+    return LedgerEntry.objects.filter(
+        congregation=OuterRef("pk"), amount_cents__gt=0, reversed_by__isnull=True
+    ).exclude(kind=EntryKind.REVERSAL)
+
+
+def congregations_with_dues(
+    congregations: QuerySet[Congregation], *, today: datetime.date | None = None
+) -> QuerySet[Congregation]:
+    """`congregations` annotated with what `Congregation.dues` needs, for many at once: a few
+    correlated subqueries per row (indexed), so lists stay at one query whatever their length."""
+    today = today or timezone.localdate()
+    year = fiscal_year_of(today)
+    arrears_days = dues_setting("DUES_ARREARS_DAYS")
+    mine = LedgerEntry.objects.filter(congregation=OuterRef("pk"))
+    standing = mine.filter(fiscal_year=year, reversed_by__isnull=True)
+    windows = {
+        f"dues_recent_{days}": _subtotal(
+            _charges().filter(effective_on__gte=today - datetime.timedelta(days=days))
+        )
+        for days in sorted({30, 60, 90, arrears_days})
+    }
+    return congregations.annotate(
+        dues_balance=_subtotal(mine),
+        dues_assessed=_subtotal(standing.filter(kind=EntryKind.ASSESSMENT)),
+        dues_paid=_subtotal(standing.filter(kind=EntryKind.PAYMENT)),
+        dues_today=Value(today, output_field=DateField()),
+        **windows,
+    )
+
+
+@dataclass(frozen=True)
+class DuesStanding:
+    """A congregation's dues position on a day. Amounts in cents; `paid_cents` is positive."""
+
+    fiscal_year: int
+    balance_cents: int
+    assessed_cents: int
+    paid_cents: int
+    aging: tuple[int, int, int, int]  # owed for 0–30, 31–60, 61–90, 90+ days
+    overdue_cents: int  # owed for longer than `arrears_days`
+    arrears_days: int
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+    @property
+    def in_arrears(self) -> bool:
+        return self.overdue_cents > 0
+
+    @property
+    def oldest_bucket(self) -> str:
+        """The label of the oldest aging bucket holding money, '' when nothing is owed."""
+        labels = [label for _amount, label in self.buckets]
+        oldest = [label for amount, label in zip(self.aging, labels, strict=True) if amount]
+        return str(oldest[-1]) if oldest else ""
+
+    @property
+    def buckets(self) -> list[tuple[int, str]]:
+        return list(zip(self.aging, AGING_LABELS, strict=True))
+
+
+AGING_LABELS = (_("0–30 days"), _("31–60 days"), _("61–90 days"), _("90+ days"))
+
+
+def standing_from_totals(
+    *, year: int, balance: int, assessed: int, paid: int, recent: dict[int, int]
+) -> DuesStanding:
+    """FIFO aging: payments settle the oldest charges first, so what is still owed is made of the
+    newest charges; the part of the balance older than d days is balance − charges of the last d
+    days (never below zero)."""
+    arrears_days = dues_setting("DUES_ARREARS_DAYS")
+
+    def older_than(days: int) -> int:
+        return max(0, balance - recent[days]) if balance > 0 else 0
+
+    owed = max(balance, 0)
+    o30, o60, o90 = older_than(30), older_than(60), older_than(90)
+    return DuesStanding(
+        fiscal_year=year,
+        balance_cents=balance,
+        assessed_cents=assessed,
+        paid_cents=-paid,
+        aging=(owed - o30, o30 - o60, o60 - o90, o90),
+        overdue_cents=older_than(arrears_days),
+        arrears_days=arrears_days,
+    )
+
+
+def dues_standing(congregation: Congregation) -> DuesStanding:
+    """The standing of one congregation, from `congregations_with_dues` annotations if present."""
+    if not hasattr(congregation, "dues_balance"):
+        congregation = congregations_with_dues(
+            Congregation.objects.filter(pk=congregation.pk)
+        ).get()
+    recent = {
+        int(name.rsplit("_", 1)[1]): value
+        for name, value in vars(congregation).items()
+        if name.startswith("dues_recent_")
+    }
+    return standing_from_totals(
+        year=fiscal_year_of(congregation.dues_today),
+        balance=congregation.dues_balance,
+        assessed=congregation.dues_assessed,
+        paid=congregation.dues_paid,
+        recent=recent,
+    )
+
+
+def dues_statement(congregation: Congregation) -> QuerySet[LedgerEntry]:
+    """Every entry of `congregation` in date order, each with the running balance after it."""
+    order = [F("effective_on").asc(), F("id").asc()]
+    return (
+        LedgerEntry.objects.filter(congregation=congregation)
+        .select_related("created_by", "reverses", "reversed_by")
+        .annotate(
+            running_balance=Window(Sum("amount_cents"), order_by=order),
+        )
+        .order_by("effective_on", "id")
+    )
+
+
+def dues_network_totals(congregations: list[Congregation]) -> dict:
+    """Totals over congregations annotated by `congregations_with_dues` (no further query)."""
+    standings = [c.dues for c in congregations]
+    assessed = sum(s.assessed_cents for s in standings)
+    paid = sum(s.paid_cents for s in standings)
+    return {
+        "assessed_cents": assessed,
+        "paid_cents": paid,
+        "balance_cents": sum(s.balance_cents for s in standings),
+        "owed_cents": sum(max(s.balance_cents, 0) for s in standings),
+        "aging": [sum(s.aging[i] for s in standings) for i in range(4)],
+        "collection_rate": round(100 * paid / assessed) if assessed else None,
+        "in_arrears": sum(1 for s in standings if s.in_arrears),
+        "count": len(standings),
+    }
+
+
+def dues_by_month(
+    congregations: QuerySet[Congregation], *, months: int = 12, today: datetime.date | None = None
+) -> list[dict]:
+    """Dues assessed and paid per calendar month, the last `months` months: one query."""
+    today = today or timezone.localdate()
+    first = datetime.date(today.year, today.month, 1)
+    for _i in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    rows = (
+        LedgerEntry.objects.filter(
+            congregation__in=congregations.values("pk"),
+            effective_on__gte=first,
+            effective_on__lte=today,
+            kind__in=[EntryKind.ASSESSMENT, EntryKind.PAYMENT],
+            reversed_by__isnull=True,
+        )
+        .annotate(month=TruncMonth("effective_on"))
+        .values("month", "kind")
+        .annotate(total=Sum("amount_cents"))
+        .order_by()
+    )
+    totals: dict[tuple[datetime.date, str], int] = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        totals[(month, row["kind"])] = row["total"]
+    series, month = [], first
+    for _i in range(months):
+        series.append(
+            {
+                "month": month,
+                "assessed_cents": totals.get((month, EntryKind.ASSESSMENT), 0),
+                "paid_cents": -totals.get((month, EntryKind.PAYMENT), 0),
+            }
+        )
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return series
+
+
+def other_income_visible_to(user) -> QuerySet[OtherIncome]:
+    """Other income is the admin's business only."""
+    if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
+        return OtherIncome.objects.select_related("created_by")
+    return OtherIncome.objects.none()

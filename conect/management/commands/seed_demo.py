@@ -12,14 +12,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from congregations.demo import seed_congregations
+from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
 from members.demo import DEMO_PASSWORD, seed_logins, seed_people, wipe_people
 from members.models import Person
 
-STEPS = [seed_congregations, seed_people, seed_logins]
+STEPS = [seed_congregations, seed_people, seed_logins, seed_dues]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
-WIPES = [wipe_people]
+WIPES = [wipe_dues, wipe_people]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,209 @@
+"""Dues pages: the network page /dues/, a congregation's statement, and the admin's forms.
+
+Reads go through the dues selectors (a lead sees only their own congregations; another
+congregation's dues are a 404). Posting entries is for admins only (403 for other roles).
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from conect.roles import Role
+
+from . import services
+from .charts import month_bars
+from .forms_dues import AdjustmentForm, OtherIncomeForm, PaymentForm, ReversalForm
+from .models import EntryKind
+from .selectors import (
+    congregations_with_dues,
+    dues_by_month,
+    dues_congregations_visible_to,
+    dues_network_totals,
+    dues_statement,
+    ledger_entries_visible_to,
+    other_income_visible_to,
+)
+
+
+def _require_admin(user) -> None:
+    if user.role != Role.ADMIN:
+        raise PermissionDenied
+
+
+def _congregation(request, slug):
+    visible = congregations_with_dues(dues_congregations_visible_to(request.user))
+    return get_object_or_404(visible.select_related("dues_tier"), slug=slug)
+
+
+@require_GET
+def dues_network(request):
+    visible = dues_congregations_visible_to(request.user)
+    if request.user.role == Role.LEADER:
+        raise Http404
+    congregations = list(congregations_with_dues(visible).select_related("dues_tier"))
+    context = {
+        "congregations": congregations,
+        "totals": dues_network_totals(congregations),
+        "chart": month_bars(dues_by_month(visible)),
+        "is_admin": request.user.role == Role.ADMIN,
+    }
+    return render(request, "congregations/dues_network.html", context)
+
+
+@require_GET
+def congregation_dues(request, slug):
+    congregation = _congregation(request, slug)
+    context = {
+        "congregation": congregation,
+        "entries": list(dues_statement(congregation)),
+        "is_admin": request.user.role == Role.ADMIN,
+    }
+    return render(request, "congregations/dues_statement.html", context)
+
+
+@require_GET
+def congregation_dues_csv(request, slug):
+    congregation = _congregation(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dues-{congregation.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["entry", "date", "fiscal_year", "kind", "memo", "method", "reference", "reverses"]
+        + ["amount", "running_balance", "created_by", "created_at"]
+    )
+    for entry in dues_statement(congregation):
+        writer.writerow(
+            [
+                entry.pk,
+                entry.effective_on.isoformat(),
+                entry.fiscal_year,
+                entry.kind,
+                _csv_safe(entry.memo),
+                entry.method,
+                _csv_safe(entry.reference),
+                entry.reverses_id or "",
+                f"{entry.amount_cents / 100:.2f}",
+                f"{entry.running_balance / 100:.2f}",
+                entry.created_by.email if entry.created_by else "system",
+                entry.created_at.isoformat(),
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in free text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_http_methods(["GET", "POST"])
+def payment_new(request, slug):
+    congregation = _congregation(request, slug)
+    _require_admin(request.user)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry, created = services.ledger_payment_record(
+                congregation=congregation,
+                amount_cents=form.amount_cents(),
+                received_on=data["received_on"],
+                method=data["method"],
+                reference=data["reference"],
+                memo=data["memo"],
+                idempotency_key=data["idempotency_key"],
+                created_by=request.user,
+            )
+        except services.LedgerError as error:
+            form.add_error(None, str(error))
+        else:
+            if created:
+                message = _("Payment recorded (entry #%(pk)s).")
+            else:
+                message = _("This payment was already recorded (entry #%(pk)s).")
+            messages.success(request, message % {"pk": entry.pk})
+            return redirect(congregation.get_dues_url())
+    context = {"congregation": congregation, "form": form, "title": _("Record a payment")}
+    return render(request, "congregations/dues_form.html", context, status=_status(request, form))
+
+
+@require_http_methods(["GET", "POST"])
+def adjustment_new(request, slug):
+    congregation = _congregation(request, slug)
+    _require_admin(request.user)
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.ledger_adjustment_post(
+                congregation=congregation,
+                amount_cents=form.amount_cents(),
+                effective_on=data["effective_on"],
+                memo=data["memo"],
+                idempotency_key=data["idempotency_key"],
+                created_by=request.user,
+            )
+        except services.LedgerError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Adjustment posted."))
+            return redirect(congregation.get_dues_url())
+    context = {"congregation": congregation, "form": form, "title": _("Post an adjustment")}
+    return render(request, "congregations/dues_form.html", context, status=_status(request, form))
+
+
+@require_http_methods(["GET", "POST"])
+def entry_reverse(request, slug, pk):
+    congregation = _congregation(request, slug)
+    _require_admin(request.user)
+    entries = ledger_entries_visible_to(request.user).filter(congregation=congregation)
+    entry = get_object_or_404(entries.exclude(kind=EntryKind.REVERSAL), pk=pk)
+    form = ReversalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ledger_entry_reverse(
+                entry=entry, memo=form.cleaned_data["memo"], created_by=request.user
+            )
+        except services.LedgerError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Entry #%(pk)s reversed.") % {"pk": entry.pk})
+            return redirect(congregation.get_dues_url())
+    context = {
+        "congregation": congregation,
+        "form": form,
+        "entry": entry,
+        "title": _("Reverse entry #%(pk)s") % {"pk": entry.pk},
+    }
+    return render(request, "congregations/dues_form.html", context, status=_status(request, form))
+
+
+def _status(request, form) -> int:
+    return 400 if request.method == "POST" and form.errors else 200
+
+
+@require_GET
+def income_list(request):
+    _require_admin(request.user)
+    income = other_income_visible_to(request.user)
+    return render(request, "congregations/dues_income.html", {"income": income})
+
+
+@require_http_methods(["GET", "POST"])
+def income_new(request):
+    _require_admin(request.user)
+    form = OtherIncomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in OtherIncomeForm.Meta.fields}
+        services.other_income_record(
+            created_by=request.user, amount_cents=form.instance.amount_cents, **data
+        )
+        messages.success(request, _("Income recorded."))
+        return redirect("dues:income_list")
+    context = {"form": form, "title": _("Record other income")}
+    return render(request, "congregations/dues_form.html", context, status=_status(request, form))
