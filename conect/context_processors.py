@@ -16,6 +16,11 @@ def navigation(request) -> dict:
         items.append((_("Dues"), reverse("dues:network")))
     elif user.role == Role.LEADER:
         items.append((_("My congregation"), reverse("congregations:list")))
+    # relationships (issue 4): everyone logs one-on-ones and owes follow-ups.
+    items.append((_("Follow-ups"), reverse("relationships:follow_up_list")))
+    if user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD):
+        items.append((_("Listening"), reverse("relationships:listening")))
+        items.append((_("Map"), reverse("relationships:map")))
     if user.role == Role.ADMIN:
         items.append((_("Admin"), reverse("admin:index")))
     path = request.path

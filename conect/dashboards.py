@@ -10,6 +10,7 @@ from congregations.models import Congregation, MembershipRole
 from congregations.selectors import congregations_visible_to, congregations_with_dues
 from members.models import Level, Person
 from members.selectors import people_visible_to
+from relationships.dashboard import relational_week
 
 ONE_ON_ONE_TARGET = {"organizer": 10, "leader": 2}
 
@@ -46,10 +47,12 @@ def network_summary() -> dict:
 
 
 def organizer_home(user) -> dict:
+    # relationships (issue 4): the week, follow-ups, going cold, rising.
+    people = people_visible_to(user)
     return {
-        "target": ONE_ON_ONE_TARGET["organizer"],
+        **relational_week(user, people),
         "congregations": _with_counts(congregations_visible_to(user)),
-        "people_count": people_visible_to(user).count(),
+        "people_count": people.count(),
     }
 
 
@@ -72,8 +75,10 @@ def lead_home(user) -> dict:
 
 
 def leader_home(user) -> dict:
+    # relationships (issue 4): a leader's own week, among the people they have met.
+    people = people_visible_to(user)
     return {
-        "target": ONE_ON_ONE_TARGET["leader"],
-        "person": people_visible_to(user).filter(user=user).first(),
+        **relational_week(user, people),
+        "person": people.filter(user=user).first(),
         "congregations": congregations_visible_to(user).order_by("name"),
     }

@@ -16,5 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("congregations/", include("congregations.urls")),
     path("people/", include("members.urls")),
+    # relationships (issue 4): /one-on-ones/, /house-meetings/, /follow-ups/, /relationships/map/,
+    # /listening/
+    path("", include("relationships.urls")),
     path("dues/", include("congregations.urls_dues")),
 ]

@@ -1,6 +1,6 @@
 """Reads of people: the only way views and tasks get them, already scoped to the user asking."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from conect.roles import Role
 from congregations.models import Membership
@@ -18,7 +18,10 @@ def people_visible_to(user, *, include_archived: bool = False) -> QuerySet[Perso
     if not user.is_authenticated or not user.is_active:
         return people.none()
     if user.role == Role.LEADER:
-        return people.filter(user=user)
+        # relationships (issue 4): a leader also sees the people they have met.
+        from relationships.selectors import met_by_q
+
+        return people.filter(Q(user=user) | met_by_q(user))
     ids = congregation_ids_visible_to(user)
     if ids is None:
         return people

@@ -11,7 +11,6 @@ from members.models import Person
 
 from .models import FollowUp, FollowUpSource, HouseMeeting, IssueHeard, OneOnOne
 
-FOLLOW_UP_DAYS = {"1w": 7, "2w": 14, "1m": 30}
 _KIND_BY_MODEL = {
     "oneonone": FollowUpSource.ONE_ON_ONE,
     "housemeeting": FollowUpSource.HOUSE_MEETING,

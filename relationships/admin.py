@@ -1,0 +1,57 @@
+"""Staff admin for data fixes. Lists never show notes (an admin may open one meeting to read them);
+search never looks inside notes, so a search cannot reveal what a story says."""
+
+from django.contrib import admin
+
+from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
+
+
+@admin.register(IssueHeard)
+class IssueHeardAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+
+
+@admin.register(OneOnOne)
+class OneOnOneAdmin(admin.ModelAdmin):
+    list_display = ("held_on", "person", "author", "congregation", "potential")
+    list_filter = ("potential", "congregation")
+    search_fields = ("person__first_name", "person__last_name", "author__email")
+    date_hierarchy = "held_on"
+    raw_id_fields = ("author", "author_person", "person")
+    autocomplete_fields = ("issues",)
+    list_select_related = ("person", "author", "congregation")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("notes")
+
+
+@admin.register(HouseMeeting)
+class HouseMeetingAdmin(admin.ModelAdmin):
+    list_display = ("held_on", "congregation", "facilitator")
+    list_filter = ("congregation",)
+    search_fields = ("congregation__name", "facilitator__email")
+    date_hierarchy = "held_on"
+    raw_id_fields = ("facilitator", "attendees")
+    autocomplete_fields = ("issues",)
+    list_select_related = ("congregation", "facilitator")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("notes")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ("due_on", "person", "owner", "kind", "done_at")
+    list_filter = ("kind", "done_at")
+    search_fields = ("person__first_name", "person__last_name", "owner__email")
+    raw_id_fields = ("owner", "person")
+    list_select_related = ("person", "owner")
+
+
+@admin.register(WeeklyTarget)
+class WeeklyTargetAdmin(admin.ModelAdmin):
+    list_display = ("user", "one_on_ones")
+    raw_id_fields = ("user",)

@@ -1,0 +1,76 @@
+"""The relational half of the organizer's and leader's home: their week, follow-ups due, who is
+going cold and who is rising. Read-only, through relationships.selectors; a fixed number of
+queries whatever the number of meetings (conect.dashboards calls `relational_week`)."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from conect.roles import Role
+from congregations.models import Membership
+
+from .models import OneOnOne, WeeklyTarget
+from .selectors import (
+    follow_up_buckets,
+    follow_ups_open,
+    going_cold,
+    local_today,
+    rising,
+    weekly_counts,
+)
+
+DEFAULT_TARGET = {Role.ORGANIZER: 10, Role.LEADER: 2}
+LIST_LENGTH = 6
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_BAR = 120, 32, 8
+
+
+def weekly_target(user) -> int:
+    own = WeeklyTarget.objects.filter(user=user).values_list("one_on_ones", flat=True).first()
+    return own or DEFAULT_TARGET.get(user.role, DEFAULT_TARGET[Role.ORGANIZER])
+
+
+def sparkline(counts: list[int], target: int) -> list[dict]:
+    """Bars of a small server-side SVG chart (x, y, height), scaled to max(counts, target)."""
+    top = max([*counts, target, 1])
+    step = SPARK_WIDTH / len(counts)
+    bars = []
+    for i, n in enumerate(counts):
+        height = round(SPARK_HEIGHT * n / top, 1) if n else 1
+        bars.append(
+            {"x": round(i * step, 1), "y": round(SPARK_HEIGHT - height, 1), "h": height, "n": n}
+        )
+    return bars
+
+
+def _primary(people):
+    return people.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(is_primary=True).select_related("congregation"),
+            to_attr="primary_memberships",
+        )
+    )
+
+
+def relational_week(user, people, *, today: datetime.date | None = None) -> dict:
+    """This week's one-on-ones vs the target, the last 12 weeks, follow-ups due in the next
+    7 days, and who is going cold / rising among `people` (already scoped to `user`)."""
+    today = today or local_today()
+    weeks = weekly_counts(OneOnOne.objects.filter(author=user), today)
+    target = weekly_target(user)
+    week_end = today + datetime.timedelta(days=7)
+    due = list(follow_ups_open(user, until=week_end)[: LIST_LENGTH * 2])
+    days = settings.CONECT["GOING_COLD_DAYS"]
+    return {
+        "target": target,
+        "week_count": weeks[-1],
+        "weeks": weeks,
+        "spark": sparkline(weeks, target),
+        "spark_size": (SPARK_WIDTH, SPARK_HEIGHT, SPARK_BAR),
+        "follow_ups": follow_up_buckets(due, today),
+        "follow_ups_shown": len(due),
+        "going_cold": list(_primary(going_cold(people, today, days))[:LIST_LENGTH]),
+        "going_cold_days": days,
+        "rising": list(_primary(rising(people))[:LIST_LENGTH]),
+    }

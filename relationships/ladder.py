@@ -1,0 +1,43 @@
+"""The ladder suggestion rule, in one place: when practice says someone may be ready to move up.
+
+The move itself stays a human decision with a reason (a LeadershipChange row made by a person).
+`practice` is relationships.selectors.person_practice(person): one-on-ones held and had, house
+meetings hosted and attended.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Level
+
+# For each rung: the next rung and the practice that suggests it (all thresholds must be met).
+RULES = {
+    Level.MEMBER: (Level.PARTICIPANT, {"had": 2}, _("has had two one-on-ones")),
+    Level.PARTICIPANT: (Level.LEADER, {"held": 3}, _("has held three one-on-ones")),
+    Level.LEADER: (
+        Level.CORE_TEAM,
+        {"held": 10, "hosted": 1},
+        _("has held ten one-on-ones and hosted a house meeting"),
+    ),
+    Level.CORE_TEAM: (
+        Level.KEY_LEADER,
+        {"held": 30, "hosted": 3},
+        _("has held thirty one-on-ones and hosted three house meetings"),
+    ),
+}
+# Attending a house meeting counts as a first step for a member, like two one-on-ones.
+MEMBER_ALTERNATIVE = {"attended": 1}
+
+
+def suggest_next_level(level: str, practice: dict[str, int]) -> dict | None:
+    """{"level": next Level, "reason": why} when practice meets the rule, else None."""
+    rule = RULES.get(level)
+    if rule is None:
+        return None
+    next_level, thresholds, reason = rule
+    met = all(practice.get(key, 0) >= n for key, n in thresholds.items())
+    if level == Level.MEMBER and not met:
+        met = all(practice.get(key, 0) >= n for key, n in MEMBER_ALTERNATIVE.items())
+        reason = _("has come to a house meeting")
+    if not met:
+        return None
+    return {"level": next_level, "label": Level(next_level).label, "reason": reason}

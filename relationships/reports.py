@@ -1,0 +1,200 @@
+"""Roll-ups over scoped meetings: the listening roll-up and the relationship map.
+
+Both start from relationships.selectors (so scope and the notes rule apply) and never read notes.
+"""
+
+import datetime
+import math
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from congregations.models import Congregation, Membership
+from members.models import Person
+
+from .models import HouseMeeting, IssueHeard, OneOnOne
+from .selectors import house_meetings_visible_to, local_today, one_on_ones_visible_to
+
+MAP_MAX_NODES = 5000
+DEFAULT_MONTHS = 12
+
+
+def _period(since, until) -> tuple[datetime.date, datetime.date]:
+    until = until or local_today()
+    if since is None:
+        month = until.month - DEFAULT_MONTHS + 1
+        since = datetime.date(until.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return since, until
+
+
+def _filtered(meetings, congregation, since, until):
+    meetings = meetings.filter(held_on__gte=since, held_on__lte=until)
+    if congregation is not None:
+        meetings = meetings.filter(congregation=congregation)
+    return meetings
+
+
+def listening_rollup(user, *, congregation=None, since=None, until=None) -> dict:
+    """Issues heard, counted by month and by congregation, from one-on-ones and house meetings."""
+    since, until = _period(since, until)
+    one_on_ones = _filtered(one_on_ones_visible_to(user), congregation, since, until)
+    house_meetings = _filtered(house_meetings_visible_to(user), congregation, since, until)
+    by_month: dict[int, Counter] = defaultdict(Counter)
+    by_congregation: dict[int, Counter] = defaultdict(Counter)
+    for through, meetings, key in (
+        (OneOnOne.issues.through, one_on_ones, "oneonone"),
+        (HouseMeeting.issues.through, house_meetings, "housemeeting"),
+    ):
+        rows = (
+            through.objects.filter(**{f"{key}__in": meetings.values("pk")})
+            .annotate(month=TruncMonth(f"{key}__held_on"))
+            .values_list("issueheard_id", "month", f"{key}__congregation_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for issue_id, month, congregation_id, n in rows:
+            by_month[issue_id][month] += n
+            by_congregation[issue_id][congregation_id] += n
+    issues = IssueHeard.objects.in_bulk(list(by_month))
+    congregation_ids = {cid for counts in by_congregation.values() for cid in counts if cid}
+    congregations = Congregation.objects.in_bulk(list(congregation_ids))
+    months = sorted({month for counts in by_month.values() for month in counts})
+    columns = sorted(congregations.values(), key=lambda c: c.name)
+    rows = []
+    for issue_id, counts in by_month.items():
+        rows.append(
+            {
+                "issue": issues[issue_id],
+                "total": sum(counts.values()),
+                "months": [(m, counts.get(m, 0)) for m in months],
+                "congregations": [(c, by_congregation[issue_id].get(c.pk, 0)) for c in columns],
+            }
+        )
+    rows.sort(key=lambda row: (-row["total"], row["issue"].name))
+    return {
+        "since": since,
+        "until": until,
+        "months": months,
+        "congregations": columns,
+        "rows": rows,
+    }
+
+
+def listening_meetings(
+    user, *, issue, month: str = "", congregation=None, since=None, until=None, limit: int = 200
+):
+    """The meetings behind one cell of the roll-up (notes come as `visible_notes` only)."""
+    since, until = _period(since, until)
+    try:
+        first = datetime.date.fromisoformat(month[:10])
+    except ValueError:
+        first = None
+    if first is not None:
+        since = max(since, first.replace(day=1))
+        next_month = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        until = min(until, next_month - datetime.timedelta(days=1))
+    one_on_ones = _filtered(one_on_ones_visible_to(user), congregation, since, until)
+    house_meetings = _filtered(house_meetings_visible_to(user), congregation, since, until)
+    return (
+        one_on_ones.filter(issues=issue).order_by("-held_on", "-id")[:limit],
+        house_meetings.filter(issues=issue).order_by("-held_on", "-id")[:limit],
+    )
+
+
+def relationship_graph(user, *, congregation=None, since=None, until=None) -> dict:
+    """Who has met whom, laid out as an SVG: congregations around a circle, their people around
+    each congregation; edges across congregations (and across traditions) are the bridges."""
+    since = since or local_today() - datetime.timedelta(days=365)
+    until = until or local_today()
+    meetings = _filtered(one_on_ones_visible_to(user), congregation, since, until).filter(
+        author_person__isnull=False
+    )
+    pairs = list(
+        meetings.order_by()
+        .values_list("author_person_id", "person_id")
+        .annotate(n=Count("id"))
+        .values_list("author_person_id", "person_id", "n")
+    )
+    degree: Counter = Counter()
+    for a, b, n in pairs:
+        degree[a] += n
+        degree[b] += n
+    truncated = len(degree) > MAP_MAX_NODES
+    node_ids = {pid for pid, _n in degree.most_common(MAP_MAX_NODES)}
+    pairs = [p for p in pairs if p[0] in node_ids and p[1] in node_ids and p[0] != p[1]]
+    ids = list(node_ids)
+    home = dict(
+        Membership.objects.filter(is_primary=True, person_id__in=ids).values_list(
+            "person_id", "congregation_id"
+        )
+    )
+    names = {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in Person.objects.filter(pk__in=ids).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+    congregations = Congregation.objects.in_bulk(list(set(home.values())))
+    return _layout(node_ids, pairs, home, congregations, names, degree, truncated)
+
+
+def _layout(node_ids, pairs, home, congregations, names, degree, truncated) -> dict:
+    groups: dict = defaultdict(list)
+    for pid in sorted(node_ids, key=lambda p: (-degree[p], p)):
+        groups[home.get(pid)].append(pid)
+    order = sorted(groups, key=lambda cid: congregations[cid].name if cid in congregations else "~")
+    size = 1000
+    center = size / 2
+    ring = size * 0.36
+    position, clusters = {}, []
+    for index, cid in enumerate(order):
+        angle = 2 * math.pi * index / max(len(order), 1)
+        cx, cy = center + ring * math.cos(angle), center + ring * math.sin(angle)
+        members = groups[cid]
+        for k, pid in enumerate(members):  # a sunflower spiral: dense but never overlapping
+            r = 4.0 * math.sqrt(k)
+            theta = k * 2.39996
+            position[pid] = (round(cx + r * math.cos(theta), 1), round(cy + r * math.sin(theta), 1))
+        congregation = congregations.get(cid)
+        clusters.append(
+            {
+                "name": congregation.name if congregation else "",
+                "x": round(center + (ring + 70 + 4 * math.sqrt(len(members))) * math.cos(angle), 1),
+                "y": round(center + (ring + 70 + 4 * math.sqrt(len(members))) * math.sin(angle), 1),
+                "count": len(members),
+            }
+        )
+    edges, bridges, tradition_bridges = [], 0, 0
+    for a, b, n in pairs:
+        ca, cb = home.get(a), home.get(b)
+        kind = "within"
+        if ca and cb and ca != cb:
+            kind = "bridge"
+            bridges += 1
+            if congregations[ca].tradition != congregations[cb].tradition:
+                kind = "interfaith"
+                tradition_bridges += 1
+        (x1, y1), (x2, y2) = position[a], position[b]
+        edges.append({"x1": x1, "y1": y1, "x2": x2, "y2": y2, "kind": kind, "n": n})
+    edges.sort(key=lambda e: e["kind"] != "within")  # bridges drawn last, on top
+    nodes = [
+        {
+            "id": pid,
+            "x": position[pid][0],
+            "y": position[pid][1],
+            "r": round(min(2 + math.sqrt(degree[pid]) / 2, 9), 1),
+            "name": names.get(pid, ""),
+        }
+        for pid in node_ids
+    ]
+    return {
+        "size": 1000,
+        "nodes": nodes,
+        "edges": edges,
+        "clusters": clusters,
+        "bridges": bridges,
+        "tradition_bridges": tradition_bridges,
+        "truncated": truncated,
+        "max_nodes": MAP_MAX_NODES,
+    }

@@ -1,0 +1,209 @@
+"""Reads of relational meetings, already scoped to the user asking.
+
+Every queryset of meetings a view or task gets comes from here. Meetings are annotated with
+`visible_notes` (the notes, or "" when the privacy rule says no) and the raw `notes` column is
+deferred, so templates, exports and the map show `visible_notes` only.
+"""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from conect.roles import Role, sees_whole_network
+from congregations.models import Membership, MembershipRole
+from congregations.selectors import congregation_ids_visible_to
+from members.models import Level, Person
+
+from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne
+
+GOING_COLD_LEVELS = [Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER]
+RISING_LEVELS = [Level.MEMBER, Level.PARTICIPANT]
+RISING_MIN_MEETINGS = 3
+
+
+def core_team_congregation_ids(user) -> set[int]:
+    """Congregations whose core team `user` belongs to: as a lead, or as a core-team member."""
+    ids = set(
+        Membership.objects.filter(person__user=user, role=MembershipRole.CORE_TEAM).values_list(
+            "congregation_id", flat=True
+        )
+    )
+    if user.role == Role.LEAD:
+        ids.update(user.congregations.values_list("pk", flat=True))
+    return ids
+
+
+def notes_readable_q(user, *, author_field: str = "author") -> Q:
+    """The privacy rule, as a filter: which meetings' notes `user` may read."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.role == Role.ADMIN:
+        return Q(pk__isnull=False)  # every row (an empty Q() cannot be a When condition)
+    return Q(**{author_field: user}) | Q(
+        notes_shared_with_core_team=True, congregation_id__in=core_team_congregation_ids(user)
+    )
+
+
+def _with_private_notes(meetings: QuerySet, user, *, author_field: str) -> QuerySet:
+    readable = notes_readable_q(user, author_field=author_field)
+    return meetings.defer("notes").annotate(
+        notes_readable=Case(When(readable, then=Value(True)), default=Value(False)),
+        visible_notes=Case(
+            When(readable, then=F("notes")), default=Value(""), output_field=CharField()
+        ),
+    )
+
+
+def _meeting_scope(user, *, author_field: str) -> Q | None:
+    """None means every meeting; otherwise the meetings of `user`'s congregations and their own."""
+    if sees_whole_network(user):
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    own = Q(**{author_field: user})
+    if user.role in (Role.ORGANIZER, Role.LEAD):
+        return own | Q(congregation_id__in=congregation_ids_visible_to(user))
+    return own  # a leader: their own meetings only
+
+
+def one_on_ones_visible_to(user) -> QuerySet[OneOnOne]:
+    """One-on-ones `user` may know happened, with notes only where the privacy rule allows."""
+    scope = _meeting_scope(user, author_field="author")
+    meetings = OneOnOne.objects.all() if scope is None else OneOnOne.objects.filter(scope)
+    meetings = meetings.select_related("author", "person", "congregation")
+    return _with_private_notes(meetings, user, author_field="author")
+
+
+def house_meetings_visible_to(user) -> QuerySet[HouseMeeting]:
+    scope = _meeting_scope(user, author_field="facilitator")
+    meetings = HouseMeeting.objects.all() if scope is None else HouseMeeting.objects.filter(scope)
+    meetings = meetings.select_related("facilitator", "congregation")
+    return _with_private_notes(meetings, user, author_field="facilitator")
+
+
+def met_by_q(user) -> Q:
+    """People `user` has met (one-on-ones held, house meetings facilitated), as a filter on
+    Person: a leader sees these people in the directory (members.selectors.people_visible_to)."""
+    held = OneOnOne.objects.filter(person=OuterRef("pk"), author=user)
+    hosted = HouseMeeting.attendees.through.objects.filter(
+        person=OuterRef("pk"), housemeeting__facilitator=user
+    )
+    return Q(Exists(held)) | Q(Exists(hosted))
+
+
+def follow_ups_of(user) -> QuerySet[FollowUp]:
+    """The follow-ups `user` owes (done or not), with the person."""
+    if not user.is_authenticated or not user.is_active:
+        return FollowUp.objects.none()
+    return FollowUp.objects.filter(owner=user).select_related("person")
+
+
+def local_today() -> datetime.date:
+    """Today in America/New_York (settings.TIME_ZONE): due dates are local calendar dates."""
+    return timezone.localdate()
+
+
+def follow_ups_open(user, *, until: datetime.date | None = None) -> QuerySet[FollowUp]:
+    follow_ups = follow_ups_of(user).filter(done_at__isnull=True)
+    if until is not None:
+        follow_ups = follow_ups.filter(due_on__lte=until)
+    return follow_ups.order_by("due_on", "id")
+
+
+def follow_up_buckets(follow_ups, today: datetime.date) -> dict[str, list]:
+    """Split open follow-ups into overdue / today / this week (next 7 days) / later."""
+    buckets: dict[str, list] = {"overdue": [], "today": [], "week": [], "later": []}
+    week_end = today + datetime.timedelta(days=7)
+    for follow_up in follow_ups:
+        follow_up.days_late = (today - follow_up.due_on).days
+        if follow_up.due_on < today:
+            buckets["overdue"].append(follow_up)
+        elif follow_up.due_on == today:
+            buckets["today"].append(follow_up)
+        elif follow_up.due_on <= week_end:
+            buckets["week"].append(follow_up)
+        else:
+            buckets["later"].append(follow_up)
+    return buckets
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """Monday of `day`'s week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weekly_counts(meetings: QuerySet, today: datetime.date, weeks: int = 12) -> list[int]:
+    """One-on-ones per week for the last `weeks` weeks (this week last): one query."""
+    first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
+    rows = (
+        meetings.filter(held_on__gte=first, held_on__lte=today)
+        .order_by()
+        .values_list("held_on")
+        .annotate(n=Count("id"))
+    )
+    counts = [0] * weeks
+    for held_on, n in rows:
+        counts[(held_on - first).days // 7] += n
+    return counts
+
+
+def issues_offered() -> QuerySet[IssueHeard]:
+    return IssueHeard.objects.filter(is_active=True).order_by("name")
+
+
+def _is_core_team() -> Exists:
+    return Exists(Membership.objects.filter(person=OuterRef("pk"), role=MembershipRole.CORE_TEAM))
+
+
+def going_cold(people: QuerySet[Person], today: datetime.date, days: int) -> QuerySet[Person]:
+    """Leaders and core team (of `people`) who were met once but not in the last `days` days,
+    the most recently cooled first (the relationships still easiest to warm up)."""
+    cutoff = today - datetime.timedelta(days=days)
+    last_met = (
+        OneOnOne.objects.filter(person=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    )
+    return (
+        people.filter(Q(level__in=GOING_COLD_LEVELS) | _is_core_team())
+        .annotate(last_met=last_met)
+        .filter(last_met__lt=cutoff)
+        .order_by("-last_met", "id")
+    )
+
+
+def rising(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People met several times, marked high potential at least once, still low on the ladder."""
+    return (
+        people.filter(level__in=RISING_LEVELS)
+        .annotate(
+            meetings=Count("one_on_ones", distinct=True),
+            high=Count("one_on_ones", filter=Q(one_on_ones__potential="high"), distinct=True),
+            last_met=Max("one_on_ones__held_on"),
+        )
+        .filter(meetings__gte=RISING_MIN_MEETINGS, high__gte=1)
+        .order_by("-meetings", "-last_met", "id")
+    )
+
+
+def person_practice(person: Person) -> dict[str, int]:
+    """What a person's practice shows: meetings held and had, house meetings hosted and attended."""
+    return {
+        "held": OneOnOne.objects.filter(author_person=person).count(),
+        "had": OneOnOne.objects.filter(person=person).count(),
+        "hosted": HouseMeeting.objects.filter(facilitator__person=person).count()
+        if person.user_id
+        else 0,
+        "attended": HouseMeeting.attendees.through.objects.filter(person=person).count(),
+    }

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "relationships"
+urlpatterns = [
+    path("one-on-ones/", views.one_on_one_list, name="one_on_one_list"),
+    path("one-on-ones/new/", views.one_on_one_new, name="one_on_one_new"),
+    path("one-on-ones/people/", views.person_search, name="person_search"),
+    path("one-on-ones/<int:pk>/", views.one_on_one_detail, name="one_on_one_detail"),
+    path("house-meetings/", views.house_meeting_list, name="house_meeting_list"),
+    path("house-meetings/new/", views.house_meeting_new, name="house_meeting_new"),
+    path("house-meetings/<int:pk>/", views.house_meeting_detail, name="house_meeting_detail"),
+    path("follow-ups/", views.follow_up_list, name="follow_up_list"),
+    path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("relationships/map/", views.relationship_map, name="map"),
+    path("relationships/people/<int:pk>/timeline/", views.person_timeline, name="person_panel"),
+    path("listening/", views.listening, name="listening"),
+    path("listening/meetings/", views.listening_meetings, name="listening_meetings"),
+]

@@ -1,0 +1,249 @@
+"""Relational meetings: thin views over relationships.selectors and relationships.services."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from congregations.models import Membership
+from members.selectors import people_visible_to
+
+from . import reports, services
+from .forms import NEW_PERSON, HouseMeetingForm, OneOnOneForm, PeriodFilterForm
+from .ladder import suggest_next_level
+from .models import IssueHeard
+from .selectors import (
+    follow_up_buckets,
+    follow_ups_of,
+    follow_ups_open,
+    house_meetings_visible_to,
+    local_today,
+    one_on_ones_visible_to,
+    person_practice,
+)
+
+PAGE_SIZE = 50
+SEARCH_LIMIT = 8
+
+
+def _with_primary_congregation(people):
+    return people.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(is_primary=True).select_related("congregation"),
+            to_attr="primary_memberships",
+        )
+    )
+
+
+@transaction.atomic
+def _log_one_on_one(user, form):
+    data = form.cleaned_data
+    person = data["person_obj"] or services.person_create_inline(
+        first_name=data["new_first_name"],
+        last_name=data["new_last_name"],
+        congregation=data["new_congregation"],
+    )
+    return services.one_on_one_log(
+        author=user,
+        person=person,
+        held_on=data["held_on"],
+        issues=[*data["issues"], *services.issues_add(names=[data["new_issue"]])],
+        notes=data["notes"],
+        share_notes=data["share_notes"],
+        place=data["place"],
+        duration_minutes=data["duration_minutes"],
+        potential=data["potential"],
+        next_step=data["next_step"],
+        follow_up_on=form.follow_up_on(),
+    )
+
+
+@transaction.atomic
+def _log_house_meeting(user, form):
+    data = form.cleaned_data
+    new_people = [
+        services.person_create_inline(
+            first_name=first, last_name=last, congregation=data["congregation"]
+        )
+        for first, last in form.new_attendee_names()
+    ]
+    return services.house_meeting_log(
+        facilitator=user,
+        congregation=data["congregation"],
+        held_on=data["held_on"],
+        place=data["place"],
+        attendees=[*data["attendees"], *new_people],
+        issues=data["issues"],
+        notes=data["notes"],
+        share_notes=data["share_notes"],
+    )
+
+
+@require_GET
+def person_search(request):
+    """Type-ahead for the one-on-one form: up to 8 people the user may see, plus "new"."""
+    query = request.GET.get("q", "").strip()[:100]
+    people = []
+    if len(query) >= 2:
+        found = people_visible_to(request.user)
+        for word in query.split()[:3]:
+            found = found.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
+        people = _with_primary_congregation(found.order_by("last_name", "first_name", "id"))
+        people = people[:SEARCH_LIMIT]
+    multi = request.GET.get("multi") == "1"  # house-meeting attendees: checkboxes
+    context = {"people": people, "query": query, "new_value": NEW_PERSON, "multi": multi}
+    return render(request, "relationships/_person_choices.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def one_on_one_new(request):
+    form = OneOnOneForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        meeting = _log_one_on_one(request.user, form)
+        messages.success(request, _("One-on-one with %(name)s saved.") % {"name": meeting.person})
+        return redirect(meeting)
+    chosen = None
+    if form.is_bound and form.data.get("person", "").isdigit():
+        chosen = _with_primary_congregation(form.people).filter(pk=form.data["person"]).first()
+    context = {"form": form, "chosen": chosen, "new_value": NEW_PERSON}
+    return render(request, "relationships/one_on_one_form.html", context, status=200)
+
+
+@require_GET
+def one_on_one_detail(request, pk):
+    meeting = get_object_or_404(
+        one_on_ones_visible_to(request.user).prefetch_related("issues"), pk=pk
+    )
+    follow_ups = follow_ups_of(request.user).filter(
+        source_type__model="oneonone", source_id=meeting.pk
+    )
+    context = {"meeting": meeting, "follow_ups": follow_ups}
+    return render(request, "relationships/one_on_one_detail.html", context)
+
+
+@require_GET
+def one_on_one_list(request):
+    meetings = one_on_ones_visible_to(request.user).prefetch_related("issues")
+    if request.GET.get("mine") != "0":
+        meetings = meetings.filter(author=request.user)
+    page = Paginator(meetings.order_by("-held_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "relationships/one_on_one_list.html", {"page": page})
+
+
+@require_GET
+def follow_up_list(request):
+    today = local_today()
+    week_end = today + datetime.timedelta(days=7)
+    buckets = follow_up_buckets(follow_ups_open(request.user, until=week_end), today)
+    buckets["later"] = follow_ups_open(request.user).filter(due_on__gt=week_end).count()
+    context = {"buckets": buckets, "today": today}
+    return render(request, "relationships/follow_up_list.html", context)
+
+
+@require_POST
+def follow_up_done(request, pk):
+    follow_up = get_object_or_404(follow_ups_of(request.user), pk=pk)
+    services.followup_complete(follow_up=follow_up, outcome=request.POST.get("outcome", ""))
+    if request.htmx:
+        return render(request, "relationships/_follow_up_done.html", {"follow_up": follow_up})
+    messages.success(request, _("Follow-up with %(name)s done.") % {"name": follow_up.person})
+    return redirect(request.POST.get("next") or "relationships:follow_up_list")
+
+
+@require_GET
+def house_meeting_list(request):
+    meetings = house_meetings_visible_to(request.user).prefetch_related("issues")
+    page = Paginator(meetings.order_by("-held_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "relationships/house_meeting_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def house_meeting_new(request):
+    form = HouseMeetingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        meeting = _log_house_meeting(request.user, form)
+        messages.success(request, _("House meeting saved."))
+        return redirect(meeting)
+    chosen = []
+    if form.is_bound:
+        ids = [i for i in form.data.getlist("attendees") if i.isdigit()][:200]
+        chosen = _with_primary_congregation(form.fields["attendees"].queryset.filter(pk__in=ids))
+    context = {"form": form, "chosen_attendees": chosen}
+    return render(request, "relationships/house_meeting_form.html", context)
+
+
+@require_GET
+def house_meeting_detail(request, pk):
+    meeting = get_object_or_404(
+        house_meetings_visible_to(request.user).prefetch_related("issues"), pk=pk
+    )
+    attendees = _with_primary_congregation(
+        people_visible_to(request.user).filter(house_meetings=meeting)
+    ).order_by("last_name", "first_name")
+    hidden = meeting.attendees.count() - len(attendees)
+    context = {"meeting": meeting, "attendees": attendees, "hidden_attendees": hidden}
+    return render(request, "relationships/house_meeting_detail.html", context)
+
+
+@require_GET
+def person_timeline(request, pk):
+    """The htmx panel on the person page: meetings, house meetings, follow-ups, ladder hint."""
+    person = get_object_or_404(people_visible_to(request.user), pk=pk)
+    practice = person_practice(person)
+    context = {
+        "person": person,
+        "practice": practice,
+        "suggestion": suggest_next_level(person.level, practice),
+        "one_on_ones": one_on_ones_visible_to(request.user)
+        .filter(Q(person=person) | Q(author_person=person))
+        .prefetch_related("issues")[:20],
+        "house_meetings": house_meetings_visible_to(request.user).filter(attendees=person)[:20],
+        "follow_ups": follow_ups_of(request.user).filter(person=person).order_by("-due_on")[:10],
+        "today": local_today(),
+    }
+    return render(request, "relationships/_timeline.html", context)
+
+
+@require_GET
+def listening(request):
+    form = PeriodFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rollup = reports.listening_rollup(request.user, **filters)
+    return render(request, "relationships/listening.html", {"form": form, "rollup": rollup})
+
+
+@require_GET
+def listening_meetings(request):
+    """Drill-down: the meetings where an issue was heard (notes hidden per the privacy rule)."""
+    issue = get_object_or_404(IssueHeard, pk=request.GET.get("issue") or 0)
+    form = PeriodFilterForm(request.GET, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    month = request.GET.get("month", "")
+    one_on_ones, house_meetings = reports.listening_meetings(
+        request.user, issue=issue, month=month, **filters
+    )
+    context = {
+        "issue": issue,
+        "month": month,
+        "one_on_ones": one_on_ones,
+        "house_meetings": house_meetings,
+    }
+    return render(request, "relationships/listening_meetings.html", context)
+
+
+@require_GET
+def relationship_map(request):
+    form = PeriodFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    graph = reports.relationship_graph(request.user, **filters)
+    return render(request, "relationships/map.html", {"form": form, "graph": graph})
