@@ -201,3 +201,103 @@ class LeadershipChange(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.from_level or '—'} → {self.to_level}"
+
+
+class AuditEvent(models.Model):
+    """Who did what sensitive thing, and when. Append-only by convention; admins read it.
+
+    `person_id` is a plain number, not a foreign key, so the record outlives a deleted person
+    without keeping their name (a privacy deletion must not leave the data it removed here)."""
+
+    class Action(models.TextChoices):
+        VIEW_SENSITIVE = "view_sensitive", _("Viewed sensitive fields")
+        CREATE = "create", _("Created a person")
+        UPDATE = "update", _("Edited a person")
+        ARCHIVE = "archive", _("Archived a person")
+        UNARCHIVE = "unarchive", _("Restored a person")
+        DELETE = "delete", _("Deleted a person")
+        MERGE = "merge", _("Merged two people")
+        IMPORT = "import", _("Imported people")
+        EXPORT = "export", _("Exported people")
+        LADDER = "ladder", _("Moved on the ladder")
+
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    person_id = models.BigIntegerField(_("person id"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["person_id", "-created_at"], name="audit_person_idx"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
+class ImportJob(models.Model):
+    """A CSV upload in the browser: previewed first, written only when confirmed."""
+
+    class Status(models.TextChoices):
+        ANALYSING = "analysing", _("Checking the file")
+        PREVIEW = "preview", _("Ready to confirm")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        INVALID = "invalid", _("Has errors")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("uploaded by")
+    )
+    congregation = models.ForeignKey(
+        "congregations.Congregation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default congregation"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.TextField(_("content"))  # the decoded CSV; cleared once imported
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ANALYSING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:import_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.ANALYSING, self.Status.IMPORTING)

@@ -1,45 +1,319 @@
+"""People pages: thin views over members.selectors (reads) and members.services (writes)."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from congregations.models import Membership
-
+from . import services
+from .duplicates import find_pairs_among
+from .filters import PersonFilter
+from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
+from .importing import decode
+from .models import AuditEvent, Person
 from .permissions import sees_sensitive_fields
-from .selectors import people_visible_to
+from .selectors import (
+    can_edit_people,
+    import_jobs_visible_to,
+    people_editable_by,
+    people_visible_to,
+    person_for_page,
+    with_list_details,
+)
 
 PAGE_SIZE = 50
+PAIRS_PAGE_SIZE = 25
+
+
+def _require_editor(user):
+    if not can_edit_people(user):
+        raise PermissionDenied
+
+
+def _filtered(request) -> PersonFilter:
+    base = people_visible_to(request.user, include_archived=True)
+    return PersonFilter(request.GET, queryset=base, user=request.user)
 
 
 @require_GET
 def person_list(request):
-    people = people_visible_to(request.user)
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        for word in query.split():
-            people = people.filter(
-                Q(first_name__istartswith=word)
-                | Q(last_name__istartswith=word)
-                | Q(email__istartswith=word)
-            )
-    people = people.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(is_primary=True).select_related("congregation"),
-            to_attr="primary_memberships",
-        )
-    ).order_by("last_name", "first_name", "id")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "members/person_list.html", {"page": page, "query": query})
+    filterset = _filtered(request)
+    page = Paginator(with_list_details(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query_string": query.urlencode(),
+        "can_edit": can_edit_people(request.user),
+    }
+    return render(request, "members/person_list.html", context)
 
 
 @require_GET
 def person_detail(request, pk):
-    person = get_object_or_404(people_visible_to(request.user).prefetch_related("tags"), pk=pk)
+    person = person_for_page(request.user, pk)
+    sees_sensitive = sees_sensitive_fields(request.user)
+    if sees_sensitive:
+        services.audit_sensitive_view(person=person, by=request.user)
     context = {
         "person": person,
         "memberships": person.memberships.select_related("congregation").order_by("-is_primary"),
-        "ladder_history": person.ladder_history.select_related("changed_by")[:20],
-        "sees_sensitive": sees_sensitive_fields(request.user),
+        "ladder_history": person.ladder_history.select_related("changed_by")[:50],
+        "sees_sensitive": sees_sensitive,
+        "can_edit": can_edit_people(request.user),
+        "ladder_form": LadderMoveForm(person=person, initial={"to_level": person.level}),
     }
     return render(request, "members/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    _require_editor(request.user)
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        tags = [
+            *form.cleaned_data["tags"],
+            *services._tags_from_names(form.cleaned_data["new_tags"]),
+        ]
+        person = services.person_create(
+            by=request.user,
+            congregation=form.cleaned_data["congregation"],
+            tags=tags,
+            **form.person_fields(),
+        )
+        messages.success(request, _("%(name)s added.") % {"name": person.full_name})
+        return redirect(person)
+    return render(request, "members/person_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        tags = [
+            *form.cleaned_data["tags"],
+            *services._tags_from_names(form.cleaned_data["new_tags"]),
+        ]
+        services.person_update(
+            person=person,
+            by=request.user,
+            congregation=form.cleaned_data["congregation"],
+            tags=tags,
+            **form.person_fields(),
+        )
+        messages.success(request, _("Saved."))
+        return redirect(person)
+    return render(request, "members/person_form.html", {"form": form, "person": person})
+
+
+@require_POST
+def person_ladder(request, pk):
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    form = LadderMoveForm(request.POST, person=person)
+    if form.is_valid():
+        services.person_move_on_ladder(
+            person=person,
+            to_level=form.cleaned_data["to_level"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        messages.success(request, _("Ladder move recorded."))
+    else:
+        errors = "; ".join(e for field in form.errors.values() for e in field)
+        messages.error(request, _("Not moved: %(errors)s") % {"errors": errors})
+    return redirect(person)
+
+
+@require_POST
+def person_archive(request, pk):
+    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    if request.POST.get("restore"):
+        services.person_unarchive(person=person, by=request.user)
+        messages.success(request, _("Restored to the directory."))
+    else:
+        services.person_archive(person=person, by=request.user)
+        messages.success(request, _("Archived: off lists and messages, history kept."))
+    return redirect(person)
+
+
+@require_http_methods(["GET", "POST"])
+def person_delete(request, pk):
+    if not request.user.is_staff:
+        raise Http404
+    person = get_object_or_404(people_visible_to(request.user, include_archived=True), pk=pk)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.person_delete(person=person, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Deleted. The audit log keeps who, when and why."))
+        return redirect("members:person_list")
+    return render(request, "members/person_delete.html", {"person": person, "form": form})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def neutralise(value) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @ tab or CR is text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+EXPORT_COLUMNS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "congregation",
+    "street",
+    "town",
+    "zip",
+    "language",
+    "tags",
+    "level",
+    "email_ok",
+    "sms_ok",
+    "do_not_contact",
+]
+
+
+def _export_rows(people):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+    for person in people.iterator(chunk_size=2000):
+        primary = (
+            person.primary_memberships[0].congregation.slug if person.primary_memberships else ""
+        )
+        values = [
+            person.first_name,
+            person.last_name,
+            person.email,
+            person.phone,
+            primary,
+            person.street,
+            person.town,
+            person.zip,
+            person.language,
+            ";".join(tag.name for tag in person.tags.all()),
+            person.level,
+            int(person.email_ok),
+            int(person.sms_ok),
+            int(person.do_not_contact),
+        ]
+        yield writer.writerow([neutralise(value) for value in values])
+
+
+@require_GET
+def people_export(request):
+    filterset = _filtered(request)
+    people = with_list_details(filterset.qs)
+    services.audit_log(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        filters={k: v for k, v in request.GET.items() if k != "page"},
+    )
+    response = StreamingHttpResponse(_export_rows(people), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="conect-people-{stamp}.csv"'
+    return response
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    _require_editor(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = services.import_job_create(
+            by=request.user,
+            filename=upload.name,
+            text=decode(upload.read()),
+            congregation=form.cleaned_data["congregation"],
+        )
+        return redirect(job)
+    jobs = import_jobs_visible_to(request.user)[:10]
+    return render(request, "members/import_start.html", {"form": form, "jobs": jobs})
+
+
+@require_GET
+def import_detail(request, pk):
+    job = get_object_or_404(import_jobs_visible_to(request.user).defer("content"), pk=pk)
+    template = "members/_import_status.html" if request.htmx else "members/import_detail.html"
+    return render(request, template, {"job": job})
+
+
+@require_POST
+def import_confirm(request, pk):
+    job = get_object_or_404(import_jobs_visible_to(request.user), pk=pk)
+    if job.status != job.Status.PREVIEW:
+        messages.error(request, _("This import cannot be confirmed in its current state."))
+        return redirect(job)
+    services.import_job_confirm(job=job, by=request.user)
+    return redirect(job)
+
+
+# --- Duplicates ----------------------------------------------------------------------------
+
+
+@require_GET
+def duplicates(request):
+    _require_editor(request.user)
+    filterset = PersonFilter(
+        {"congregation": request.GET.get("congregation", "")},
+        queryset=people_visible_to(request.user),
+        user=request.user,
+    )
+    pairs = find_pairs_among(filterset.qs.order_by())
+    page = Paginator(pairs, PAIRS_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = {pk for pair in page for pk in (pair.first_id, pair.second_id)}
+    people = {p.pk: p for p in with_list_details(Person.objects.filter(pk__in=ids))}
+    rows = [(pair, people[pair.first_id], people[pair.second_id]) for pair in page]
+    context = {"filter": filterset, "page": page, "rows": rows, "total": len(pairs)}
+    return render(request, "members/duplicates.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_merge(request, pk, other_pk):
+    editable = people_editable_by(request.user)
+    first = get_object_or_404(editable, pk=pk)
+    second = get_object_or_404(editable, pk=other_pk)
+    if first.pk == second.pk:
+        raise Http404
+    form = MergeForm(request.POST or None, people=[first, second])
+    if request.method == "POST" and form.is_valid():
+        survivor = form.people[form.cleaned_data["survivor"]]
+        duplicate = second if survivor.pk == first.pk else first
+        try:
+            services.person_merge(survivor=survivor, duplicate=duplicate, by=request.user)
+        except services.MergeConflict as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(request, _("Merged into %(name)s.") % {"name": survivor.full_name})
+            return redirect(survivor)
+    context = {
+        "form": form,
+        "people": with_list_details(Person.objects.filter(pk__in=[pk, other_pk])),
+    }
+    return render(request, "members/merge.html", context)
+
+
+@require_GET
+def import_template(request):
+    """An empty CSV with the contract header, to fill in a spreadsheet."""
+    from .importing import CONTRACT_HEADER
+
+    response = HttpResponse("\ufeff" + ",".join(CONTRACT_HEADER) + "\r\n", content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="conect-people-template.csv"'
+    return response

@@ -101,50 +101,7 @@ class TestCongregationPages:
             client.get(reverse("congregations:list"))
 
 
-class TestPeoplePages:
-    def test_person_of_other_congregation_is_404(self, client, login, lead, other_congregation):
-        stranger = PersonFactory(congregation=other_congregation)
-        response = login(client, lead).get(stranger.get_absolute_url())
-        assert response.status_code == 404
-
-    def test_person_page_happy_path(self, client, login, lead, congregation):
-        person = PersonFactory(congregation=congregation, first_name="Ana", notes="secret story")
-        body = login(client, lead).get(person.get_absolute_url()).content.decode()
-        assert "Ana" in body
-        assert "secret story" not in body  # leads never see private notes
-
-    def test_organizer_sees_private_notes(self, client, login, organizer, congregation):
-        person = PersonFactory(congregation=congregation, notes="secret story")
-        body = login(client, organizer).get(person.get_absolute_url()).content.decode()
-        assert "secret story" in body
-
-    def test_list_search_and_scope(self, client, login, lead, congregation, other_congregation):
-        PersonFactory(congregation=congregation, first_name="Marisol", last_name="Vega")
-        PersonFactory(congregation=other_congregation, first_name="Marta", last_name="Cohen")
-        body = login(client, lead).get(reverse("members:person_list"), {"q": "Mar"}).content
-        assert b"Marisol" in body and b"Marta" not in body
-
-    def test_list_ignores_absurd_input(self, client, login, lead):
-        response = login(client, lead).get(
-            reverse("members:person_list"), {"q": "x" * 5000, "page": "not-a-number"}
-        )
-        assert response.status_code == 200
-
-    def test_names_are_escaped(self, client, login, lead, congregation):
-        PersonFactory(congregation=congregation, first_name="<script>alert(1)</script>")
-        body = login(client, lead).get(reverse("members:person_list")).content.decode()
-        assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
-
-    def test_list_query_count_is_flat(
-        self, client, login, organizer, congregation, django_assert_max_num_queries
-    ):
-        login(client, organizer)
-        PersonFactory.create_batch(5, congregation=congregation)
-        with django_assert_max_num_queries(7):
-            client.get(reverse("members:person_list"))
-        PersonFactory.create_batch(60, congregation=congregation)
-        with django_assert_max_num_queries(7):
-            client.get(reverse("members:person_list"))
+# The people pages' tests (directory, person page, scoping, query counts) live in tests/members/.
 
 
 class TestAdmin:

@@ -1,0 +1,100 @@
+"""Finding people who are probably the same person.
+
+The import's rules (same email; same phone + last name; same first + last name + ZIP) plus a
+fuzzy rule inside a congregation: same last name and a first name one edit apart (or the other
+way round), or the very same name. Everything is hashing, no pairwise comparison over the whole
+table: a name one edit away from another shares one of its "one letter deleted" variants, so
+candidates meet in the same bucket. Linear in the number of people.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from congregations.models import Membership
+
+from .normalize import name_key
+
+REASONS = {
+    "email": _("same email"),
+    "phone": _("same phone and last name"),
+    "name_zip": _("same name and ZIP code"),
+    "name": _("same name in the same congregation"),
+    "fuzzy": _("similar name in the same congregation"),
+}
+MAX_BUCKET = 200  # a bucket this big is a common name, not a duplicate signal
+
+
+@dataclass
+class Pair:
+    first_id: int
+    second_id: int
+    reasons: set = field(default_factory=set)
+
+    @property
+    def reason_labels(self) -> list:
+        return [REASONS[reason] for reason in sorted(self.reasons)]
+
+
+def _variants(key: str) -> set[str]:
+    """The key itself and every way of deleting one character from it."""
+    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))} if len(key) > 3 else {key}
+
+
+def find_pairs(rows: Iterable[tuple], congregations: dict[int, set]) -> list[Pair]:
+    """rows: (id, first_name, last_name, email, phone, zip); congregations: id → their
+    congregation ids. Returns candidate pairs, lowest id first, sorted."""
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    fuzzy: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    for person_id, first, last, email, phone, zip_code in rows:
+        first_key, last_key = name_key(first), name_key(last)
+        if email:
+            buckets[("email", email.lower())].append(person_id)
+        if phone and last_key:
+            buckets[("phone", phone, last_key)].append(person_id)
+        if zip_code and first_key and last_key:
+            buckets[("name_zip", first_key, last_key, zip_code[:5])].append(person_id)
+        if not (first_key and last_key):
+            continue
+        for congregation_id in congregations.get(person_id, ()):
+            buckets[("name", congregation_id, first_key, last_key)].append(person_id)
+            for variant in _variants(first_key):
+                fuzzy[("f", congregation_id, last_key, variant)].append((person_id, first_key))
+            for variant in _variants(last_key):
+                fuzzy[("l", congregation_id, first_key, variant)].append((person_id, last_key))
+
+    pairs: dict[tuple[int, int], Pair] = {}
+
+    def add(a: int, b: int, reason: str) -> None:
+        if a == b:
+            return
+        key = (a, b) if a < b else (b, a)
+        pairs.setdefault(key, Pair(*key)).reasons.add(reason)
+
+    for key, ids in buckets.items():
+        if 1 < len(ids) <= MAX_BUCKET:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1 :]:
+                    add(a, b, key[0])
+    for members in fuzzy.values():
+        if 1 < len(members) <= MAX_BUCKET:
+            for i, (a, a_key) in enumerate(members):
+                for b, b_key in members[i + 1 :]:
+                    if a_key != b_key:  # identical names are the "name" rule already
+                        add(a, b, "fuzzy")
+    return sorted(pairs.values(), key=lambda pair: (pair.first_id, pair.second_id))
+
+
+def find_pairs_among(people: QuerySet) -> list[Pair]:
+    """Candidate pairs among `people` (already scoped by the caller): two queries."""
+    rows = list(people.values_list("id", "first_name", "last_name", "email", "phone", "zip"))
+    congregations: dict[int, set] = defaultdict(set)
+    memberships = Membership.objects.filter(person__in=people.values("pk")).values_list(
+        "person_id", "congregation_id"
+    )
+    for person_id, congregation_id in memberships.iterator(chunk_size=10_000):
+        congregations[person_id].add(congregation_id)
+    return find_pairs(rows, congregations)

@@ -1,0 +1,138 @@
+"""The directory's search, filters and sort (django-filter). Applied after scoping."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from congregations.models import Congregation, Membership
+from congregations.selectors import congregations_visible_to
+
+from .models import Language, Level, Person, Tag
+
+_PHONE_CHARS = re.compile(r"[\s()\-.+]")
+MAX_QUERY = 100
+
+SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "first": ("first_name", "last_name", "id"),
+    "-created": ("-created_at", "-id"),
+    "-level": ("-ladder_rank", "last_name", "first_name", "id"),
+    "town": ("town", "last_name", "first_name", "id"),
+}
+
+
+def search_people(people, query: str):
+    """Every word must match: digits search the phone, a word with "@" the email, other words
+    the start of the first name, last name or email. Prefix and substring lookups use the
+    trigram indexes on PostgreSQL and work on SQLite."""
+    for word in query[:MAX_QUERY].split()[:5]:
+        digits = _PHONE_CHARS.sub("", word)
+        if digits.isdigit() and len(digits) >= 3:
+            people = people.filter(phone__contains=digits)
+        elif "@" in word:
+            people = people.filter(email__istartswith=word)
+        else:
+            people = people.filter(
+                Q(first_name__istartswith=word)
+                | Q(last_name__istartswith=word)
+                | Q(email__istartswith=word)
+            )
+    return people
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, email or phone"), "maxlength": 100}
+        ),
+    )
+    congregation = django_filters.ModelChoiceFilter(
+        label=_("Congregation"),
+        queryset=Congregation.objects.none(),
+        method="filter_congregation",
+        empty_label=_("All congregations"),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Ladder level"), choices=Level.choices, empty_label=_("Any level")
+    )
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Tag"),
+        queryset=Tag.objects.all(),
+        method="filter_tag",
+        empty_label=_("Any tag"),
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=Language.choices, empty_label=_("Any language")
+    )
+    town = django_filters.CharFilter(label=_("Town"), lookup_expr="iexact")
+    has_email = django_filters.BooleanFilter(
+        label=_("Has email"), method="filter_has_email", widget=forms.NullBooleanSelect
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("archived", _("Archived")), ("all", _("Active and archived"))],
+        empty_label=_("Active"),
+        method="filter_status",
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            ("name", _("Last name")),
+            ("first", _("First name")),
+            ("-created", _("Newest first")),
+            ("-level", _("Ladder, highest first")),
+            ("town", _("Town")),
+        ],
+        empty_label=None,
+        method="filter_sort",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "congregation", "level", "tag", "language", "town", "has_email"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["congregation"].queryset = congregations_visible_to(user).order_by("name")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+        if not data.get("status"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        if not data.get("sort"):
+            queryset = queryset.order_by(*SORTS["name"])
+        return queryset
+
+    def filter_search(self, queryset, name, value):
+        return search_people(queryset, value)
+
+    def filter_congregation(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Membership.objects.filter(person=OuterRef("pk"), congregation=value))
+        )
+
+    def filter_tag(self, queryset, name, value):
+        links = Person.tags.through.objects.filter(person=OuterRef("pk"), tag=value)
+        return queryset.filter(Exists(links))
+
+    def filter_has_email(self, queryset, name, value):
+        return queryset.exclude(email="") if value else queryset.filter(email="")
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=False) if value == "archived" else queryset
+
+    def filter_sort(self, queryset, name, value):
+        if value == "-level":
+            ranks = [
+                When(level=level, then=Value(i)) for i, (level, _l) in enumerate(Level.choices)
+            ]
+            queryset = queryset.annotate(
+                ladder_rank=Case(*ranks, default=Value(0), output_field=IntegerField())
+            )
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))

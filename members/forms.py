@@ -1,0 +1,178 @@
+"""Validation of what people type about people. Saving is the services' job."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from congregations.models import Congregation
+from congregations.selectors import congregations_visible_to
+
+from .models import Level, Person, Tag
+from .normalize import clean_spaces, normalize_email, normalize_phone, normalize_zip, tidy_name
+from .permissions import sees_sensitive_fields
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class PersonForm(forms.ModelForm):
+    congregation = forms.ModelChoiceField(
+        label=_("Primary congregation"), queryset=Congregation.objects.none()
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"),
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_tags = forms.CharField(
+        label=_("New tags"),
+        required=False,
+        max_length=200,
+        help_text=_("Separate with commas."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "street",
+            "town",
+            "zip",
+            "language",
+            "email_ok",
+            "sms_ok",
+            "do_not_contact",
+            "ethnicity",
+            "notes",
+        ]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "(860) 555-0123"}),
+            "zip": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "06103"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "phone": _("US numbers any way you like; others with a leading +."),
+            "do_not_contact": _(
+                "No email, text or call from CONECT, whatever the other boxes say."
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].validators = []  # normalize_email validates, after trimming
+        self.fields["phone"].validators = []
+        self.fields["zip"].validators = []
+        self.fields["phone"].max_length = None
+        self.fields["phone"].widget.attrs.pop("maxlength", None)
+        self.fields["congregation"].queryset = congregations_visible_to(user).order_by("name")
+        if self.instance.pk:
+            primary = self.instance.memberships.filter(is_primary=True).first()
+            if primary:
+                self.fields["congregation"].initial = primary.congregation_id
+            self.fields["tags"].initial = list(self.instance.tags.values_list("pk", flat=True))
+        if not sees_sensitive_fields(user):
+            del self.fields["ethnicity"]
+            del self.fields["notes"]
+
+    def clean_first_name(self):
+        return tidy_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return tidy_name(self.cleaned_data["last_name"])
+
+    def clean_email(self):
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_zip(self):
+        return normalize_zip(self.cleaned_data["zip"])
+
+    def clean_new_tags(self):
+        names = [clean_spaces(name)[:60] for name in self.cleaned_data["new_tags"].split(",")]
+        return [name for name in names if name]
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("email")
+        if email:
+            others = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error(
+                    "email",
+                    _(
+                        "Someone with this email is already in the network. Search for them, "
+                        "or ask an organizer to merge the records."
+                    ),
+                )
+        return data
+
+    def person_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class LadderMoveForm(forms.Form):
+    to_level = forms.ChoiceField(label=_("Move to"), choices=Level.choices)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. chaired the housing assembly")}),
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_to_level(self):
+        level = self.cleaned_data["to_level"]
+        if self.person is not None and level == self.person.level:
+            raise ValidationError(_("They are already on this rung."))
+        return level
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. privacy request by email")}),
+    )
+    confirm = forms.BooleanField(label=_("I understand this cannot be undone."))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+    congregation = forms.ModelChoiceField(
+        label=_("Congregation for rows that name none"),
+        queryset=Congregation.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        congregations = congregations_visible_to(user).order_by("name")
+        self.fields["congregation"].queryset = congregations
+        if len(congregations) == 1:
+            self.fields["congregation"].initial = congregations[0].pk
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than 20 MB: split it."))
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError(_("Upload a .csv file (in Excel: Save As → CSV)."))
+        return upload
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ChoiceField(label=_("Keep"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.pk): person for person in people}
+        self.fields["survivor"].choices = [(pk, str(p)) for pk, p in self.people.items()]

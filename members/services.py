@@ -1,0 +1,452 @@
+"""Writes about people: one function per business verb, atomic, keyword-only.
+
+Views, the admin, management commands and Celery tasks all call these, so the rules (history
+rows, audit events, matching) hold whichever door a change comes through.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congregations.models import Congregation, Membership, MembershipRole
+
+from .importing import FILLABLE, ImportPlan, plan_import
+from .models import AuditEvent, ImportJob, LeadershipChange, Level, Person, Tag, User
+
+LADDER = [value for value, _label in Level.choices]
+BATCH = 2000
+
+
+class MergeConflict(Exception):
+    """Two people cannot be merged without losing a one-to-one record (e.g. two logins)."""
+
+
+def audit_log(*, actor: User | None, action: str, person_id: int | None = None, **detail):
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        person_id=person_id,
+        detail=detail,
+    )
+
+
+def _tags_from_names(names: Iterable[str]) -> list[Tag]:
+    """Existing tags matched case-insensitively; missing ones created."""
+    wanted = {name.strip().lower(): name.strip() for name in names if name.strip()}
+    if not wanted:
+        return []
+    existing = {tag.name.lower(): tag for tag in Tag.objects.all()}
+    missing = [Tag(name=wanted[key][:60]) for key in wanted if key not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        existing = {tag.name.lower(): tag for tag in Tag.objects.all()}
+    return [existing[key] for key in wanted if key in existing]
+
+
+def _set_primary_congregation(person: Person, congregation: Congregation) -> None:
+    current = person.memberships.filter(is_primary=True).first()
+    if current and current.congregation_id == congregation.pk:
+        return
+    person.memberships.filter(is_primary=True).update(is_primary=False)
+    membership, created = Membership.objects.get_or_create(
+        person=person, congregation=congregation, defaults={"is_primary": True}
+    )
+    if not created:
+        membership.is_primary = True
+        membership.save(update_fields=["is_primary"])
+
+
+@transaction.atomic
+def person_create(
+    *, by: User, congregation: Congregation, tags: Iterable[Tag] = (), **fields
+) -> Person:
+    """A new person whose primary congregation is `congregation`; their first ladder row says
+    who added them."""
+    person = Person.objects.create(**fields)
+    Membership.objects.create(person=person, congregation=congregation, is_primary=True)
+    person.tags.set(list(tags))
+    LeadershipChange.objects.create(
+        person=person, from_level="", to_level=person.level, changed_by=by, reason=_("Added")
+    )
+    audit_log(actor=by, action=AuditEvent.Action.CREATE, person_id=person.pk)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    by: User,
+    congregation: Congregation | None = None,
+    tags: Iterable[Tag] | None = None,
+    **fields,
+) -> Person:
+    """Change contact details, consent and (for roles that may) sensitive fields. The ladder
+    level changes only through person_move_on_ladder, so it always has a history row."""
+    fields.pop("level", None)
+    changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["user"])
+    person.save()
+    if congregation is not None:
+        _set_primary_congregation(person, congregation)
+    if tags is not None:
+        person.tags.set(list(tags))
+    audit_log(actor=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=changed)
+    return person
+
+
+@transaction.atomic
+def person_move_on_ladder(*, person: Person, to_level: str, by: User, reason: str) -> Person:
+    """Move someone up (or down) the leadership ladder, keeping who, when and why."""
+    if to_level not in LADDER:
+        raise ValueError(f"unknown ladder level {to_level!r}")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.level == to_level:
+        return person
+    LeadershipChange.objects.create(
+        person=person, from_level=person.level, to_level=to_level, reason=reason, changed_by=by
+    )
+    person.level = to_level
+    person.save(update_fields=["level", "updated_at"])
+    # A core-team rung shows on the congregation page as a core-team membership role.
+    core = to_level in (Level.CORE_TEAM, Level.KEY_LEADER)
+    person.memberships.filter(is_primary=True).exclude(role=MembershipRole.CLERGY).update(
+        role=MembershipRole.CORE_TEAM if core else MembershipRole.MEMBER
+    )
+    return person
+
+
+@transaction.atomic
+def person_archive(*, person: Person, by: User) -> Person:
+    """Soft delete: off every list and every message, history kept, restorable."""
+    if person.archived_at is None:
+        person.archived_at = timezone.now()
+        person.save(update_fields=["archived_at", "updated_at"])
+        audit_log(actor=by, action=AuditEvent.Action.ARCHIVE, person_id=person.pk)
+    return person
+
+
+@transaction.atomic
+def person_unarchive(*, person: Person, by: User) -> Person:
+    if person.archived_at is not None:
+        person.archived_at = None
+        person.save(update_fields=["archived_at", "updated_at"])
+        audit_log(actor=by, action=AuditEvent.Action.UNARCHIVE, person_id=person.pk)
+    return person
+
+
+@transaction.atomic
+def person_delete(*, person: Person, by: User, reason: str) -> None:
+    """Erase a person for a privacy request (admins only). The audit row keeps the id, who and
+    why — not the name or contact details the request asked us to remove."""
+    if not by.is_staff:
+        raise PermissionError("only admins delete people")
+    person_id = person.pk
+    person.delete()
+    audit_log(actor=by, action=AuditEvent.Action.DELETE, person_id=person_id, reason=reason)
+
+
+def audit_sensitive_view(*, person: Person, by: User) -> None:
+    """Record that `by` was shown someone's ethnicity or private notes."""
+    if person.ethnicity or person.notes:
+        audit_log(actor=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk)
+
+
+# --- Merge ---------------------------------------------------------------------------------
+
+
+def _move_related(survivor: Person, duplicate: Person) -> dict:
+    """Re-point every foreign key and many-to-many that refers to `duplicate` at `survivor`,
+    discovered through Person._meta.related_objects so relations added by later apps
+    (one-on-ones, attendance, …) move without editing this function. A row that would break a
+    unique constraint on the survivor records a fact the survivor already has: it is dropped."""
+    moved, dropped = {}, {}
+    for relation in Person._meta.related_objects:
+        model = relation.related_model
+        label = model._meta.label
+        if relation.many_to_many:
+            field = relation.field
+            through = field.remote_field.through
+            person_col = field.m2m_reverse_field_name()
+            other_col = field.m2m_field_name()
+            rows = through._base_manager.filter(**{person_col: duplicate.pk})
+            have = set(
+                through._base_manager.filter(**{person_col: survivor.pk}).values_list(
+                    other_col, flat=True
+                )
+            )
+            dupes = rows.filter(**{f"{other_col}__in": have})
+            dropped[label] = dupes.count()
+            dupes.delete()
+            moved[label] = rows.update(**{person_col: survivor.pk})
+            continue
+        field = relation.field
+        queryset = model._base_manager.filter(**{field.name: duplicate.pk})
+        count = 0
+        for pk in list(queryset.values_list("pk", flat=True)):
+            try:
+                with transaction.atomic():
+                    model._base_manager.filter(pk=pk).update(**{field.attname: survivor.pk})
+                count += 1
+            except IntegrityError:
+                if relation.one_to_one:
+                    raise MergeConflict(
+                        _("Both people have a %(what)s: resolve that first.")
+                        % {"what": model._meta.verbose_name}
+                    ) from None
+                model._base_manager.filter(pk=pk).delete()
+                dropped[label] = dropped.get(label, 0) + 1
+        moved[label] = count
+    return {
+        "moved": {k: v for k, v in moved.items() if v},
+        "dropped": {k: v for k, v in dropped.items() if v},
+    }
+
+
+@transaction.atomic
+def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
+    """Fold `duplicate` into `survivor` in one transaction: every related record moves to the
+    survivor, empty fields are filled from the duplicate (never overwritten), consent keeps the
+    stricter choice, the ladder keeps the higher rung, and the duplicate is deleted. Audited."""
+    if survivor.pk == duplicate.pk:
+        raise ValueError("cannot merge a person with themself")
+    survivor = Person.objects.select_for_update().get(pk=survivor.pk)
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    if survivor.user_id and duplicate.user_id:
+        raise MergeConflict(_("Both people have a login: deactivate one first."))
+
+    # Two primary memberships cannot coexist on one person: the survivor's stays primary.
+    if survivor.memberships.filter(is_primary=True).exists():
+        duplicate.memberships.filter(is_primary=True).update(is_primary=False)
+    filled = []
+    for name in [*FILLABLE, "ethnicity"]:
+        if not getattr(survivor, name) and getattr(duplicate, name):
+            setattr(survivor, name, getattr(duplicate, name))
+            filled.append(name)
+    if duplicate.notes and duplicate.notes not in survivor.notes:
+        survivor.notes = "\n\n".join(filter(None, [survivor.notes, duplicate.notes]))
+    survivor.do_not_contact = survivor.do_not_contact or duplicate.do_not_contact
+    survivor.email_ok = survivor.email_ok and duplicate.email_ok
+    survivor.sms_ok = survivor.sms_ok and duplicate.sms_ok
+    if duplicate.user_id:
+        survivor.user_id, duplicate.user_id = duplicate.user_id, None
+        duplicate.save(update_fields=["user"])
+    relations = _move_related(survivor, duplicate)
+    survivor.tags.add(*duplicate.tags.all())
+    higher = max(survivor.level, duplicate.level, key=LADDER.index)
+    if higher != survivor.level:
+        LeadershipChange.objects.create(
+            person=survivor,
+            from_level=survivor.level,
+            to_level=higher,
+            changed_by=by,
+            reason=_("Merged with a duplicate record"),
+        )
+        survivor.level = higher
+    survivor.save()
+    duplicate_id = duplicate.pk
+    duplicate.delete()
+    audit_log(
+        actor=by,
+        action=AuditEvent.Action.MERGE,
+        person_id=survivor.pk,
+        merged_person_id=duplicate_id,
+        filled=filled,
+        **relations,
+    )
+    return survivor
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+def people_import(
+    *,
+    text: str,
+    by: User | None,
+    congregations: Iterable[Congregation],
+    default_congregation: Congregation | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    filename: str = "",
+) -> ImportPlan:
+    """Import people from CSV text, all or nothing: any invalid row and nothing is written.
+    Returns the plan (counts and row errors). Re-running the same file changes nothing."""
+    options = {
+        "congregations": congregations,
+        "default_congregation": default_congregation,
+        "progress": progress,
+    }
+    if dry_run:  # outside a transaction, so a worker's progress is visible as it goes
+        return plan_import(text, **options)
+    with transaction.atomic():
+        plan = plan_import(text, **options)
+        if not plan.is_valid or not plan.has_changes:
+            return plan
+        _write_plan(plan)
+        audit_log(actor=by, action=AuditEvent.Action.IMPORT, filename=filename[:200], **plan.counts)
+    return plan
+
+
+def _write_plan(plan: ImportPlan) -> None:
+    """Bulk inserts and updates: a few queries per 2,000 rows, not one per row."""
+    now = timezone.now()
+    tags = {tag.name.lower(): tag.pk for tag in _tags_from_names(plan.tag_names.values())}
+    new = [e for e in plan.entities if e.person_id is None]
+    people = [
+        Person(
+            first_name=e.values["first_name"],
+            language=e.values["language"],
+            **{name: e.values.get(name, "") for name in FILLABLE},
+        )
+        for e in new
+    ]
+    Person.objects.bulk_create(people, batch_size=BATCH)
+    for entity, person in zip(new, people, strict=True):
+        entity.person_id = person.pk
+        entity.values["_has_primary"] = False
+
+    updates = [
+        Person(
+            pk=e.person_id, updated_at=now, **{name: e.values.get(name, "") for name in FILLABLE}
+        )
+        for e in plan.entities
+        if e.changed
+    ]
+    Person.objects.bulk_update(updates, [*FILLABLE, "updated_at"], batch_size=BATCH)
+
+    memberships, links, history = [], [], []
+    for entity in plan.entities:
+        for congregation_id in entity.congregation_ids:
+            primary = not entity.values["_has_primary"]
+            entity.values["_has_primary"] = True
+            memberships.append(
+                Membership(
+                    person_id=entity.person_id, congregation_id=congregation_id, is_primary=primary
+                )
+            )
+        links += [
+            Person.tags.through(person_id=entity.person_id, tag_id=tags[name])
+            for name in entity.tags
+            if name in tags
+        ]
+    for person in people:
+        history.append(
+            LeadershipChange(
+                person_id=person.pk, from_level="", to_level=person.level, reason=_("Imported")
+            )
+        )
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    Person.tags.through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+    LeadershipChange.objects.bulk_create(history, batch_size=BATCH)
+
+
+# --- Browser imports (ImportJob) -------------------------------------------------------------
+
+ASYNC_ROWS = 1000  # bigger files are checked and written by a Celery worker
+
+
+def _job_congregations(job: ImportJob):
+    from congregations.selectors import congregations_visible_to
+
+    return congregations_visible_to(job.created_by)
+
+
+def _job_progress(job: ImportJob) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        changes = {"processed_rows": done}
+        if total:
+            changes["total_rows"] = total
+        ImportJob.objects.filter(pk=job.pk).update(**changes)
+
+    return report
+
+
+def import_job_create(
+    *, by: User, filename: str, text: str, congregation: Congregation | None
+) -> ImportJob:
+    """Keep the uploaded file and check it: now if it is small, on a worker if it is large."""
+    from .tasks import import_job_analyse_task
+
+    rows = max(0, text.count("\n") - 1) or (1 if text.strip() else 0)
+    job = ImportJob.objects.create(
+        created_by=by,
+        filename=filename[:255],
+        content=text,
+        congregation=congregation,
+        total_rows=rows,
+    )
+    if rows > ASYNC_ROWS:
+        transaction.on_commit(lambda: import_job_analyse_task.delay(job_id=job.pk))
+    else:
+        import_job_analyse(job=job)
+    return job
+
+
+def import_job_analyse(*, job: ImportJob) -> ImportJob:
+    """The preview: the same plan the import will write, with counts and row errors."""
+    plan = people_import(
+        text=job.content,
+        by=job.created_by,
+        congregations=_job_congregations(job),
+        default_congregation=job.congregation,
+        dry_run=True,
+        progress=_job_progress(job),
+    )
+    job.refresh_from_db(fields=["status"])
+    job.counts = plan.counts
+    job.errors = [[error.line, error.message] for error in plan.errors[:500]]
+    job.total_rows = job.processed_rows = plan.total_rows
+    job.status = ImportJob.Status.PREVIEW if plan.is_valid else ImportJob.Status.INVALID
+    job.save(update_fields=["counts", "errors", "total_rows", "processed_rows", "status"])
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
+    """Write a previewed import (re-checked against the database as it is now)."""
+    from .tasks import import_job_run_task
+
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.IMPORTING, processed_rows=0
+    )
+    if not claimed:  # a double click, or another tab, got there first
+        return job
+    if job.total_rows > ASYNC_ROWS:
+        transaction.on_commit(lambda: import_job_run_task.delay(job_id=job.pk))
+        job.refresh_from_db()
+        return job
+    return import_job_run(job=job)
+
+
+def import_job_run(*, job: ImportJob) -> ImportJob:
+    job.refresh_from_db()
+    if job.status != ImportJob.Status.IMPORTING:
+        return job
+    try:
+        plan = people_import(
+            text=job.content,
+            by=job.created_by,
+            congregations=_job_congregations(job),
+            default_congregation=job.congregation,
+            filename=job.filename,
+        )
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    job.counts = plan.counts
+    job.errors = [[error.line, error.message] for error in plan.errors[:500]]
+    job.processed_rows = plan.total_rows
+    job.finished_at = timezone.now()
+    if plan.is_valid:
+        job.status = ImportJob.Status.DONE
+        job.content = ""  # the people are in the database now; do not keep a second copy
+    else:
+        job.status = ImportJob.Status.INVALID
+    job.save()
+    return job

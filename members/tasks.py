@@ -1,0 +1,24 @@
+"""Celery tasks: thin wrappers over members.services, so the command, the browser and the worker
+share one import code path."""
+
+from celery import shared_task
+
+from .models import ImportJob
+
+
+@shared_task
+def import_job_analyse_task(*, job_id: int) -> None:
+    from .services import import_job_analyse
+
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.ANALYSING).first()
+    if job is not None:
+        import_job_analyse(job=job)
+
+
+@shared_task
+def import_job_run_task(*, job_id: int) -> None:
+    from .services import import_job_run
+
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING).first()
+    if job is not None:
+        import_job_run(job=job)

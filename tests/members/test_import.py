@@ -1,0 +1,265 @@
+"""Importing people: header aliases, encodings, matching, atomicity, idempotence, speed shape."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from congregations.models import Membership
+from members.importing import decode, map_header, plan_import
+from members.models import AuditEvent, Language, Person, Tag
+from members.services import people_import
+from tests.factories import CongregationFactory, PersonFactory
+
+from .conftest import HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def run(text, congregation=None, dry_run=False):
+    from congregations.models import Congregation
+
+    return people_import(
+        text=text,
+        by=None,
+        congregations=Congregation.objects.all(),
+        default_congregation=congregation,
+        dry_run=dry_run,
+    )
+
+
+def test_contract_header_creates_people_memberships_and_tags(congregation):
+    plan = run(
+        f"{HEADER}\n"
+        "Ana,Ruiz,ANA@example.org,(860) 555-0101,st-marks,1 Main St,Hartford,6103,Spanish,"
+        '"housing team;youth"\n'
+        "Tom,Berg,,860-555-0102,St. Mark's AME Church,,Hartford,06103,,\n"
+    )
+    assert plan.is_valid and plan.counts["new"] == 2
+    ana = Person.objects.get(first_name="Ana")
+    assert (ana.email, ana.phone, ana.zip, ana.language) == (
+        "ana@example.org",
+        "+18605550101",
+        "06103",
+        Language.SPANISH,
+    )
+    assert set(ana.tags.values_list("name", flat=True)) == {"housing team", "youth"}
+    assert Membership.objects.get(person=ana).is_primary
+    assert Person.objects.get(first_name="Tom").memberships.get().congregation == congregation
+    assert ana.ladder_history.count() == 1
+
+
+def test_header_aliases_are_understood():
+    mapping, ignored = map_header(
+        ["First Name", "Surname", "Email Address", "Mobile Phone", "City", "ZIP Code", "Notes"]
+    )
+    assert sorted(mapping.values()) == sorted(
+        ["first_name", "last_name", "email", "phone", "town", "zip"]
+    )
+    assert ignored == ["Notes"]
+    assert map_header(["Given Name", "POSTAL_CODE", "e-mail"])[0] == {
+        0: "first_name",
+        1: "zip",
+        2: "email",
+    }
+
+
+def test_bom_crlf_and_windows_1252(congregation, csv_bytes):
+    data = csv_bytes(
+        "First Name,Last Name,Email Address,Postal Code",
+        "José,Núñez,jose@example.org,06103",
+        encoding="cp1252",
+        crlf=True,
+    )
+    assert "José" in decode(data)
+    run(decode(data), congregation)
+    assert Person.objects.get(email="jose@example.org").last_name == "Núñez"
+    data = csv_bytes("first_name,email", "Zoë,zoe@example.org", bom=True, crlf=True)
+    plan = run(decode(data), congregation)
+    assert plan.is_valid and Person.objects.filter(first_name="Zoë").exists()
+
+
+def test_any_invalid_row_means_nothing_is_written(congregation):
+    plan = run(
+        f"{HEADER}\n"
+        "Ana,Ruiz,ana@example.org,,st-marks,,,,,\n"
+        ",NoFirst,x@example.org,,st-marks,,,,,\n"
+        "Bad,Email,not-an-email,,st-marks,,,,,\n"
+        "Bad,Phone,,12345,st-marks,,,,,\n"
+        "Bad,Zip,,,st-marks,,,ABCDE,,\n"
+        "Bad,Place,,,Nowhere Church,,,,,\n"
+        "Bad,Lang,,,st-marks,,,,Klingon,\n"
+    )
+    assert not plan.is_valid
+    assert Person.objects.count() == 0 and Tag.objects.count() == 0
+    lines = {error.line for error in plan.errors}
+    assert lines == {3, 4, 5, 6, 7, 8}
+    assert plan.counts["invalid"] == 6
+    messages = " ".join(error.message for error in plan.errors)
+    assert "first name is missing" in messages and "Nowhere Church" in messages
+
+
+def test_missing_congregation_without_default_is_an_error(congregation):
+    plan = run("first_name,last_name\nAna,Ruiz\n")
+    assert not plan.is_valid and plan.errors[0].line == 2
+
+
+def test_file_without_first_name_column_is_refused():
+    plan = run("name,email\nAna,ana@example.org\n")
+    assert not plan.is_valid and plan.errors[0].line == 1
+
+
+def test_reimporting_the_same_file_changes_nothing(congregation):
+    text = (
+        f"{HEADER}\n"
+        "Ana,Ruiz,ana@example.org,8605550101,st-marks,,Hartford,06103,es,youth\n"
+        "Tom,Berg,,8605550102,st-marks,,,,,\n"
+        "Lee,Kim,,,st-marks,,,06103,,\n"
+        "Only,Names,,,st-marks,,,,,\n"
+    )
+    assert run(text).counts["new"] == 4
+    before = list(Person.objects.order_by("pk").values())
+    memberships = Membership.objects.count()
+    second = run(text)
+    assert second.counts["unchanged"] == 4 and not second.has_changes
+    assert list(Person.objects.order_by("pk").values()) == before
+    assert Membership.objects.count() == memberships
+
+
+def test_matching_rules_against_the_database(congregation, other_congregation):
+    by_email = PersonFactory(first_name="Ana", last_name="Ruiz", email="ana@example.org", phone="")
+    by_phone = PersonFactory(first_name="Thomas", last_name="O'Brien", email="", phone="+18605550102")
+    by_zip = PersonFactory(first_name="María José", last_name="Núñez", email="", zip="06103")
+    plan = run(
+        f"{HEADER}\n"
+        "Ana,Ruiz,ANA@EXAMPLE.ORG,860 555 0101,temple-sinai,,,,,\n"  # email, any case
+        "Tom,obrien,,(860) 555-0102,st-marks,,,,,\n"  # phone + last name (apostrophe, case)
+        "maria jose,NUNEZ,,,st-marks,,,06103,,\n"  # name + ZIP, accents ignored
+    )
+    assert plan.counts == {**plan.counts, "new": 0, "matched": 3}
+    assert Person.objects.count() == 3
+    by_email.refresh_from_db()
+    assert by_email.phone == "+18605550101"  # empty field filled
+    assert by_email.memberships.get().congregation == other_congregation
+    assert by_email.memberships.get().is_primary  # had none: the new one is primary
+    assert by_phone.memberships.filter(congregation=congregation).exists()
+    assert by_zip.memberships.exists()
+
+
+def test_a_match_never_overwrites(congregation):
+    person = PersonFactory(
+        first_name="Ana", last_name="Ruiz", email="ana@example.org", phone="+18605550101",
+        town="Hartford", congregation=congregation,
+    )
+    run(f"{HEADER}\nAna,Ruiz,ana@example.org,8605559999,st-marks,9 New St,Bridgeport,06604,,\n")
+    person.refresh_from_db()
+    assert (person.phone, person.town) == ("+18605550101", "Hartford")
+    assert person.street == "9 New St" and person.zip == "06604"  # were empty
+    assert person.memberships.count() == 1
+
+
+def test_second_congregation_is_added_as_non_primary(congregation, other_congregation):
+    person = PersonFactory(email="ana@example.org", congregation=congregation)
+    run(f"{HEADER}\nAna,Ruiz,ana@example.org,,temple-sinai,,,,,choir\n")
+    assert person.memberships.get(congregation=other_congregation).is_primary is False
+    assert person.memberships.get(congregation=congregation).is_primary is True
+    assert list(person.tags.values_list("name", flat=True)) == ["choir"]
+
+
+def test_duplicates_within_the_file_become_one_person(congregation):
+    plan = run(
+        f"{HEADER}\n"
+        "Ana,Ruiz,ana@example.org,,st-marks,,,,,youth\n"
+        "ANA, ruiz ,,8605550101,st-marks,,,,,choir\n"  # no email: no match yet by email...
+        "Ana,Ruiz,Ana@Example.org,8605550101,st-marks,,,06103,,\n"
+    )
+    # Row 3 matches row 2 by email, row 4 matches row 2 by email and row 3 by phone + last name.
+    assert plan.is_valid
+    assert Person.objects.filter(last_name="Ruiz").count() == 2
+    ana = Person.objects.get(email="ana@example.org")
+    assert ana.phone == "+18605550101" and ana.zip == "06103"
+
+
+def test_tags_match_case_insensitively(congregation):
+    Tag.objects.create(name="Housing Team")
+    run(f"{HEADER}\nAna,Ruiz,a@example.org,,st-marks,,,,,housing team | YOUTH\n")
+    assert Tag.objects.count() == 2
+    assert set(Person.objects.get().tags.values_list("name", flat=True)) == {"Housing Team", "YOUTH"}
+
+
+def test_dry_run_writes_nothing(congregation):
+    plan = run(f"{HEADER}\nAna,Ruiz,a@example.org,,st-marks,,,,,\n", dry_run=True)
+    assert plan.counts["new"] == 1 and Person.objects.count() == 0
+
+
+def test_import_is_audited(congregation):
+    run(f"{HEADER}\nAna,Ruiz,a@example.org,,st-marks,,,,,\n")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert event.detail["new"] == 1
+
+
+def test_query_count_does_not_grow_with_rows(congregation):
+    def queries_for(n, offset):
+        rows = [
+            f"P{i},Q{i},p{i}@example.org,,st-marks,,,,,tag{i % 3}"
+            for i in range(offset, offset + n)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            assert run(HEADER + "\n" + "\n".join(rows) + "\n").is_valid
+        return len(captured)
+
+    small, large = queries_for(20, 0), queries_for(1500, 1000)
+    # Batches, never one query per row (SQLite's bound-variable limit makes batches smaller).
+    assert small < 20 and large < 1500 / 20
+
+
+def test_scope_limits_the_congregation_column(lead, congregation, other_congregation):
+    from congregations.selectors import congregations_visible_to
+
+    plan = plan_import(
+        f"{HEADER}\nAna,Ruiz,a@example.org,,temple-sinai,,,,,\n",
+        congregations=congregations_visible_to(lead),
+    )
+    assert not plan.is_valid and "temple-sinai" in plan.errors[0].message
+
+
+class TestCommand:
+    def test_imports_and_is_idempotent(self, tmp_path, congregation, capsys):
+        path = tmp_path / "people.csv"
+        path.write_text(f"{HEADER}\nAna,Ruiz,a@example.org,,,,,,,\n", encoding="utf-8")
+        call_command("import_people", str(path), "--congregation", "st-marks")
+        assert "1 new" in capsys.readouterr().out
+        call_command("import_people", str(path), "--congregation", "st-marks")
+        assert "Nothing to change" in capsys.readouterr().out
+        assert Person.objects.count() == 1
+
+    def test_errors_exit_non_zero_with_line_numbers(self, tmp_path, congregation, capsys):
+        path = tmp_path / "bad.csv"
+        path.write_text(f"{HEADER}\nAna,Ruiz,bad-email,,st-marks,,,,,\n", encoding="utf-8")
+        with pytest.raises(CommandError):
+            call_command("import_people", str(path))
+        assert "line 2:" in capsys.readouterr().err
+        assert Person.objects.count() == 0
+
+    def test_dry_run(self, tmp_path, congregation, capsys):
+        path = tmp_path / "people.csv"
+        path.write_text(f"{HEADER}\nAna,Ruiz,a@example.org,,st-marks,,,,,\n", encoding="utf-8")
+        call_command("import_people", str(path), "--dry-run")
+        assert "Dry run" in capsys.readouterr().out and Person.objects.count() == 0
+
+    def test_unknown_default_congregation(self, tmp_path, db):
+        path = tmp_path / "people.csv"
+        path.write_text(f"{HEADER}\n", encoding="utf-8")
+        with pytest.raises(CommandError):
+            call_command("import_people", str(path), "--congregation", "nope")
+
+
+@pytest.mark.postgres
+def test_import_on_postgresql(congregation):
+    CongregationFactory(name="Second")
+    text = HEADER + "\n" + "\n".join(
+        f"P{i},Q{i},p{i}@example.org,860555{i:04d},st-marks,,,,,t" for i in range(300)
+    )
+    assert run(text).counts["new"] == 300
+    assert not run(text).has_changes

@@ -1,0 +1,79 @@
+"""Normalisation of contact details and names, the keys every match compares."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from members.normalize import name_key, normalize_email, normalize_phone, normalize_zip, tidy_name
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["(860) 555-0123", "860.555.0123", "860-555-0123", "1-860-555-0123", "+1 860 555 0123",
+     " 8605550123 ", "860 555 0123 ext. 12", "+18605550123"],
+)
+def test_us_phones_become_e164(raw):
+    assert normalize_phone(raw) == "+18605550123"
+
+
+def test_international_phone_with_plus_is_kept():
+    assert normalize_phone("+44 20 7946 0958") == "+442079460958"
+
+
+@pytest.mark.parametrize("raw", ["555-0123", "123", "(060) 555-0123", "phone", "+1 860 555 01234"])
+def test_bad_phones_are_refused_with_a_message(raw):
+    with pytest.raises(ValidationError) as error:
+        normalize_phone(raw)
+    assert raw in error.value.messages[0]
+
+
+def test_empty_stays_empty():
+    assert normalize_phone("  ") == "" and normalize_zip("") == "" and normalize_email(" ") == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [("06103", "06103"), ("6103", "06103"), (" 06103-1234 ", "06103-1234"), ("061031234", "06103-1234")],
+)
+def test_zip_codes(raw, clean):
+    assert normalize_zip(raw) == clean
+
+
+@pytest.mark.parametrize("raw", ["ABCDE", "123", "1234567"])
+def test_bad_zip(raw):
+    with pytest.raises(ValidationError):
+        normalize_zip(raw)
+
+
+def test_email_is_trimmed_and_lowercased():
+    assert normalize_email("  Ana.Ruiz@Example.ORG ") == "ana.ruiz@example.org"
+    with pytest.raises(ValidationError):
+        normalize_email("ana@")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("José", "jose"),
+        ("  María   José ", "maria jose"),
+        ("O'Brien", "OBRIEN"),
+        ("O’Brien", "o'brien"),
+        ("Jean-Baptiste", "jean baptiste"),
+        ("Núñez", "NUNEZ"),
+        ("St. John", "st john"),
+    ],
+)
+def test_name_keys_ignore_accents_apostrophes_case_and_spaces(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_different_names_stay_different():
+    assert name_key("Ana") != name_key("Anna")
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidy"),
+    [("MARIA  GARCIA", "Maria Garcia"), ("o'brien", "O'Brien"), ("McDonald", "McDonald"),
+     ("jean-baptiste", "Jean-Baptiste"), ("de la Cruz", "de la Cruz")],
+)
+def test_tidy_name(raw, tidy):
+    assert tidy_name(raw) == tidy
