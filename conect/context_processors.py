@@ -21,6 +21,9 @@ def navigation(request) -> dict:
     if user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD):
         items.append((_("Listening"), reverse("relationships:listening")))
         items.append((_("Map"), reverse("relationships:map")))
+    # Campaigns and actions are public campaign/action info for every role.
+    items.append((_("Campaigns"), reverse("campaigns:list")))
+    items.append((_("Actions"), reverse("actions:list")))
     if user.role == Role.ADMIN:
         items.append((_("Admin"), reverse("admin:index")))
     path = request.path

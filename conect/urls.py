@@ -16,6 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("congregations/", include("congregations.urls")),
     path("people/", include("members.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("targets/", include("campaigns.target_urls")),
+    path("actions/", include("actions.urls")),
     # relationships (issue 4): /one-on-ones/, /house-meetings/, /follow-ups/, /relationships/map/,
     # /listening/
     path("", include("relationships.urls")),

@@ -1,0 +1,143 @@
+from django import forms
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from congregations.models import Congregation
+from members.models import Level, Tag, e164
+
+from .models import ActionKind, EvaluationKind, Rsvp
+from .services import _normalize_phone
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.order_by("name"), required=False
+    )
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    turnout_goal = forms.IntegerField(
+        label=_("Turnout goal"), min_value=0, max_value=100_000, initial=0
+    )
+    congregations = forms.ModelMultipleChoiceField(
+        label=_("Participating congregations"),
+        queryset=Congregation.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("An action cannot end before it starts."))
+        return data
+
+
+class PledgeForm(forms.Form):
+    congregation = forms.ModelChoiceField(
+        label=_("Congregation"), queryset=Congregation.objects.none()
+    )
+    pledged = forms.IntegerField(label=_("We will bring"), min_value=0, max_value=20_000)
+
+    def __init__(self, *args, congregations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["congregation"].queryset = congregations
+
+
+class InviteForm(forms.Form):
+    congregation = forms.ModelChoiceField(
+        label=_("Congregation"), queryset=Congregation.objects.none(), required=False
+    )
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
+    level = forms.ChoiceField(
+        label=_("At least this rung of the ladder"),
+        choices=[("", "—"), *Level.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, congregations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["congregation"].queryset = congregations
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("congregation") or data.get("tag") or data.get("level")):
+            raise forms.ValidationError(_("Choose a congregation, a tag or a ladder rung."))
+        return data
+
+
+class RsvpForm(forms.Form):
+    rsvp = forms.ChoiceField(choices=Rsvp.choices)
+
+
+class WalkInForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    congregation = forms.ModelChoiceField(
+        label=_("Congregation"), queryset=Congregation.objects.none()
+    )
+    contact = forms.CharField(label=_("Phone or email"), max_length=200, required=False)
+
+    def __init__(self, *args, congregations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["congregation"].queryset = congregations
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"].strip()
+        self.email, self.phone = "", ""
+        if not contact:
+            return contact
+        if "@" in contact:
+            validate_email(contact)
+            self.email = contact.lower()
+        else:
+            self.phone = _normalize_phone(contact)
+            try:
+                e164(self.phone)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(_("Enter a phone number or an email address.")) from exc
+        return contact
+
+
+class EvaluationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=EvaluationKind.choices, widget=forms.HiddenInput
+    )
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    turnout = forms.IntegerField(label=_("Turnout"), min_value=0)
+    asks_answered = forms.CharField(
+        label=_("Asks answered"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    what_worked = forms.CharField(label=_("What worked"), widget=forms.Textarea(attrs={"rows": 3}))
+    what_to_change = forms.CharField(
+        label=_("What to change"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    standouts = forms.ModelMultipleChoiceField(
+        label=_("Leaders who stood out"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, action, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        # Only attendees the evaluator may see can be named.
+        self.fields["standouts"].queryset = people.filter(
+            attendances__action=action, attendances__checked_in_at__isnull=False
+        ).order_by("last_name", "first_name")
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on < timezone.localdate(self.action.starts_at):
+            raise forms.ValidationError(_("An evaluation comes after the action."))
+        if held_on > timezone.localdate():
+            raise forms.ValidationError(_("An evaluation cannot be in the future."))
+        return held_on

@@ -1,0 +1,219 @@
+"""Reads of actions, pledges and attendance.
+
+Actions themselves are public action info: every signed-in role sees the calendar. Pledges,
+attendance and anything about people are scoped: counts per congregation only for the
+congregations the user may see (`congregations_visible_to`), names only of people they may see
+(`people_visible_to`). Network totals are plain numbers and carry no one's data.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from conect.roles import Role
+from congregations.models import Congregation, Membership
+from congregations.selectors import congregation_ids_visible_to, congregations_visible_to
+from members.selectors import people_visible_to
+
+from .models import Action, Attendance, Evaluation, EvaluationKind, Rsvp, TurnoutPledge
+
+RSVP_YES = (Rsvp.YES, Rsvp.WALK_IN)
+
+
+def _signed_in(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    actions = Action.objects.select_related("campaign").annotate(
+        has_group_evaluation=Exists(
+            Evaluation.objects.filter(action=OuterRef("pk"), kind=EvaluationKind.GROUP)
+        )
+    )
+    return actions if _signed_in(user) else actions.none()
+
+
+def pledges_visible_to(user) -> QuerySet[TurnoutPledge]:
+    return TurnoutPledge.objects.filter(congregation__in=congregations_visible_to(user))
+
+
+def attendance_visible_to(user) -> QuerySet[Attendance]:
+    """Attendance rows whose person the user may see."""
+    return Attendance.objects.filter(person__in=people_visible_to(user))
+
+
+def can_manage_actions(user) -> bool:
+    return _signed_in(user) and user.role in (Role.ADMIN, Role.ORGANIZER)
+
+
+def can_pledge(user) -> bool:
+    """Leads pledge for their congregations; organizers and admins may do it for them."""
+    return _signed_in(user) and user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD)
+
+
+can_check_in = can_pledge  # the door: leads, organizers, admins (people in their scope)
+can_invite = can_pledge
+
+
+def pledge_congregations(user, action: Action) -> QuerySet[Congregation]:
+    """The congregations `user` may pledge for on this action."""
+    if not can_pledge(user):
+        return Congregation.objects.none()
+    return congregations_visible_to(user).order_by("name")
+
+
+def turnout_rows(user, action: Action) -> dict:
+    """Pledged, RSVP'd and actual per congregation the user may see, and network totals.
+
+    Three aggregate queries whatever the number of attendees."""
+    ids = congregation_ids_visible_to(user)
+    pledges = TurnoutPledge.objects.filter(action=action)
+    counts = (
+        Attendance.objects.filter(action=action)
+        .values("congregation")
+        .annotate(
+            rsvp=Count("id", filter=Q(rsvp__in=RSVP_YES)),
+            actual=Count("id", filter=Q(checked_in_at__isnull=False)),
+        )
+    )
+    pledged = dict(pledges.values_list("congregation", "pledged"))
+    by_congregation = {row["congregation"]: row for row in counts}
+    wanted = (
+        set(pledged)
+        | {c for c in by_congregation if c}
+        | set(action.congregations.values_list("pk", flat=True))
+    )
+    congregations = Congregation.objects.filter(pk__in=wanted).order_by("name")
+    if ids is not None:
+        congregations = congregations.filter(pk__in=ids)
+    rows = []
+    for congregation in congregations:
+        row = by_congregation.get(congregation.pk, {})
+        rows.append(
+            {
+                "congregation": congregation,
+                "pledged": pledged.get(congregation.pk, 0),
+                "rsvp": row.get("rsvp", 0),
+                "actual": row.get("actual", 0),
+            }
+        )
+    totals = {
+        "pledged": sum(pledged.values()),
+        "rsvp": sum(r["rsvp"] for r in by_congregation.values()),
+        "actual": sum(r["actual"] for r in by_congregation.values()),
+    }
+    return {"rows": rows, "totals": totals}
+
+
+def checked_in_count(action: Action) -> int:
+    return Attendance.objects.filter(action=action, checked_in_at__isnull=False).count()
+
+
+def door_search(user, action: Action, query: str, limit: int = 15) -> list:
+    """People the user may see whose first or last name (or "first last") starts with `query`,
+    with their primary congregation and whether they are already checked in. Two queries."""
+    words = query.split()
+    people = people_visible_to(user)
+    for word in words[:3]:
+        people = people.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
+    people = list(
+        people.annotate(
+            primary_congregation=Membership.objects.filter(
+                person=OuterRef("pk"), is_primary=True
+            ).values("congregation__name")[:1],
+            primary_congregation_id=Membership.objects.filter(
+                person=OuterRef("pk"), is_primary=True
+            ).values("congregation_id")[:1],
+        ).order_by("last_name", "first_name", "id")[:limit]
+    )
+    checked = dict(
+        Attendance.objects.filter(action=action, person__in=[p.pk for p in people]).values_list(
+            "person_id", "checked_in_at"
+        )
+    )
+    for person in people:
+        person.checked_in_at = checked.get(person.pk)
+    return people
+
+
+def evaluation_status(action: Action) -> dict:
+    """What the action page says about evaluation: due, recorded, formal window."""
+    evaluations = list(action.evaluations.all())
+    group = next((e for e in evaluations if e.kind == EvaluationKind.GROUP), None)
+    formal = next((e for e in evaluations if e.kind == EvaluationKind.FORMAL), None)
+    return {
+        "group": group,
+        "formal": formal,
+        "individual_count": sum(e.kind == EvaluationKind.INDIVIDUAL for e in evaluations),
+        "group_due": action.has_ended and group is None,
+        "formal_window": action.formal_evaluation_window,
+        "complete": group is not None,
+    }
+
+
+def upcoming_actions(user, days: int = 60) -> QuerySet[Action]:
+    now = timezone.now()
+    return actions_visible_to(user).filter(
+        ends_at__gte=now, starts_at__lte=now + datetime.timedelta(days=days)
+    )
+
+
+def congregation_turnout_history(user, congregation: Congregation, limit: int = 6) -> list[dict]:
+    """Pledged vs actual for the congregation's last `limit` past actions (two queries)."""
+    if not congregations_visible_to(user).filter(pk=congregation.pk).exists():
+        return []
+    now = timezone.now()
+    actions = list(
+        Action.objects.filter(starts_at__lte=now)
+        .filter(Q(pledges__congregation=congregation) | Q(attendances__congregation=congregation))
+        .distinct()
+        .order_by("-starts_at")[:limit]
+    )
+    pledged = dict(
+        TurnoutPledge.objects.filter(congregation=congregation, action__in=actions).values_list(
+            "action", "pledged"
+        )
+    )
+    actual = dict(
+        Attendance.objects.filter(
+            congregation=congregation, action__in=actions, checked_in_at__isnull=False
+        )
+        .values("action")
+        .annotate(n=Count("id"))
+        .values_list("action", "n")
+    )
+    return [
+        {"action": a, "pledged": pledged.get(a.pk, 0), "actual": actual.get(a.pk, 0)}
+        for a in reversed(actions)
+    ]
+
+
+def turnout_by_quarter(user) -> list[dict]:
+    """Report: pledged and actual per congregation (in scope) per quarter."""
+    from django.db.models.functions import ExtractQuarter, ExtractYear
+
+    congregations = congregations_visible_to(user)
+    pledged = (
+        TurnoutPledge.objects.filter(congregation__in=congregations)
+        .annotate(y=ExtractYear("action__starts_at"), q=ExtractQuarter("action__starts_at"))
+        .values("congregation__name", "y", "q")
+        .annotate(n=Sum("pledged"))
+    )
+    actual = (
+        Attendance.objects.filter(congregation__in=congregations, checked_in_at__isnull=False)
+        .annotate(y=ExtractYear("action__starts_at"), q=ExtractQuarter("action__starts_at"))
+        .values("congregation__name", "y", "q")
+        .annotate(n=Count("id"))
+    )
+    table: dict[tuple, dict] = {}
+    for row in pledged:
+        key = (row["y"], row["q"], row["congregation__name"])
+        table.setdefault(key, {"pledged": 0, "actual": 0})["pledged"] = row["n"] or 0
+    for row in actual:
+        key = (row["y"], row["q"], row["congregation__name"])
+        table.setdefault(key, {"pledged": 0, "actual": 0})["actual"] = row["n"]
+    return [
+        {"quarter": f"{y}-Q{q}", "congregation": name, **values}
+        for (y, q, name), values in sorted(table.items())
+    ]

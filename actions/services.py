@@ -1,0 +1,304 @@
+"""Writes for actions: scheduling, pledges, invitations and RSVPs, door check-in, evaluation,
+and the return to relationships."""
+
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conect.roles import Role
+from congregations.models import Membership
+from members.models import Person, User
+
+from .models import (
+    Action,
+    ActionFollowUp,
+    Attendance,
+    Evaluation,
+    EvaluationKind,
+    Rsvp,
+    TurnoutPledge,
+)
+
+log = logging.getLogger(__name__)
+FOLLOW_UP_AFTER_DAYS = 7
+NO_ONE_ON_ONE_FOR_DAYS = 365
+
+
+@transaction.atomic
+def action_create(
+    *,
+    kind: str,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str,
+    created_by,
+    campaign=None,
+    congregations=(),
+    turnout_goal: int = 0,
+    agenda: str = "",
+) -> Action:
+    """Schedule an action. Calendar conflicts are warnings shown by the form, never a block."""
+    if ends_at < starts_at:
+        raise ValidationError(_("An action cannot end before it starts."))
+    action = Action.objects.create(
+        kind=kind,
+        title=title.strip(),
+        campaign=campaign,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        turnout_goal=turnout_goal,
+        agenda=agenda,
+        created_by=created_by,
+    )
+    action.congregations.set(congregations)
+    return action
+
+
+def pledge_set(*, action: Action, congregation, pledged: int, by) -> TurnoutPledge:
+    """Set a congregation's turnout pledge for an action: one row per action × congregation,
+    however many times (or how concurrently) the form is submitted; the last number wins."""
+    defaults = {"pledged": pledged, "pledged_by": by, "updated_at": timezone.now()}
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                pledge, _created = TurnoutPledge.objects.update_or_create(
+                    action=action, congregation=congregation, defaults=defaults
+                )
+                return pledge
+        except IntegrityError:  # a concurrent twin inserted first: update theirs
+            continue
+    raise IntegrityError("could not record the pledge")
+
+
+def _primary_congregations(person_ids) -> dict[int, int]:
+    return dict(
+        Membership.objects.filter(person_id__in=person_ids, is_primary=True).values_list(
+            "person_id", "congregation_id"
+        )
+    )
+
+
+@transaction.atomic
+def attendance_invite(*, action: Action, people, by) -> int:
+    """Invite people (already scoped by the caller) to an action; re-inviting changes nothing.
+    Returns how many were newly invited."""
+    ids = list(people.values_list("pk", flat=True)) if hasattr(people, "values_list") else people
+    before = Attendance.objects.filter(action=action).count()
+    homes = _primary_congregations(ids)
+    now = timezone.now()
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                action=action,
+                person_id=pk,
+                congregation_id=homes.get(pk),
+                rsvp=Rsvp.INVITED,
+                invited_at=now,
+            )
+            for pk in ids
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return Attendance.objects.filter(action=action).count() - before
+
+
+@transaction.atomic
+def attendance_rsvp(*, action: Action, person: Person, rsvp: str) -> Attendance:
+    home = _primary_congregations([person.pk]).get(person.pk)
+    attendance, _created = Attendance.objects.get_or_create(
+        action=action, person=person, defaults={"congregation_id": home, "rsvp": rsvp}
+    )
+    if attendance.rsvp != rsvp:
+        attendance.rsvp = rsvp
+        attendance.save(update_fields=["rsvp"])
+    return attendance
+
+
+def attendance_check_in(
+    *, action: Action, person: Person, by, congregation_id: int | None = None, rsvp: str = ""
+) -> tuple[Attendance, bool]:
+    """Check a person in at the door. Returns (attendance, checked_in_now).
+
+    Safe when two phones tap the same person at once: the row is claimed with
+    INSERT … ON CONFLICT DO NOTHING on the (action, person) unique constraint, then stamped with an
+    UPDATE … WHERE checked_in_at IS NULL, which only one of the two can win. The first check-in
+    time is kept; the second tap changes nothing.
+    """
+    if congregation_id is None:
+        congregation_id = _primary_congregations([person.pk]).get(person.pk)
+    now = timezone.now()
+    with transaction.atomic():
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    action=action,
+                    person=person,
+                    congregation_id=congregation_id,
+                    rsvp=rsvp or Rsvp.WALK_IN,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        stamped = Attendance.objects.filter(
+            action=action, person=person, checked_in_at__isnull=True
+        ).update(
+            checked_in_at=now,
+            checked_in_by=by,
+            congregation=Coalesce(F("congregation"), congregation_id),
+        )
+    attendance = Attendance.objects.get(action=action, person=person)
+    return attendance, bool(stamped)
+
+
+def _normalize_phone(raw: str) -> str:
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if raw.strip().startswith("+"):
+        return "+" + digits
+    if len(digits) == 10:
+        return "+1" + digits
+    if len(digits) == 11 and digits.startswith("1"):
+        return "+" + digits
+    return "+" + digits
+
+
+@transaction.atomic
+def attendance_walk_in(
+    *,
+    action: Action,
+    first_name: str,
+    last_name: str,
+    congregation,
+    by,
+    email: str = "",
+    phone: str = "",
+) -> tuple[Attendance, Person]:
+    """Someone not in the directory arrives: add them to their congregation and check them in.
+
+    The members app has no person-creation service yet, so this creates the Person and their
+    primary Membership directly (the same two rows the directory creates)."""
+    person = Person(
+        first_name=first_name.strip(), last_name=last_name.strip(), email=email, phone=phone
+    )
+    person.full_clean(exclude=["user"])
+    person.save()
+    Membership.objects.create(person=person, congregation=congregation, is_primary=True)
+    attendance, _now = attendance_check_in(
+        action=action, person=person, by=by, congregation_id=congregation.pk, rsvp=Rsvp.WALK_IN
+    )
+    return attendance, person
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    action: Action,
+    kind: str,
+    author,
+    held_on: datetime.date,
+    what_worked: str = "",
+    what_to_change: str = "",
+    asks_answered: str = "",
+    turnout: int | None = None,
+    standouts=(),
+) -> Evaluation:
+    """Record an evaluation. The group evaluation completes the action and starts the return to
+    relationships (follow-ups for attendees nobody has met one-on-one in a year)."""
+    if turnout is None:
+        turnout = Attendance.objects.filter(action=action, checked_in_at__isnull=False).count()
+    if kind == EvaluationKind.GROUP and action.evaluations.filter(kind=kind).exists():
+        raise ValidationError(_("This action already has its group evaluation."))
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                action=action,
+                kind=kind,
+                author=author,
+                held_on=held_on,
+                turnout=turnout,
+                turnout_goal=action.turnout_goal,
+                asks_answered=asks_answered,
+                what_worked=what_worked,
+                what_to_change=what_to_change,
+            )
+    except IntegrityError as exc:  # a second group evaluation submitted at the same moment
+        raise ValidationError(_("This action already has its group evaluation.")) from exc
+    evaluation.standouts.set(standouts)
+    if kind == EvaluationKind.GROUP:
+        from .tasks import return_to_relationships_task
+
+        transaction.on_commit(lambda: return_to_relationships_task.delay(action_id=action.pk))
+    return evaluation
+
+
+def _owners_by_congregation(congregation_ids) -> dict[int, User]:
+    """Each congregation's lead (the first active one); else an organizer assigned to it."""
+    owners: dict[int, User] = {}
+    links = (
+        User.congregations.through.objects.filter(
+            congregation_id__in=congregation_ids,
+            user__is_active=True,
+            user__role__in=[Role.LEAD, Role.ORGANIZER],
+        )
+        .select_related("user")
+        .order_by("user__role", "user_id")  # "lead" sorts before "organizer"
+    )
+    for link in links:
+        owners.setdefault(link.congregation_id, link.user)
+    return owners
+
+
+def return_to_relationships(*, action: Action) -> int:
+    """After the group evaluation: each checked-in attendee with no one-on-one in the last 12
+    months becomes a follow-up for their congregation's lead. Once per person per action;
+    running it again creates nothing new. Returns how many follow-ups were created now."""
+    from relationships.models import OneOnOne
+    from relationships.services import followup_create
+
+    if not action.evaluations.filter(kind=EvaluationKind.GROUP).exists():
+        return 0
+    since = timezone.localdate() - datetime.timedelta(days=NO_ONE_ON_ONE_FOR_DAYS)
+    attendees = (
+        Attendance.objects.filter(action=action, checked_in_at__isnull=False)
+        .exclude(person__in=OneOnOne.objects.filter(held_on__gte=since).values("person"))
+        .exclude(person__in=ActionFollowUp.objects.filter(action=action).values("person"))
+        .exclude(person__do_not_contact=True)
+        .select_related("person")
+    )
+    attendees = list(attendees)
+    owners = _owners_by_congregation({a.congregation_id for a in attendees if a.congregation_id})
+    fallback = action.campaign.lead_organizer if action.campaign_id else None
+    due_on = timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
+    note = _("Came to %(action)s: invite them to a one-on-one.") % {"action": action.title}
+    created = 0
+    for attendance in attendees:
+        owner = owners.get(attendance.congregation_id) or fallback
+        if owner is None:
+            log.info("no lead for congregation %s: no follow-up", attendance.congregation_id)
+            continue
+        try:
+            with transaction.atomic():
+                link = ActionFollowUp.objects.create(
+                    action=action, person=attendance.person, owner=owner
+                )
+                follow_up = followup_create(
+                    owner=owner,
+                    person=attendance.person,
+                    due_on=due_on,
+                    source=action,
+                    note=note[:300],
+                )
+                link.followup_id = follow_up.pk
+                link.save(update_fields=["followup_id"])
+                created += 1
+        except IntegrityError:  # another run got this person first
+            continue
+    return created

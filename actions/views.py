@@ -1,0 +1,352 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from congregations.selectors import congregations_visible_to
+from members.models import Level
+from members.selectors import people_visible_to
+
+from . import selectors, services
+from .calendar_feed import feed_for
+from .charts import grouped_bars
+from .forms import ActionForm, EvaluationForm, InviteForm, PledgeForm, WalkInForm
+from .interfaith import calendar_warnings
+from .models import ActionFollowUp, CalendarFeed, EvaluationKind
+
+PAGE_SIZE = 30
+
+
+def _series():
+    return [
+        ("pledged", _("Pledged"), "#9db4d3"),
+        ("rsvp", _("RSVP'd"), "#f2a900"),
+        ("actual", _("Actual"), "#1d4e89"),
+    ]
+
+
+@require_GET
+def action_list(request):
+    actions = selectors.actions_visible_to(request.user).order_by("-starts_at")
+    now = timezone.now()
+    upcoming = actions.filter(ends_at__gte=now).order_by("starts_at")[:50]
+    past = Paginator(actions.filter(ends_at__lt=now), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "can_manage": selectors.can_manage_actions(request.user),
+    }
+    return render(request, "actions/action_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request):
+    if not selectors.can_manage_actions(request.user):
+        raise PermissionDenied
+    form = ActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        action = services.action_create(created_by=request.user, **form.cleaned_data)
+        for warning in calendar_warnings(
+            action.starts_at, action.ends_at, action.congregations.all()
+        ):
+            names = ", ".join(c.name for c in warning.congregations) or _(
+                "no participating congregation"
+            )
+            messages.warning(request, f"{warning.reason}: {names}")
+        return redirect(action)
+    return render(request, "actions/action_form.html", {"form": form})
+
+
+@require_GET
+def action_warnings(request):
+    """htmx: the interfaith calendar warnings for the times and congregations being scheduled."""
+    form = ActionForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    warnings = []
+    if data.get("starts_at"):
+        warnings = calendar_warnings(
+            data["starts_at"],
+            data.get("ends_at") or data["starts_at"],
+            data.get("congregations", []),
+        )
+    return render(request, "actions/_warnings.html", {"warnings": warnings})
+
+
+@require_GET
+def action_detail(request, pk):
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    turnout = selectors.turnout_rows(request.user, action)
+    rows = [{**r, "name": r["congregation"].name} for r in turnout["rows"]]
+    pledge_congregations = selectors.pledge_congregations(request.user, action)
+    context = {
+        "action": action,
+        "turnout": turnout,
+        "chart": grouped_bars(rows, _series(), "name"),
+        "evaluation": selectors.evaluation_status(action),
+        "followups_created": ActionFollowUp.objects.filter(action=action).count(),
+        "commitments": action.commitments.select_related("target"),
+        "pledge_form": PledgeForm(congregations=pledge_congregations),
+        "can_pledge": pledge_congregations.exists(),
+        "can_manage": selectors.can_manage_actions(request.user),
+        "can_check_in": selectors.can_check_in(request.user),
+        "warnings": calendar_warnings(action.starts_at, action.ends_at, action.congregations.all()),
+    }
+    return render(request, "actions/action_detail.html", context)
+
+
+@require_POST
+def pledge(request, pk):
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    form = PledgeForm(
+        request.POST, congregations=selectors.pledge_congregations(request.user, action)
+    )
+    if form.is_valid():
+        services.pledge_set(action=action, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Pledge recorded."))
+    else:
+        messages.error(
+            request,
+            _("The pledge was not recorded: choose one of your congregations and a number."),
+        )
+    return redirect(action)
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request, pk):
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    if not selectors.can_invite(request.user):
+        raise PermissionDenied
+    form = InviteForm(
+        request.POST if request.method == "POST" else None,
+        congregations=congregations_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        people = _invite_filter(people_visible_to(request.user), form.cleaned_data)
+        n = services.attendance_invite(action=action, people=people, by=request.user)
+        messages.success(request, _("%(n)s people invited.") % {"n": n})
+        return redirect(action)
+    return render(request, "actions/invite.html", {"form": form, "action": action})
+
+
+def _invite_filter(people, data):
+    if data.get("congregation"):
+        people = people.filter(memberships__congregation=data["congregation"])
+    if data.get("tag"):
+        people = people.filter(tags=data["tag"])
+    if data.get("level"):
+        rungs = [value for value, _label in Level.choices]
+        people = people.filter(level__in=rungs[rungs.index(data["level"]) :])
+    return people.filter(do_not_contact=False).distinct()
+
+
+def _door(request, pk):
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    if not selectors.can_check_in(request.user):
+        raise Http404
+    return action
+
+
+@require_GET
+def check_in(request, pk):
+    action = _door(request, pk)
+    context = {
+        "action": action,
+        "checked_in": selectors.checked_in_count(action),
+        "walk_in_form": WalkInForm(
+            congregations=congregations_visible_to(request.user).order_by("name")
+        ),
+    }
+    return render(request, "actions/check_in.html", context)
+
+
+@require_GET
+def check_in_search(request, pk):
+    action = _door(request, pk)
+    query = request.GET.get("q", "").strip()[:60]
+    people = selectors.door_search(request.user, action, query) if len(query) >= 3 else []
+    context = {"action": action, "people": people, "query": query}
+    return render(request, "actions/_check_in_results.html", context)
+
+
+@require_POST
+def check_in_person(request, pk, person_pk):
+    action = _door(request, pk)
+    person = get_object_or_404(people_visible_to(request.user), pk=person_pk)
+    attendance, now = services.attendance_check_in(action=action, person=person, by=request.user)
+    context = {
+        "action": action,
+        "person": person,
+        "attendance": attendance,
+        "now": now,
+        "checked_in": selectors.checked_in_count(action),
+    }
+    if request.htmx:
+        return render(request, "actions/_checked_in.html", context)
+    return redirect("actions:check_in", pk=action.pk)
+
+
+@require_POST
+def walk_in(request, pk):
+    action = _door(request, pk)
+    congregations = congregations_visible_to(request.user).order_by("name")
+    form = WalkInForm(request.POST, congregations=congregations)
+    if not form.is_valid():
+        return render(
+            request, "actions/_walk_in.html", {"action": action, "walk_in_form": form}, status=200
+        )
+    data = form.cleaned_data
+    try:
+        attendance, person = services.attendance_walk_in(
+            action=action,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            congregation=data["congregation"],
+            email=form.email,
+            phone=form.phone,
+            by=request.user,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "actions/_walk_in.html", {"action": action, "walk_in_form": form})
+    context = {
+        "action": action,
+        "walk_in_form": WalkInForm(congregations=congregations),
+        "added": person,
+        "checked_in": selectors.checked_in_count(action),
+    }
+    return render(request, "actions/_walk_in.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def evaluate(request, pk):
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    if not selectors.can_manage_actions(request.user):
+        raise PermissionDenied
+    kind = request.GET.get("kind") or request.POST.get("kind") or EvaluationKind.GROUP
+    if kind not in EvaluationKind.values:
+        raise Http404
+    initial = {
+        "kind": kind,
+        "held_on": timezone.localdate(),
+        "turnout": selectors.checked_in_count(action),
+    }
+    form = EvaluationForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        action=action,
+        people=people_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_record(action=action, author=request.user, **form.cleaned_data)
+            messages.success(request, _("Evaluation recorded."))
+            return redirect(action)
+        except ValidationError as error:
+            form.add_error(None, error)
+    context = {
+        "action": action,
+        "form": form,
+        "kind": EvaluationKind(kind),
+        "evaluation": selectors.evaluation_status(action),
+    }
+    return render(request, "actions/evaluate.html", context)
+
+
+@require_GET
+def congregation_turnout(request, slug):
+    """htmx partial for the congregation page: pledged vs actual, last six actions."""
+    congregation = get_object_or_404(congregations_visible_to(request.user), slug=slug)
+    history = selectors.congregation_turnout_history(request.user, congregation)
+    rows = [{**h, "name": h["action"].title} for h in history]
+    series = [s for s in _series() if s[0] != "rsvp"]
+    context = {
+        "history": history,
+        "chart": grouped_bars(rows, series, "name"),
+        "congregation": congregation,
+    }
+    return render(request, "actions/_congregation_turnout.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_subscribe(request):
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        feed.delete()
+        feed = CalendarFeed.objects.create(user=request.user)
+        messages.success(request, _("New calendar link made; the old one no longer works."))
+        return redirect("actions:calendar")
+    url = request.build_absolute_uri(reverse("actions:ics") + f"?token={feed.token}")
+    return render(request, "actions/calendar.html", {"url": url})
+
+
+@login_not_required
+@require_GET
+def calendar_ics(request):
+    """The subscription feed: public action info only (title, time, place, kind), by token."""
+    token = request.GET.get("token", "")
+    feed = (
+        CalendarFeed.objects.select_related("user").filter(token=token).first() if token else None
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    since = timezone.now() - datetime.timedelta(days=180)
+    actions = selectors.actions_visible_to(feed.user).filter(starts_at__gte=since)
+    body = feed_for(actions, request.build_absolute_uri("/"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_GET
+def reports(request):
+    from .reports import commitments_report, stages_report, turnout_report
+
+    _h, turnout = turnout_report(request.user)
+    recent = {}
+    for quarter, _name, pledged, actual in turnout:
+        totals = recent.setdefault(quarter, {"label": quarter, "pledged": 0, "actual": 0})
+        totals["pledged"] += pledged
+        totals["actual"] += actual
+    quarters = list(recent.values())[-8:]
+    _h, commitments = commitments_report(request.user)
+    _h, stages = stages_report(request.user)
+    context = {
+        "turnout_chart": grouped_bars(quarters, [s for s in _series() if s[0] != "rsvp"], "label"),
+        "commitments_chart": grouped_bars(
+            [{"label": r[0], "asks": r[2], "kept": r[4]} for r in commitments[:15]],
+            [("asks", _("Asks"), "#9db4d3"), ("kept", _("Kept"), "#1d4e89")],
+            "label",
+        ),
+        "stages_chart": grouped_bars(
+            [{"label": r[0], "n": r[1]} for r in stages],
+            [("n", _("Campaigns"), "#f2a900")],
+            "label",
+        ),
+    }
+    return render(request, "actions/reports.html", context)
+
+
+@require_GET
+def report_csv(request, name):
+    import csv
+
+    from .reports import REPORTS
+
+    if name not in REPORTS:
+        raise Http404
+    header, rows = REPORTS[name](request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="conect-{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        # Neutralise spreadsheet formulas in names typed by people.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return response

@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Action
+from congregations.models import Congregation
+from members.models import User
+
+from .models import Answer, Campaign, CommitmentStatus, Issue, Stage, Target
+
+
+class IssueForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    heard_from_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    heard_from_label = forms.CharField(required=False, max_length=120, widget=forms.HiddenInput)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Issue.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("There is already an issue with this name."))
+        return name
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=160)
+    issue = forms.ModelChoiceField(label=_("Issue"), queryset=Issue.objects.order_by("name"))
+    goal = forms.CharField(label=_("Goal (the win)"), widget=forms.Textarea(attrs={"rows": 2}))
+    stage = forms.ChoiceField(
+        label=_("Starting stage"), choices=Stage.choices, initial=Stage.RELATE
+    )
+    congregations = forms.ModelMultipleChoiceField(
+        label=_("Participating congregations"), queryset=Congregation.objects.none(), required=False
+    )
+    lead_organizer = forms.ModelChoiceField(
+        label=_("Lead organizer"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, congregations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["congregations"].queryset = congregations
+        self.fields["lead_organizer"].queryset = User.objects.filter(
+            role__in=["organizer", "admin"], is_active=True
+        )
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why now?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ResearchActionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    met_with = forms.CharField(label=_("Met with (official or expert)"), max_length=200)
+    target = forms.ModelChoiceField(
+        label=_("Target"), queryset=Target.objects.all(), required=False
+    )
+    questions = forms.CharField(
+        label=_("Questions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    findings = forms.CharField(
+        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["name", "office", "jurisdiction", "public_contact"]
+
+
+class CommitmentForm(forms.Form):
+    ask = forms.CharField(label=_("Ask"), widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.ChoiceField(label=_("Answer"), choices=Answer.choices)
+    due_on = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.all(), required=False
+    )
+    action = forms.ModelChoiceField(
+        label=_("Asked at"), queryset=Action.objects.order_by("-starts_at"), required=False
+    )
+
+
+class CommitmentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CommitmentStatus.choices)
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("status") in (CommitmentStatus.KEPT, CommitmentStatus.BROKEN)
+            and not data.get("evidence", "").strip()
+        ):
+            self.add_error("evidence", _("Give the evidence that the promise was kept or broken."))
+        return data

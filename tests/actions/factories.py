@@ -1,0 +1,1 @@
+from tests.campaigns.factories import *  # noqa: F403

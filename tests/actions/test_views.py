@@ -1,0 +1,247 @@
+"""Action pages: list, detail, pledge, invite, evaluation, calendar, reports — per DESIGN's view
+checklist (happy path, invalid input, another congregation's object, anonymous, wrong method)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Attendance, Evaluation, TurnoutPledge
+from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(action):
+    return {
+        "list": reverse("actions:list"),
+        "detail": action.get_absolute_url(),
+        "check_in": reverse("actions:check_in", args=[action.pk]),
+        "reports": reverse("actions:reports"),
+        "calendar": reverse("actions:calendar"),
+    }
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "check_in", "reports", "calendar"])
+def test_anonymous_is_sent_to_login(client, action, name):
+    response = client.get(urls(action)[name])
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "check_in", "reports"])
+def test_wrong_method_is_405(client, login, organizer, action, name):
+    assert login(client, organizer).post(urls(action)[name]).status_code == 405
+
+
+def test_pledge_wrong_method_is_405(client, login, lead, action):
+    assert login(client, lead).get(reverse("actions:pledge", args=[action.pk])).status_code == 405
+
+
+def test_unknown_action_is_404(client, login, lead):
+    assert login(client, lead).get("/actions/999999/").status_code == 404
+
+
+def test_list_shows_upcoming_to_every_role(client, login, leader, action):
+    body = login(client, leader).get(reverse("actions:list")).content.decode()
+    assert action.title in body
+
+
+def test_list_query_count_is_flat(client, login, organizer, django_assert_max_num_queries):
+    login(client, organizer)
+    ActionFactory.create_batch(3)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("actions:list"))
+    ActionFactory.create_batch(30)
+    for _ in range(30):
+        ActionFactory(starts_at=timezone.now() - datetime.timedelta(days=40))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("actions:list")).status_code == 200
+
+
+def test_detail_shows_only_my_congregations_turnout(
+    client, login, lead, action, congregation, other_congregation
+):
+    PledgeFactory(action=action, congregation=congregation, pledged=40)
+    PledgeFactory(action=action, congregation=other_congregation, pledged=77)
+    body = login(client, lead).get(action.get_absolute_url()).content.decode()
+    assert "St. Mark" in body and "Temple Sinai" not in body
+    assert "<svg" in body and "pledged 117" in body  # network total, no per-congregation leak
+    assert "<script>" not in body.split("</main>")[0]  # no inline scripts
+
+
+def test_evaluation_banner_until_group_evaluation(client, login, organizer, past_action):
+    login(client, organizer)
+    assert "Group evaluation due" in client.get(past_action.get_absolute_url()).content.decode()
+    Evaluation.objects.create(action=past_action, kind="group", held_on=timezone.localdate())
+    body = client.get(past_action.get_absolute_url()).content.decode()
+    assert "Group evaluation due" not in body and "Follow-ups created for 0" in body
+
+
+def test_lead_pledges_for_own_congregation(client, login, lead, action, congregation):
+    url = reverse("actions:pledge", args=[action.pk])
+    login(client, lead).post(url, {"congregation": congregation.pk, "pledged": 40})
+    client.post(url, {"congregation": congregation.pk, "pledged": 45})
+    (pledge,) = TurnoutPledge.objects.all()
+    assert (pledge.congregation, pledge.pledged, pledge.pledged_by) == (congregation, 45, lead)
+
+
+def test_lead_cannot_pledge_for_another_congregation(
+    client, login, lead, action, other_congregation
+):
+    response = login(client, lead).post(
+        reverse("actions:pledge", args=[action.pk]),
+        {"congregation": other_congregation.pk, "pledged": 40},
+    )
+    assert response.status_code == 302
+    assert not TurnoutPledge.objects.exists()
+
+
+def test_invalid_pledge_is_refused_without_500(client, login, lead, action, congregation):
+    response = login(client, lead).post(
+        reverse("actions:pledge", args=[action.pk]),
+        {"congregation": congregation.pk, "pledged": "-3"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "not recorded" in response.content.decode()
+    assert not TurnoutPledge.objects.exists()
+
+
+def test_leader_cannot_pledge(client, login, leader, action, congregation):
+    login(client, leader).post(
+        reverse("actions:pledge", args=[action.pk]), {"congregation": congregation.pk, "pledged": 5}
+    )
+    assert not TurnoutPledge.objects.exists()
+
+
+def test_invite_by_congregation_and_ladder(
+    client, login, lead, action, congregation, other_congregation
+):
+    keen = PersonFactory(congregation=congregation, level="leader")
+    PersonFactory(congregation=congregation, level="member")
+    PersonFactory(congregation=other_congregation, level="leader")
+    response = login(client, lead).post(
+        reverse("actions:invite", args=[action.pk]),
+        {"congregation": congregation.pk, "level": "leader"},
+    )
+    assert response.status_code == 302
+    assert list(Attendance.objects.values_list("person", "rsvp", "congregation")) == [
+        (keen.pk, "invited", congregation.pk)
+    ]
+
+
+def test_invite_needs_a_filter(client, login, lead, action):
+    response = login(client, lead).post(reverse("actions:invite", args=[action.pk]), {})
+    assert response.status_code == 200 and "Choose a congregation" in response.content.decode()
+
+
+def test_invite_cannot_reach_other_congregation(client, login, lead, action, other_congregation):
+    PersonFactory(congregation=other_congregation)
+    response = login(client, lead).post(
+        reverse("actions:invite", args=[action.pk]), {"congregation": other_congregation.pk}
+    )
+    assert response.status_code == 200  # not a valid choice for this lead
+    assert not Attendance.objects.exists()
+
+
+def test_group_evaluation_form_prefills_turnout(
+    client, login, organizer, past_action, congregation
+):
+    for person in PersonFactory.create_batch(3, congregation=congregation):
+        AttendanceFactory(action=past_action, person=person, checked_in_at=timezone.now())
+    url = reverse("actions:evaluate", args=[past_action.pk]) + "?kind=group"
+    body = login(client, organizer).get(url).content.decode()
+    assert 'name="turnout" value="3"' in body
+
+
+def test_group_evaluation_records_and_rejects_future_dates(client, login, organizer, past_action):
+    url = reverse("actions:evaluate", args=[past_action.pk])
+    login(client, organizer)
+    data = {
+        "kind": "group",
+        "turnout": 3,
+        "what_worked": "Stories",
+        "what_to_change": "Start on time",
+    }
+    bad = client.post(url, {**data, "held_on": (timezone.localdate() + datetime.timedelta(days=3))})
+    assert bad.status_code == 200 and not Evaluation.objects.exists()
+    good = client.post(url, {**data, "held_on": timezone.localdate()})
+    assert good.status_code == 302
+    assert Evaluation.objects.get().kind == "group"
+    again = client.post(url, {**data, "held_on": timezone.localdate()})
+    assert again.status_code == 200 and Evaluation.objects.count() == 1
+
+
+def test_lead_cannot_evaluate(client, login, lead, past_action):
+    response = login(client, lead).get(reverse("actions:evaluate", args=[past_action.pk]))
+    assert response.status_code == 403
+
+
+def test_congregation_turnout_partial(
+    client, login, lead, past_action, congregation, other_congregation
+):
+    PledgeFactory(action=past_action, congregation=congregation, pledged=12)
+    login(client, lead)
+    ok = client.get(reverse("actions:congregation_turnout", args=[congregation.slug]))
+    assert ok.status_code == 200 and "<svg" in ok.content.decode()
+    other = client.get(reverse("actions:congregation_turnout", args=[other_congregation.slug]))
+    assert other.status_code == 404
+
+
+def test_congregation_page_loads_the_partial(client, login, lead, congregation):
+    body = login(client, lead).get(congregation.get_absolute_url()).content.decode()
+    assert reverse("actions:congregation_turnout", args=[congregation.slug]) in body
+
+
+def test_reports_and_csv(client, login, organizer, past_action, congregation):
+    PledgeFactory(action=past_action, congregation=congregation, pledged=12)
+    login(client, organizer)
+    assert "<svg" in client.get(reverse("actions:reports")).content.decode()
+    for name in ["turnout", "commitments", "stages"]:
+        response = client.get(reverse("actions:report_csv", args=[name]))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    csv = client.get(reverse("actions:report_csv", args=["turnout"])).content.decode()
+    assert "St. Mark" in csv and ",12," in csv
+    assert client.get("/actions/reports/nope.csv").status_code == 404
+
+
+def test_schedule_action_warns_but_does_not_block(client, login, organizer, congregation):
+    from congregations.models import Tradition
+    from tests.factories import CongregationFactory
+
+    masjid = CongregationFactory(name="Masjid Al-Noor", tradition=Tradition.MUSLIM)
+    data = {
+        "kind": "assembly",
+        "title": "Friday lunch rally",
+        "place": "Capitol",
+        "starts_at": "2026-03-13T12:30",
+        "ends_at": "2026-03-13T13:30",
+        "turnout_goal": 100,
+        "congregations": [congregation.pk, masjid.pk],
+    }
+    login(client, organizer)
+    preview = client.get(reverse("actions:warnings"), data).content.decode()
+    assert "Jumu" in preview and "Masjid Al-Noor" in preview
+    response = client.post(reverse("actions:create"), data, follow=True)
+    assert response.status_code == 200
+    assert "Masjid Al-Noor" in response.content.decode()
+
+
+def test_schedule_action_invalid_input(client, login, organizer):
+    data = {
+        "kind": "assembly",
+        "title": "x",
+        "place": "y",
+        "starts_at": "2026-03-13T12:30",
+        "ends_at": "2026-03-13T10:30",
+        "turnout_goal": 1,
+    }
+    response = login(client, organizer).post(reverse("actions:create"), data)
+    assert response.status_code == 200 and "cannot end before" in response.content.decode()
+
+
+def test_lead_cannot_schedule(client, login, lead):
+    assert login(client, lead).get(reverse("actions:create")).status_code == 403
