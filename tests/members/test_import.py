@@ -129,7 +129,9 @@ def test_reimporting_the_same_file_changes_nothing(congregation):
 
 def test_matching_rules_against_the_database(congregation, other_congregation):
     by_email = PersonFactory(first_name="Ana", last_name="Ruiz", email="ana@example.org", phone="")
-    by_phone = PersonFactory(first_name="Thomas", last_name="O'Brien", email="", phone="+18605550102")
+    by_phone = PersonFactory(
+        first_name="Thomas", last_name="O'Brien", email="", phone="+18605550102"
+    )
     by_zip = PersonFactory(first_name="María José", last_name="Núñez", email="", zip="06103")
     plan = run(
         f"{HEADER}\n"
@@ -149,8 +151,12 @@ def test_matching_rules_against_the_database(congregation, other_congregation):
 
 def test_a_match_never_overwrites(congregation):
     person = PersonFactory(
-        first_name="Ana", last_name="Ruiz", email="ana@example.org", phone="+18605550101",
-        town="Hartford", congregation=congregation,
+        first_name="Ana",
+        last_name="Ruiz",
+        email="ana@example.org",
+        phone="+18605550101",
+        town="Hartford",
+        congregation=congregation,
     )
     run(f"{HEADER}\nAna,Ruiz,ana@example.org,8605559999,st-marks,9 New St,Bridgeport,06604,,\n")
     person.refresh_from_db()
@@ -185,7 +191,10 @@ def test_tags_match_case_insensitively(congregation):
     Tag.objects.create(name="Housing Team")
     run(f"{HEADER}\nAna,Ruiz,a@example.org,,st-marks,,,,,housing team | YOUTH\n")
     assert Tag.objects.count() == 2
-    assert set(Person.objects.get().tags.values_list("name", flat=True)) == {"Housing Team", "YOUTH"}
+    assert set(Person.objects.get().tags.values_list("name", flat=True)) == {
+        "Housing Team",
+        "YOUTH",
+    }
 
 
 def test_dry_run_writes_nothing(congregation):
@@ -258,8 +267,10 @@ class TestCommand:
 @pytest.mark.postgres
 def test_import_on_postgresql(congregation):
     CongregationFactory(name="Second")
-    text = HEADER + "\n" + "\n".join(
-        f"P{i},Q{i},p{i}@example.org,860555{i:04d},st-marks,,,,,t" for i in range(300)
+    text = (
+        HEADER
+        + "\n"
+        + "\n".join(f"P{i},Q{i},p{i}@example.org,860555{i:04d},st-marks,,,,,t" for i in range(300))
     )
     assert run(text).counts["new"] == 300
     assert not run(text).has_changes

@@ -8,8 +8,16 @@ from members.normalize import name_key, normalize_email, normalize_phone, normal
 
 @pytest.mark.parametrize(
     "raw",
-    ["(860) 555-0123", "860.555.0123", "860-555-0123", "1-860-555-0123", "+1 860 555 0123",
-     " 8605550123 ", "860 555 0123 ext. 12", "+18605550123"],
+    [
+        "(860) 555-0123",
+        "860.555.0123",
+        "860-555-0123",
+        "1-860-555-0123",
+        "+1 860 555 0123",
+        " 8605550123 ",
+        "860 555 0123 ext. 12",
+        "+18605550123",
+    ],
 )
 def test_us_phones_become_e164(raw):
     assert normalize_phone(raw) == "+18605550123"
@@ -32,7 +40,12 @@ def test_empty_stays_empty():
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("06103", "06103"), ("6103", "06103"), (" 06103-1234 ", "06103-1234"), ("061031234", "06103-1234")],
+    [
+        ("06103", "06103"),
+        ("6103", "06103"),
+        (" 06103-1234 ", "06103-1234"),
+        ("061031234", "06103-1234"),
+    ],
 )
 def test_zip_codes(raw, clean):
     assert normalize_zip(raw) == clean
@@ -72,8 +85,13 @@ def test_different_names_stay_different():
 
 @pytest.mark.parametrize(
     ("raw", "tidy"),
-    [("MARIA  GARCIA", "Maria Garcia"), ("o'brien", "O'Brien"), ("McDonald", "McDonald"),
-     ("jean-baptiste", "Jean-Baptiste"), ("de la Cruz", "de la Cruz")],
+    [
+        ("MARIA  GARCIA", "Maria Garcia"),
+        ("o'brien", "O'Brien"),
+        ("McDonald", "McDonald"),
+        ("jean-baptiste", "Jean-Baptiste"),
+        ("de la Cruz", "de la Cruz"),
+    ],
 )
 def test_tidy_name(raw, tidy):
     assert tidy_name(raw) == tidy

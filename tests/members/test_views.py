@@ -80,9 +80,7 @@ class TestDirectory:
 
     def test_search_by_email_and_phone(self, client, login, organizer, congregation):
         PersonFactory(congregation=congregation, first_name="Ana", email="ana.r@example.org")
-        PersonFactory(
-            congregation=congregation, first_name="Tom", email="", phone="+18605550142"
-        )
+        PersonFactory(congregation=congregation, first_name="Tom", email="", phone="+18605550142")
         login(client, organizer)
         assert b"Ana" in client.get(LIST, {"q": "ana.r@"}).content
         body = client.get(LIST, {"q": "(860) 555-0142"}).content
@@ -91,8 +89,13 @@ class TestDirectory:
 
     def test_filters(self, client, login, organizer, congregation):
         youth = Tag.objects.create(name="youth")
-        ana = PersonFactory(congregation=congregation, first_name="Ana", level=Level.LEADER,
-                            language="es", town="Hartford")
+        ana = PersonFactory(
+            congregation=congregation,
+            first_name="Ana",
+            level=Level.LEADER,
+            language="es",
+            town="Hartford",
+        )
         ana.tags.add(youth)
         PersonFactory(congregation=congregation, first_name="Tom", email="", town="Bridgeport")
         login(client, organizer)
@@ -110,8 +113,9 @@ class TestDirectory:
 
     def test_result_count_and_sort(self, client, login, organizer, congregation):
         PersonFactory(congregation=congregation, first_name="Zed", last_name="Adams")
-        PersonFactory(congregation=congregation, first_name="Amy", last_name="Young",
-                      level=Level.KEY_LEADER)
+        PersonFactory(
+            congregation=congregation, first_name="Amy", last_name="Young", level=Level.KEY_LEADER
+        )
         login(client, organizer)
         body = client.get(LIST).content.decode()
         assert 'data-testid="result-count">2<' in body
@@ -147,8 +151,9 @@ class TestDirectory:
         body = login(client, lead).get(LIST).content.decode()
         assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
 
-    def test_query_count_is_flat(self, client, login, organizer, congregation,
-                                 django_assert_max_num_queries):
+    def test_query_count_is_flat(
+        self, client, login, organizer, congregation, django_assert_max_num_queries
+    ):
         login(client, organizer)
         tag = Tag.objects.create(name="youth")
         for person in PersonFactory.create_batch(5, congregation=congregation):
@@ -165,8 +170,12 @@ class TestDirectory:
 
 class TestPersonPage:
     def test_happy_path_for_a_lead(self, client, login, lead, congregation):
-        person = PersonFactory(congregation=congregation, first_name="Ana", notes="secret story",
-                               ethnicity="Puerto Rican")
+        person = PersonFactory(
+            congregation=congregation,
+            first_name="Ana",
+            notes="secret story",
+            ethnicity="Puerto Rican",
+        )
         body = login(client, lead).get(person.get_absolute_url()).content.decode()
         assert "Ana" in body and "Timeline" in body and 'data-testid="timeline-stub"' in body
         assert "secret story" not in body and "Puerto Rican" not in body
@@ -181,13 +190,14 @@ class TestPersonPage:
         event = AuditEvent.objects.get(action="view_sensitive")
         assert event.actor == organizer and event.person_id == person.pk
 
-    def test_shows_memberships_consent_and_history(self, client, login, organizer, congregation,
-                                                   other_congregation):
+    def test_shows_memberships_consent_and_history(
+        self, client, login, organizer, congregation, other_congregation
+    ):
         person = PersonFactory(congregation=congregation, do_not_contact=True)
-        Membership.objects.create(person=person, congregation=other_congregation,
-                                  is_primary=False)
-        LeadershipChange.objects.create(person=person, from_level="member",
-                                        to_level="participant", reason="came to 3 meetings")
+        Membership.objects.create(person=person, congregation=other_congregation, is_primary=False)
+        LeadershipChange.objects.create(
+            person=person, from_level="member", to_level="participant", reason="came to 3 meetings"
+        )
         body = login(client, organizer).get(person.get_absolute_url()).content.decode()
         assert "Temple Sinai" in body and "(primary)" in body
         assert "Do not contact" in body and "came to 3 meetings" in body
@@ -204,20 +214,31 @@ class TestPersonPage:
 class TestCreateAndEdit:
     def data(self, congregation, **extra):
         return {
-            "first_name": "  ana ", "last_name": "RUIZ", "email": " Ana@Example.org ",
-            "phone": "(860) 555-0123", "zip": "6103", "town": "Hartford", "language": "es",
-            "email_ok": "on", "congregation": congregation.pk, "new_tags": "youth, choir",
+            "first_name": "  ana ",
+            "last_name": "RUIZ",
+            "email": " Ana@Example.org ",
+            "phone": "(860) 555-0123",
+            "zip": "6103",
+            "town": "Hartford",
+            "language": "es",
+            "email_ok": "on",
+            "congregation": congregation.pk,
+            "new_tags": "youth, choir",
             **extra,
         }
 
     def test_create_normalises_and_records(self, client, login, lead, congregation):
-        response = login(client, lead).post(reverse("members:person_create"),
-                                            self.data(congregation))
+        response = login(client, lead).post(
+            reverse("members:person_create"), self.data(congregation)
+        )
         person = Person.objects.get()
         assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
         assert (person.first_name, person.last_name) == ("Ana", "Ruiz")
         assert (person.email, person.phone, person.zip) == (
-            "ana@example.org", "+18605550123", "06103")
+            "ana@example.org",
+            "+18605550123",
+            "06103",
+        )
         assert person.memberships.get().congregation == congregation
         assert set(person.tags.values_list("name", flat=True)) == {"youth", "choir"}
         assert person.ladder_history.get().changed_by == lead
@@ -236,24 +257,31 @@ class TestCreateAndEdit:
     def test_cannot_put_a_person_in_someone_elses_congregation(
         self, client, login, lead, congregation, other_congregation
     ):
-        response = login(client, lead).post(reverse("members:person_create"),
-                                            self.data(other_congregation))
+        response = login(client, lead).post(
+            reverse("members:person_create"), self.data(other_congregation)
+        )
         assert response.status_code == 200 and "congregation" in response.context["form"].errors
 
     def test_duplicate_email_is_refused(self, client, login, lead, congregation):
         PersonFactory(email="ana@example.org")
-        response = login(client, lead).post(reverse("members:person_create"),
-                                            self.data(congregation))
+        response = login(client, lead).post(
+            reverse("members:person_create"), self.data(congregation)
+        )
         assert "email" in response.context["form"].errors
 
     def test_edit(self, client, login, lead, congregation):
-        person = PersonFactory(congregation=congregation, first_name="Ana",
-                               notes="kept", email="a@example.org")
+        person = PersonFactory(
+            congregation=congregation, first_name="Ana", notes="kept", email="a@example.org"
+        )
         login(client, lead)
-        assert b"Private notes" not in client.get(
-            reverse("members:person_edit", args=[person.pk])).content
-        response = client.post(reverse("members:person_edit", args=[person.pk]),
-                               self.data(congregation, email="a@example.org", sms_ok="on"))
+        assert (
+            b"Private notes"
+            not in client.get(reverse("members:person_edit", args=[person.pk])).content
+        )
+        response = client.post(
+            reverse("members:person_edit", args=[person.pk]),
+            self.data(congregation, email="a@example.org", sms_ok="on"),
+        )
         assert response.status_code == 302
         person.refresh_from_db()
         assert person.sms_ok and person.language == "es"
@@ -261,28 +289,34 @@ class TestCreateAndEdit:
 
     def test_edit_invalid(self, client, login, lead, congregation):
         person = PersonFactory(congregation=congregation)
-        response = login(client, lead).post(reverse("members:person_edit", args=[person.pk]),
-                                            self.data(congregation, phone="12"))
+        response = login(client, lead).post(
+            reverse("members:person_edit", args=[person.pk]), self.data(congregation, phone="12")
+        )
         assert response.status_code == 200 and "phone" in response.context["form"].errors
 
 
 class TestLadderArchiveDelete:
     def test_ladder_move_keeps_who_and_why(self, client, login, lead, congregation):
         person = PersonFactory(congregation=congregation)
-        login(client, lead).post(reverse("members:person_ladder", args=[person.pk]),
-                                 {"to_level": "core_team", "reason": "chaired the assembly"})
+        login(client, lead).post(
+            reverse("members:person_ladder", args=[person.pk]),
+            {"to_level": "core_team", "reason": "chaired the assembly"},
+        )
         person.refresh_from_db()
         change = person.ladder_history.get()
         assert person.level == Level.CORE_TEAM
         assert (change.from_level, change.changed_by, change.reason) == (
-            "member", lead, "chaired the assembly")
+            "member",
+            lead,
+            "chaired the assembly",
+        )
         assert person.memberships.get().role == "core_team"
 
     def test_ladder_move_needs_a_reason(self, client, login, lead, congregation):
         person = PersonFactory(congregation=congregation)
         response = login(client, lead).post(
-            reverse("members:person_ladder", args=[person.pk]), {"to_level": "leader"},
-            follow=True)
+            reverse("members:person_ladder", args=[person.pk]), {"to_level": "leader"}, follow=True
+        )
         assert response.status_code == 200 and b"Not moved" in response.content
         person.refresh_from_db()
         assert person.level == Level.MEMBER
@@ -299,8 +333,9 @@ class TestLadderArchiveDelete:
         person.refresh_from_db()
         assert person.archived_at is None
 
-    def test_only_admins_delete_and_it_is_audited(self, client, login, organizer, admin_user,
-                                                  congregation):
+    def test_only_admins_delete_and_it_is_audited(
+        self, client, login, organizer, admin_user, congregation
+    ):
         person = PersonFactory(congregation=congregation, first_name="Erase", last_name="Me")
         url = reverse("members:person_delete", args=[person.pk])
         assert login(client, organizer).get(url).status_code == 404
@@ -323,8 +358,13 @@ class TestExport:
     def test_export_is_scoped_filtered_neutralised_and_has_a_bom(
         self, client, login, lead, congregation, other_congregation
     ):
-        PersonFactory(congregation=congregation, first_name="=HYPERLINK(\"x\")", last_name="A",
-                      level=Level.LEADER, phone="+18605550100")
+        PersonFactory(
+            congregation=congregation,
+            first_name='=HYPERLINK("x")',
+            last_name="A",
+            level=Level.LEADER,
+            phone="+18605550100",
+        )
         PersonFactory(congregation=congregation, first_name="Tom", last_name="B")
         PersonFactory(congregation=other_congregation, first_name="Marta")
         response = login(client, lead).get(reverse("members:export"), {"level": "leader"})
@@ -333,13 +373,14 @@ class TestExport:
         assert data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         assert len(rows) == 1
-        assert rows[0]["first_name"] == "'=HYPERLINK(\"x\")"
+        assert rows[0]["first_name"] == '\'=HYPERLINK("x")'
         assert rows[0]["phone"] == "'+18605550100"
         assert rows[0]["congregation"] == "st-marks"
         assert AuditEvent.objects.filter(action="export", actor=lead).exists()
 
-    def test_export_query_count_is_flat(self, client, login, organizer, congregation,
-                                        django_assert_max_num_queries):
+    def test_export_query_count_is_flat(
+        self, client, login, organizer, congregation, django_assert_max_num_queries
+    ):
         PersonFactory.create_batch(30, congregation=congregation)
         login(client, organizer)
         with django_assert_max_num_queries(10):

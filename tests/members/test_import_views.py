@@ -1,0 +1,126 @@
+"""The browser import: upload → preview → confirm, and the Celery path for large files."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from members import services
+from members.models import ImportJob, Person
+
+from .conftest import HEADER
+
+pytestmark = pytest.mark.django_db
+START = reverse("members:import_start")
+
+
+def upload(client, text, name="people.csv", encoding="utf-8", **data):
+    file = SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+    return client.post(START, {"file": file, **data})
+
+
+def test_upload_preview_confirm(client, login, lead, congregation):
+    login(client, lead)
+    response = upload(
+        client,
+        "First Name,Last Name,Email Address,Mobile Phone,City,ZIP Code\n"
+        "Ana,Ruiz,ana@x.org,860 555 0101,Hartford,06103\n"
+        "Tom,Berg,tom@x.org,,Hartford,06103\n",
+        congregation=congregation.pk,
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == ImportJob.Status.PREVIEW and job.counts["new"] == 2
+    assert Person.objects.count() == 0  # nothing written before confirming
+    body = client.get(job.get_absolute_url()).content.decode()
+    assert "Confirm import" in body and 'data-testid="count-new">2<' in body
+    response = client.post(reverse("members:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.content == ""
+    assert Person.objects.filter(memberships__congregation=congregation).count() == 2
+    # Confirming twice does nothing more.
+    client.post(reverse("members:import_confirm", args=[job.pk]))
+    assert Person.objects.count() == 2
+
+
+def test_invalid_rows_are_listed_and_cannot_be_confirmed(client, login, lead, congregation):
+    login(client, lead)
+    upload(client, f"{HEADER}\nAna,Ruiz,bad@,,st-marks,,,,,\nTom,,,,st-marks,,,ABC,,\n")
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID
+    body = client.get(job.get_absolute_url()).content.decode()
+    assert "Line 2" in body and "Line 3" in body and "Confirm import" not in body
+    assert client.post(reverse("members:import_confirm", args=[job.pk])).status_code == 302
+    assert Person.objects.count() == 0
+
+
+def test_windows_1252_upload(client, login, lead, congregation):
+    login(client, lead)
+    upload(
+        client,
+        "first_name,last_name\r\nJosé,Núñez\r\n",
+        encoding="cp1252",
+        congregation=congregation.pk,
+    )
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.PREVIEW
+    client.post(reverse("members:import_confirm", args=[job.pk]))
+    assert Person.objects.get().last_name == "Núñez"
+
+
+def test_bad_upload_shows_form_errors(client, login, lead):
+    login(client, lead)
+    response = upload(client, "x", name="people.xlsx")
+    assert response.status_code == 200 and "file" in response.context["form"].errors
+    assert client.post(START, {}).status_code == 200
+
+
+def test_large_files_go_through_the_task_with_progress(
+    client, login, lead, congregation, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "ASYNC_ROWS", 5)
+    rows = "\n".join(f"P{i},Q{i},p{i}@x.org,,st-marks,,,,," for i in range(20))
+    login(client, lead)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        upload(client, f"{HEADER}\n{rows}\n")
+    assert len(callbacks) == 1  # analysed by the (eager) Celery task
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.PREVIEW and job.processed_rows == 20
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(reverse("members:import_confirm", args=[job.pk]))
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Person.objects.count() == 20
+
+
+def test_progress_fragment_polls_while_running(client, login, lead, congregation):
+    job = ImportJob.objects.create(
+        created_by=lead, filename="big.csv", content="x", total_rows=1000, processed_rows=250
+    )
+    response = login(client, lead).get(job.get_absolute_url(), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'hx-trigger="every 1s"' in body and 'value="250"' in body and "<html" not in body
+
+
+def test_jobs_are_private_to_their_uploader(client, login, lead, lead_of, congregation):
+    job = ImportJob.objects.create(
+        created_by=lead_of(congregation),
+        filename="a.csv",
+        content="x",
+        status=ImportJob.Status.PREVIEW,
+    )
+    login(client, lead)
+    assert client.get(job.get_absolute_url()).status_code == 404
+    assert client.post(reverse("members:import_confirm", args=[job.pk])).status_code == 404
+
+
+def test_methods_and_roles(client, login, lead, leader, congregation):
+    login(client, lead)
+    job = ImportJob.objects.create(created_by=lead, filename="a.csv", content="x")
+    assert client.post(job.get_absolute_url()).status_code == 405
+    assert client.get(reverse("members:import_confirm", args=[job.pk])).status_code == 405
+    assert login(client, leader).get(START).status_code == 403
+
+
+def test_template_download(client, login, lead):
+    response = login(client, lead).get(reverse("members:import_template"))
+    assert response.content.decode("utf-8-sig").startswith(HEADER)
