@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "relationships",
     "campaigns",
     "actions",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conect.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -225,6 +227,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Reminders: a sweep finds what is due (never long ETAs); the Notification claim row makes it
+# exactly once, so running it often is free.
+CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
+    "task": "notifications.tasks.reminders_sweep_task",
+    "schedule": 300.0,
+}
+# A web request that queues a task must not hang when the broker is down: fail fast, the next
+# sweep picks the work up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # Dues (issue 6): assess the current fiscal year daily; idempotent, picks up new members.
 CELERY_BEAT_SCHEDULE["dues-assess-current-year"] = {
     "task": "congregations.tasks.dues_assess_current_year",
@@ -276,6 +292,15 @@ LOGGING = {
 # --- Organizing rules -------------------------------------------------------------------------
 CONECT = {
     "GOING_COLD_DAYS": 90,
+    # Reminders (notifications app): absolute links in emails, daily send hour, retries.
+    "SITE_URL": os.environ.get("CONECT_SITE_URL", "http://127.0.0.1:8000"),
+    "NOTIFY_DAILY_HOUR": 7,
+    "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("CONECT_NOTIFY_MAX_ATTEMPTS", "5")),
+    "NOTIFY_BACKOFF_MINUTES": 1,
+    "FOLLOWUP_OVERDUE_DAYS": 3,
+    "CADENCE_DAYS": 60,
+    "DIGEST_WEEKDAY": 0,
+    "DIGEST_HOUR": 7,
     # Dues (issue 6): fiscal year start month, and days after which unpaid dues mean arrears.
     "FISCAL_YEAR_START_MONTH": int(os.environ.get("CONECT_FISCAL_YEAR_START_MONTH", "7")),
     "DUES_ARREARS_DAYS": int(os.environ.get("CONECT_DUES_ARREARS_DAYS", "90")),

@@ -19,8 +19,9 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("targets/", include("campaigns.target_urls")),
     path("actions/", include("actions.urls")),
+    path("dues/", include("congregations.urls_dues")),
+    path("notifications/", include("notifications.urls")),
     # relationships (issue 4): /one-on-ones/, /house-meetings/, /follow-ups/, /relationships/map/,
     # /listening/
     path("", include("relationships.urls")),
-    path("dues/", include("congregations.urls_dues")),
 ]
