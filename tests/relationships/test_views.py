@@ -9,12 +9,13 @@ from freezegun import freeze_time
 
 from members.models import Person
 from relationships.models import FollowUp, HouseMeeting, OneOnOne
+from relationships.selectors import local_today
 from tests.factories import PersonFactory
 
 from .factories import FollowUpFactory, HouseMeetingFactory, IssueHeardFactory, OneOnOneFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+
 
 GET_PAGES = [
     ("relationships:one_on_one_new", []),
@@ -238,10 +239,10 @@ class TestFollowUps:
         self, client, login, organizer, congregation, django_assert_max_num_queries
     ):
         login(client, organizer)
-        FollowUpFactory.create_batch(2, owner=organizer, due_on=datetime.date.today())
+        FollowUpFactory.create_batch(2, owner=organizer, due_on=local_today())
         with django_assert_max_num_queries(8):
             client.get(reverse("relationships:follow_up_list"))
-        FollowUpFactory.create_batch(25, owner=organizer, due_on=datetime.date.today())
+        FollowUpFactory.create_batch(25, owner=organizer, due_on=local_today())
         with django_assert_max_num_queries(8):
             client.get(reverse("relationships:follow_up_list"))
 
@@ -343,7 +344,7 @@ class TestListeningAndMap:
         church = CongregationFactory(name="Grace Lutheran")
         leader_user = UserFactory()
         leader_person = PersonFactory(user=leader_user, congregation=congregation)
-        today = datetime.date.today()
+        today = local_today()
         for target in (
             PersonFactory(congregation=temple),
             PersonFactory(congregation=church),
@@ -369,14 +370,10 @@ class TestListeningAndMap:
         author = UserFactory()
         author_person = PersonFactory(user=author, congregation=congregation)
         for _ in range(3):
-            OneOnOneFactory(
-                author=author, author_person=author_person, held_on=datetime.date.today()
-            )
+            OneOnOneFactory(author=author, author_person=author_person, held_on=local_today())
         with django_assert_max_num_queries(10):
             client.get(reverse("relationships:map"))
         for _ in range(30):
-            OneOnOneFactory(
-                author=author, author_person=author_person, held_on=datetime.date.today()
-            )
+            OneOnOneFactory(author=author, author_person=author_person, held_on=local_today())
         with django_assert_max_num_queries(10):
             client.get(reverse("relationships:map"))
