@@ -181,16 +181,22 @@ def attendance_walk_in(
     email: str = "",
     phone: str = "",
 ) -> tuple[Attendance, Person]:
-    """Someone not in the directory arrives: add them to their congregation and check them in.
+    """Someone not in the directory arrives: add them to their congregation (through the
+    directory's own service, so they get a ladder row and an audit entry) and check them in."""
+    from members.services import person_create
 
-    The members app has no person-creation service yet, so this creates the Person and their
-    primary Membership directly (the same two rows the directory creates)."""
-    person = Person(
+    draft = Person(
         first_name=first_name.strip(), last_name=last_name.strip(), email=email, phone=phone
     )
-    person.full_clean(exclude=["user"])
-    person.save()
-    Membership.objects.create(person=person, congregation=congregation, is_primary=True)
+    draft.full_clean(exclude=["user"])
+    person = person_create(
+        by=by,
+        congregation=congregation,
+        first_name=draft.first_name,
+        last_name=draft.last_name,
+        email=email,
+        phone=phone,
+    )
     attendance, _now = attendance_check_in(
         action=action, person=person, by=by, congregation_id=congregation.pk, rsvp=Rsvp.WALK_IN
     )

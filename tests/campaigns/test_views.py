@@ -1,0 +1,200 @@
+"""Campaign and target pages per DESIGN's view checklist."""
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Campaign, Commitment, Issue, Stage
+from tests.campaigns.factories import CampaignFactory, CommitmentFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/campaigns/", "/targets/", "/campaigns/new/", "/targets/new/"])
+def test_anonymous_is_sent_to_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_wrong_method(client, login, organizer):
+    campaign = CampaignFactory()
+    login(client, organizer)
+    assert client.post(reverse("campaigns:list")).status_code == 405
+    assert client.post(campaign.get_absolute_url()).status_code == 405
+    assert client.get(reverse("campaigns:stage", args=[campaign.pk])).status_code == 405
+
+
+def test_unknown_campaign_and_target_are_404(client, login, organizer):
+    login(client, organizer)
+    assert client.get("/campaigns/99999/").status_code == 404
+    assert client.get("/targets/99999/").status_code == 404
+
+
+def test_every_role_sees_campaigns(client, login, leader):
+    campaign = CampaignFactory(name="Safe homes", stage=Stage.RESEARCH)
+    login(client, leader)
+    assert "Safe homes" in client.get(reverse("campaigns:list")).content.decode()
+    body = client.get(campaign.get_absolute_url()).content.decode()
+    assert "<svg" in body and 'data-stage="research"' in body
+    assert "Move on to" not in body  # a leader may not change it
+
+
+def test_campaign_page_draws_the_cycle_with_history(client, login, organizer, congregation):
+    from campaigns.services import campaign_create, campaign_stage_change
+
+    campaign = campaign_create(
+        name="Safe homes",
+        issue=Issue.objects.create(name="Housing"),
+        goal="200 units",
+        created_by=organizer,
+        congregations=[congregation],
+    )
+    campaign_stage_change(
+        campaign=campaign,
+        to_stage=Stage.LISTEN,
+        changed_by=organizer,
+        reason="100 one-on-ones done",
+    )
+    body = login(client, organizer).get(campaign.get_absolute_url()).content.decode()
+    assert 'class="cycle-node cycle-current" data-stage="listen"' in body
+    assert "100 one-on-ones done" in body and "Move on to Research" in body
+
+
+def test_stage_change_through_the_page(client, login, organizer, congregation):
+    campaign = CampaignFactory(congregations=[congregation])
+    login(client, organizer)
+    url = reverse("campaigns:stage", args=[campaign.pk])
+    client.post(url, {"to_stage": "act", "reason": "skip"})  # invalid: skipping
+    campaign.refresh_from_db()
+    assert campaign.stage == Stage.RELATE
+    client.post(url, {"to_stage": "listen", "reason": "ready"})
+    campaign.refresh_from_db()
+    assert campaign.stage == Stage.LISTEN
+    assert campaign.stage_history.get().changed_by == organizer
+
+
+def test_organizer_of_other_congregations_cannot_change_stage(
+    client, login, organizer, other_congregation
+):
+    campaign = CampaignFactory(congregations=[other_congregation])
+    response = login(client, organizer).post(
+        reverse("campaigns:stage", args=[campaign.pk]), {"to_stage": "listen", "reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_lead_cannot_create_campaigns(client, login, lead):
+    login(client, lead)
+    assert client.get(reverse("campaigns:create")).status_code == 403
+    assert client.get(reverse("campaigns:issue_create")).status_code == 403
+
+
+def test_create_issue_then_campaign(client, login, organizer, congregation):
+    login(client, organizer)
+    assert client.post(reverse("campaigns:issue_create"), {"name": "Housing"}).status_code == 302
+    bad = client.post(reverse("campaigns:issue_create"), {"name": "housing"})
+    assert bad.status_code == 200 and "already an issue" in bad.content.decode()
+    issue = Issue.objects.get()
+    response = client.post(
+        reverse("campaigns:create"),
+        {
+            "name": "Safe homes",
+            "issue": issue.pk,
+            "goal": "200 units",
+            "stage": "listen",
+            "congregations": [congregation.pk],
+        },
+    )
+    campaign = Campaign.objects.get()
+    assert response["Location"] == campaign.get_absolute_url()
+    assert campaign.stage == "listen" and list(campaign.congregations.all()) == [congregation]
+    invalid = client.post(reverse("campaigns:create"), {"name": "", "issue": issue.pk})
+    assert invalid.status_code == 200 and Campaign.objects.count() == 1
+
+
+def test_issue_from_the_listening_roll_up(client, login, organizer):
+    from relationships.models import IssueHeard
+
+    heard = IssueHeard.objects.create(name="rent increases")
+    login(client, organizer)
+    page = client.get(reverse("campaigns:issue_create"), {"from_issue_heard": heard.pk})
+    assert "rent increases" in page.content.decode()
+    client.post(
+        reverse("campaigns:issue_create") + f"?from_issue_heard={heard.pk}",
+        {"name": "Rent", "heard_from_id": heard.pk, "heard_from_label": "rent increases"},
+    )
+    issue = Issue.objects.get()
+    assert (issue.heard_from_id, issue.heard_from_label) == (heard.pk, "rent increases")
+    assert (
+        client.get(reverse("campaigns:issue_create"), {"from_issue_heard": "x"}).status_code == 200
+    )
+
+
+def test_research_action_on_the_timeline(client, login, organizer, congregation):
+    campaign = CampaignFactory(congregations=[congregation])
+    login(client, organizer)
+    url = reverse("campaigns:research_create", args=[campaign.pk])
+    assert client.post(url, {"held_on": "bad"}).status_code == 200
+    client.post(
+        url,
+        {
+            "held_on": "2026-02-03",
+            "met_with": "Housing Authority director",
+            "findings": "Waitlist is 4 years",
+        },
+    )
+    body = client.get(campaign.get_absolute_url()).content.decode()
+    assert "Housing Authority director" in body and "Waitlist is 4 years" in body
+
+
+def test_target_accountability_page(client, login, organizer, leader):
+    target = TargetFactory(name="Mayor Rivera")
+    CommitmentFactory(
+        target=target,
+        ask="Fund 200 units",
+        answer="yes",
+        status="kept",
+        evidence="FY27 budget line 14",
+    )
+    CommitmentFactory(target=target, ask="Meet quarterly", answer="partial")
+    body = login(client, leader).get(target.get_absolute_url()).content.decode()
+    assert "Fund 200 units" in body and "FY27 budget line 14" in body
+    assert "2 asks · 1 answered yes · 1 promises kept · 0 broken" in body
+    assert "Record an ask" not in body
+
+
+def test_record_ask_and_status(client, login, organizer, leader):
+    target = TargetFactory()
+    login(client, organizer)
+    assert client.post(target.get_absolute_url(), {"ask": "", "answer": "yes"}).status_code == 200
+    client.post(
+        target.get_absolute_url(), {"ask": "Fund it", "answer": "yes", "due_on": "2026-12-01"}
+    )
+    commitment = Commitment.objects.get()
+    url = reverse("targets:commitment_status", args=[commitment.pk])
+    client.post(url, {"status": "kept", "evidence": ""})  # evidence required
+    commitment.refresh_from_db()
+    assert commitment.status == "open"
+    client.post(url, {"status": "kept", "evidence": "Council vote 9-0"})
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.evidence) == ("kept", "Council vote 9-0")
+    client.force_login(leader)
+    assert client.post(url, {"status": "broken", "evidence": "x"}).status_code == 403
+    assert client.post(target.get_absolute_url(), {"ask": "x", "answer": "no"}).status_code == 403
+
+
+def test_lists_query_count_is_flat(client, login, organizer, django_assert_max_num_queries):
+    login(client, organizer)
+    for _ in range(3):
+        CommitmentFactory(target=TargetFactory())
+        CampaignFactory()
+    with django_assert_max_num_queries(8):
+        client.get(reverse("campaigns:list"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("targets:list"))
+    for _ in range(30):
+        CommitmentFactory(target=TargetFactory())
+        CampaignFactory()
+    with django_assert_max_num_queries(8):
+        client.get(reverse("campaigns:list"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("targets:list"))
