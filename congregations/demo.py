@@ -343,10 +343,10 @@ def seed_dues(demo: dict) -> str:
             share = {True: 0.0 if year == current else 0.5, False: 1.0}[
                 congregation.pk in in_arrears
             ]
-            installments = rng.choice([1, 2, 4]) if share else 0
+            installments = rng.choice([1, 2, 3]) if share else 0
             paid_so_far = 0
             for i in range(installments):
-                day = first + datetime.timedelta(days=30 + i * 91 + rng.randint(0, 20))
+                day = first + datetime.timedelta(days=20 + i * 45 + rng.randint(0, 20))
                 if day > min(last, today):
                     break
                 part = round(amount * share / installments / 100) * 100

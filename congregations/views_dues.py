@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +18,7 @@ from conect.roles import Role
 
 from . import services
 from .charts import month_bars
+from .fiscal import fiscal_year_label, fiscal_year_of
 from .forms_dues import AdjustmentForm, OtherIncomeForm, PaymentForm, ReversalForm
 from .models import EntryKind
 from .selectors import (
@@ -51,6 +53,7 @@ def dues_network(request):
         "totals": dues_network_totals(congregations),
         "chart": month_bars(dues_by_month(visible)),
         "is_admin": request.user.role == Role.ADMIN,
+        "fiscal_year": fiscal_year_label(fiscal_year_of(timezone.localdate())),
     }
     return render(request, "congregations/dues_network.html", context)
 

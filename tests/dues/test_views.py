@@ -1,0 +1,338 @@
+"""Dues pages per DESIGN: happy path, invalid input, another congregation (404), anonymous
+(login), wrong method (405), flat query counts; admins post, others read."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from congregations.fiscal import fiscal_year_label, fiscal_year_of
+from congregations.models import EntryKind, LedgerEntry, OtherIncome
+from tests.dues.factories import LedgerEntryFactory
+from tests.factories import CongregationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, congregation, *args):
+    return reverse(f"congregations:{name}", args=[congregation.slug, *args])
+
+
+def payment_data(**extra):
+    return {
+        "amount": "600.00",
+        "received_on": RECENT.isoformat(),
+        "method": "check",
+        "reference": "1042",
+        "memo": "",
+        "idempotency_key": uuid.uuid4().hex,
+        **extra,
+    }
+
+
+RECENT = timezone.localdate() - datetime.timedelta(days=10)
+FY = fiscal_year_label(fiscal_year_of(RECENT))
+
+
+@pytest.fixture
+def assessed(member):
+    """$1,800 assessed ten days ago (in the current fiscal year, so in good standing)."""
+    LedgerEntryFactory(
+        congregation=member,
+        kind=EntryKind.ASSESSMENT,
+        amount_cents=180_000,
+        fiscal_year=fiscal_year_of(RECENT),
+        effective_on=RECENT,
+        memo="dues, Standard tier",
+    )
+    return member
+
+
+class TestAnonymousAndMethods:
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/dues/",
+            "/dues/income/",
+            "/dues/income/new/",
+            "/congregations/st-marks/dues/",
+            "/congregations/st-marks/dues/statement.csv",
+            "/congregations/st-marks/dues/payments/new/",
+        ],
+    )
+    def test_anonymous_goes_to_login(self, client, congregation, path):
+        response = client.get(path)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+    @pytest.mark.parametrize(
+        "name", ["congregations:dues", "congregations:dues_csv", "dues:network", "dues:income_list"]
+    )
+    def test_read_pages_refuse_post(self, client, login, admin_user, congregation, name):
+        args = [congregation.slug] if name.startswith("congregations") else []
+        response = login(client, admin_user).post(reverse(name, args=args))
+        assert response.status_code == 405
+
+    def test_forms_refuse_put(self, client, login, admin_user, congregation):
+        login(client, admin_user)
+        assert client.put(url("payment_new", congregation)).status_code == 405
+        assert client.delete(url("adjustment_new", congregation)).status_code == 405
+
+
+class TestNetworkPage:
+    def test_admin_sees_totals_chart_and_every_congregation(
+        self, client, login, admin_user, assessed, other_congregation
+    ):
+        body = login(client, admin_user).get("/dues/").content.decode()
+        assert "$1,800" in body and "collection rate" in body
+        assert "<svg" in body and "<rect" in body and "Temple Sinai" in body
+        assert "<script>" not in body.split("<main", 1)[1].split("</main>")[0]
+
+    def test_lead_sees_only_their_own(self, client, login, lead, assessed, other_congregation):
+        LedgerEntryFactory(congregation=other_congregation, amount_cents=999_999)
+        body = login(client, lead).get("/dues/").content.decode()
+        assert "St. Mark" in body and "Temple Sinai" not in body and "$9,999" not in body
+        assert "Other income" not in body
+
+    def test_leader_gets_404(self, client, login, leader):
+        assert login(client, leader).get("/dues/").status_code == 404
+
+    def test_query_count_is_flat(self, client, login, admin_user, django_assert_max_num_queries):
+        login(client, admin_user)
+        for _ in range(3):
+            LedgerEntryFactory(congregation=CongregationFactory())
+        with django_assert_max_num_queries(8):
+            client.get("/dues/")
+        for _ in range(30):
+            LedgerEntryFactory(congregation=CongregationFactory())
+        with django_assert_max_num_queries(8):
+            assert client.get("/dues/").status_code == 200
+
+
+class TestCongregationPage:
+    def test_lead_sees_statement_and_standing(self, client, login, lead, assessed):
+        response = login(client, lead).get(url("dues", assessed))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "in good standing" in body and f"{FY} $1,800 assessed" in body
+        assert "$1,800.00" in body and "Record a payment" not in body
+
+    def test_other_congregation_is_404(self, client, login, lead, other_congregation):
+        login(client, lead)
+        assert client.get(url("dues", other_congregation)).status_code == 404
+        assert client.get(url("dues_csv", other_congregation)).status_code == 404
+
+    def test_unknown_slug_is_404(self, client, login, admin_user):
+        assert login(client, admin_user).get("/congregations/nowhere/dues/").status_code == 404
+
+    def test_leader_is_404(self, client, login, leader, congregation):
+        assert login(client, leader).get(url("dues", congregation)).status_code == 404
+
+    def test_csv_download(self, client, login, lead, assessed):
+        LedgerEntryFactory(
+            congregation=assessed,
+            kind=EntryKind.PAYMENT,
+            method="check",
+            amount_cents=-60_000,
+            effective_on=RECENT,
+            memo="=HYPERLINK(evil)",
+        )
+        response = login(client, lead).get(url("dues_csv", assessed))
+        assert response["Content-Type"].startswith("text/csv")
+        lines = response.content.decode().splitlines()
+        assert lines[0].startswith("entry,date,fiscal_year,kind")
+        assert lines[1].endswith(lines[1].split(",")[-1]) and ",1800.00,1800.00," in lines[1]
+        assert ",-600.00,1200.00," in lines[2] and "'=HYPERLINK" in lines[2]
+
+    def test_print_stylesheet_and_no_inline_script(self, client, login, lead, assessed):
+        body = login(client, lead).get(url("dues", assessed)).content.decode()
+        assert "congregations/dues.css" in body and "data-dues-print" in body
+        assert "<script>" not in body and "style=" not in body
+
+    def test_query_count_is_flat(
+        self, client, login, admin_user, assessed, django_assert_max_num_queries
+    ):
+        login(client, admin_user)
+        with django_assert_max_num_queries(8):
+            client.get(url("dues", assessed))
+        for i in range(40):
+            LedgerEntryFactory(congregation=assessed, amount_cents=100 + i)
+        with django_assert_max_num_queries(8):
+            assert client.get(url("dues", assessed)).status_code == 200
+
+
+class TestRecordPayment:
+    def test_admin_records_a_payment(self, client, login, admin_user, assessed):
+        login(client, admin_user)
+        form = client.get(url("payment_new", assessed))
+        assert form.status_code == 200 and 'name="idempotency_key"' in form.content.decode()
+        response = client.post(url("payment_new", assessed), payment_data())
+        assert response.status_code == 302 and response["Location"] == url("dues", assessed)
+        payment = LedgerEntry.objects.get(kind=EntryKind.PAYMENT)
+        assert payment.amount_cents == -60_000 and payment.created_by == admin_user
+        body = client.get(url("dues", assessed)).content.decode()
+        assert "balance $1,200" in body
+
+    def test_double_submit_posts_once(self, client, login, admin_user, assessed):
+        login(client, admin_user)
+        data = payment_data()
+        client.post(url("payment_new", assessed), data)
+        second = client.post(url("payment_new", assessed), data, follow=True)
+        assert "already recorded" in second.content.decode()
+        assert LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).count() == 1
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            {"amount": "-5"},
+            {"amount": "0"},
+            {"amount": "abc"},
+            {"amount": "1.999"},
+            {"method": "bitcoin"},
+            {"received_on": "2999-01-01"},
+            {"received_on": "not a date"},
+            {"idempotency_key": "not-a-uuid"},
+        ],
+    )
+    def test_invalid_input_shows_errors(self, client, login, admin_user, assessed, bad):
+        response = login(client, admin_user).post(url("payment_new", assessed), payment_data(**bad))
+        assert response.status_code == 400
+        assert (
+            "invalid-feedback" in response.content.decode() or "alert" in response.content.decode()
+        )
+        assert not LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).exists()
+
+    @pytest.mark.parametrize("persona", ["lead", "organizer"])
+    def test_only_admins_record_payments(self, client, login, request, assessed, persona):
+        login(client, request.getfixturevalue(persona))
+        assert client.get(url("payment_new", assessed)).status_code == 403
+        assert client.post(url("payment_new", assessed), payment_data()).status_code == 403
+        assert not LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).exists()
+
+    def test_lead_of_another_congregation_gets_404(self, client, login, lead_of, assessed):
+        stranger = lead_of(CongregationFactory())
+        assert login(client, stranger).get(url("payment_new", assessed)).status_code == 404
+
+
+class TestAdjustAndReverse:
+    def test_adjustment(self, client, login, admin_user, assessed):
+        login(client, admin_user)
+        data = {
+            "amount": "-100",
+            "effective_on": "2026-10-02",
+            "memo": "hardship waiver",
+            "idempotency_key": uuid.uuid4().hex,
+        }
+        assert client.post(url("adjustment_new", assessed), data).status_code == 302
+        assert LedgerEntry.objects.get(kind=EntryKind.ADJUSTMENT).amount_cents == -10_000
+        data.update(idempotency_key=uuid.uuid4().hex, amount="0")
+        assert client.post(url("adjustment_new", assessed), data).status_code == 400
+
+    def test_reverse_then_reverse_again(self, client, login, admin_user, assessed):
+        login(client, admin_user)
+        original = LedgerEntry.objects.get()
+        target = url("entry_reverse", assessed, original.pk)
+        assert client.get(target).status_code == 200
+        assert client.post(target, {"memo": ""}).status_code == 400
+        assert client.post(target, {"memo": "wrong tier"}).status_code == 302
+        again = client.post(target, {"memo": "twice"})
+        assert again.status_code == 400 and "already been reversed" in again.content.decode()
+        assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 1
+
+    def test_entry_of_another_congregation_is_404(
+        self, client, login, admin_user, assessed, other_congregation
+    ):
+        theirs = LedgerEntryFactory(congregation=other_congregation)
+        login(client, admin_user)
+        assert client.get(url("entry_reverse", assessed, theirs.pk)).status_code == 404
+
+
+class TestOtherIncome:
+    def data(self, **extra):
+        return {
+            "kind": "grant",
+            "source": "foundation",
+            "donor": "Interfaith Justice Fund",
+            "amount": "15000",
+            "received_on": "2026-10-01",
+            "restricted": "",
+            "restriction": "",
+            "memo": "",
+            **extra,
+        }
+
+    def test_admin_records_a_grant(self, client, login, admin_user):
+        login(client, admin_user)
+        assert client.get("/dues/income/new/").status_code == 200
+        assert client.post("/dues/income/new/", self.data()).status_code == 302
+        income = OtherIncome.objects.get()
+        assert income.amount_cents == 1_500_000 and income.created_by == admin_user
+        assert "Interfaith Justice Fund" in client.get("/dues/income/").content.decode()
+        assert not LedgerEntry.objects.exists()  # kept apart from dues
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {"source": "government"},
+            {"donor": "City of Hartford"},
+            {"donor": "U.S. Department of Housing"},
+            {"donor": "State of Connecticut"},
+        ],
+    )
+    def test_government_funding_is_refused(self, client, login, admin_user, extra):
+        response = login(client, admin_user).post("/dues/income/new/", self.data(**extra))
+        assert response.status_code == 400
+        assert "does not accept government funding" in response.content.decode()
+        assert not OtherIncome.objects.exists()
+
+    def test_restricted_needs_a_purpose(self, client, login, admin_user):
+        response = login(client, admin_user).post("/dues/income/new/", self.data(restricted="on"))
+        assert response.status_code == 400 and not OtherIncome.objects.exists()
+
+    @pytest.mark.parametrize("persona", ["lead", "organizer", "leader"])
+    def test_only_admins(self, client, login, request, persona):
+        login(client, request.getfixturevalue(persona))
+        assert client.get("/dues/income/").status_code == 403
+        assert client.post("/dues/income/new/", self.data()).status_code == 403
+
+    def test_database_refuses_government_source(self, db):
+        from django.db import IntegrityError
+
+        with pytest.raises(IntegrityError):
+            OtherIncome.objects.create(
+                kind="grant",
+                source="government",
+                donor="x",
+                amount_cents=1,
+                received_on=datetime.date(2026, 1, 1),
+            )
+
+
+class TestStandingPartial:
+    def test_lead_home_shows_standing(self, client, login, lead, assessed):
+        body = login(client, lead).get("/").content.decode()
+        assert 'data-testid="dues-standing"' in body and f"{FY} $1,800 assessed" in body
+
+    def test_partial_hidden_from_leaders(self, rf, leader, congregation):
+        from django.template.loader import render_to_string
+
+        html = render_to_string(
+            "congregations/_dues_standing.html", {"congregation": congregation, "user": leader}
+        )
+        assert "Dues" not in html
+
+    def test_nav_has_dues(self, client, login, lead):
+        assert 'href="/dues/"' in login(client, lead).get("/").content.decode()
+
+    def test_lead_home_query_count_is_flat(
+        self, client, login, lead_of, django_assert_max_num_queries
+    ):
+        congregations = CongregationFactory.create_batch(2)
+        user = lead_of(*congregations)
+        login(client, user)
+        with django_assert_max_num_queries(12):
+            client.get("/")
+        user.congregations.add(*CongregationFactory.create_batch(10))
+        with django_assert_max_num_queries(12):
+            assert client.get("/").status_code == 200
