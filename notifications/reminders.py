@@ -211,3 +211,7 @@ def reminders_sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     """Claim every message due at `now`, rule by rule. Returns new rows per rule."""
     now = now or timezone.now()
     return {function.__name__: notifications_claim(function(now)) for function in RULES}
+
+
+# The cycle's rules (actions, evaluations, commitments, dues) register themselves on import.
+from . import reminders_cycle  # noqa: E402,F401

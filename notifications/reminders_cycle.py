@@ -1,0 +1,289 @@
+"""Reminder rules for actions, evaluations, commitments and dues, and the weekly digest's parts
+about them. Registered into notifications.reminders by importing this module (reminders does)."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from conect.roles import Role
+from members.models import User
+
+from .models import Kind
+from .reminders import digest_section, local, rule, timing
+from .services import Due
+
+ACTION_RSVP_DAYS = 2
+ACTION_PLEDGE_DAYS = (7, 2)
+EVALUATION_LATE_HOURS = 48
+FORMAL_EVALUATION_DAYS = (7, 10)
+COMMITMENT_NOTICE_DAYS = 7
+DUES_OVERDUE_STEPS = (30, 60, 90)
+# Old, forgotten items are not dug up by a first sweep after a deploy or a long outage.
+LOOKBACK_DAYS = 30
+
+
+def _action_day(action) -> datetime.date:
+    return timezone.localtime(action.starts_at).date()
+
+
+def _leads_by_congregation(congregation_ids) -> dict[int, list]:
+    leads = defaultdict(list)
+    through = User.congregations.through.objects.filter(
+        congregation_id__in=list(congregation_ids), user__role=Role.LEAD, user__is_active=True
+    ).select_related("user__person")
+    for row in through:
+        leads[row.congregation_id].append(row.user)
+    return leads
+
+
+@rule
+def action_rsvps(now):
+    """People who said yes hear about the action two days before, with place and time."""
+    from actions.models import Action, Attendance, Rsvp
+
+    moment = local(now)
+    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+        return
+    day = moment.date() + datetime.timedelta(days=ACTION_RSVP_DAYS)
+    actions = {a.pk: a for a in Action.objects.filter(starts_at__date=day)}
+    if not actions:
+        return
+    going = Attendance.objects.filter(action_id__in=actions, rsvp=Rsvp.YES).select_related("person")
+    for attendance in going.iterator(chunk_size=2000):
+        action = actions[attendance.action_id]
+        yield Due(
+            kind=Kind.ACTION_RSVP,
+            subject_key=f"action:{action.pk}",
+            for_date=moment.date(),
+            recipient_person=attendance.person,
+            context={"action": action, "person": attendance.person},
+            url=action.get_absolute_url(),
+        )
+
+
+@rule
+def action_pledges(now):
+    """Congregation leads 7 and 2 days before an action: their pledge against RSVPs so far."""
+    from actions.models import Action, Attendance, Rsvp, TurnoutPledge
+
+    moment = local(now)
+    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+        return
+    days = {moment.date() + datetime.timedelta(days=n): n for n in ACTION_PLEDGE_DAYS}
+    actions = list(
+        Action.objects.filter(starts_at__date__in=list(days)).prefetch_related("congregations")
+    )
+    if not actions:
+        return
+    pledged = {
+        (p.action_id, p.congregation_id): p.pledged
+        for p in TurnoutPledge.objects.filter(action__in=actions)
+    }
+    rsvps = {
+        (row["action"], row["congregation"]): row["n"]
+        for row in Attendance.objects.filter(action__in=actions, rsvp=Rsvp.YES)
+        .values("action", "congregation")
+        .annotate(n=Count("id"))
+    }
+    congregations = {}
+    for action in actions:
+        for congregation in action.congregations.all():
+            congregations[(action.pk, congregation.pk)] = congregation
+    for action_id, congregation_id in pledged:
+        congregations.setdefault((action_id, congregation_id), None)
+    leads = _leads_by_congregation({cid for _aid, cid in congregations})
+    by_id = {a.pk: a for a in actions}
+    for (action_id, congregation_id), congregation in congregations.items():
+        action = by_id[action_id]
+        for lead in leads.get(congregation_id, []):
+            yield Due(
+                kind=Kind.ACTION_PLEDGE,
+                subject_key=f"action:{action_id}:congregation:{congregation_id}",
+                for_date=moment.date(),
+                recipient_user=lead,
+                context={
+                    "action": action,
+                    "congregation": congregation or lead.congregations.get(pk=congregation_id),
+                    "days": days[_action_day(action)],
+                    "pledged": pledged.get((action_id, congregation_id)),
+                    "rsvps": rsvps.get((action_id, congregation_id), 0),
+                },
+                url=action.get_absolute_url(),
+            )
+
+
+def _evaluation_owner(action):
+    campaign = action.campaign
+    if campaign is not None and campaign.lead_organizer_id:
+        return campaign.lead_organizer
+    return action.created_by
+
+
+@rule
+def evaluations(now):
+    """Group evaluation due right after the action, a reminder if it is not recorded after 48
+    hours, and the formal evaluation from 7 to 10 days after — to the lead organizer."""
+    from actions.models import Action, Evaluation, EvaluationKind
+
+    def recorded(kind):
+        return Exists(Evaluation.objects.filter(action=OuterRef("pk"), kind=kind))
+
+    ended = (
+        Action.objects.filter(
+            ends_at__lte=now, ends_at__gte=now - datetime.timedelta(days=LOOKBACK_DAYS)
+        )
+        .annotate(
+            has_group=recorded(EvaluationKind.GROUP), has_formal=recorded(EvaluationKind.FORMAL)
+        )
+        .filter(Q(has_group=False) | Q(has_formal=False))
+        .select_related("campaign__lead_organizer__person", "created_by__person")
+    )
+    today = local(now).date()
+    for action in ended:
+        owner = _evaluation_owner(action)
+        if owner is None:
+            continue
+        end_day = timezone.localtime(action.ends_at).date()
+        base = {"action": action}
+        if not action.has_group:
+            late = now >= action.ends_at + datetime.timedelta(hours=EVALUATION_LATE_HOURS)
+            yield Due(
+                kind=Kind.EVALUATION_DUE,
+                subject_key=f"action:{action.pk}:group{'-late' if late else ''}",
+                for_date=end_day + datetime.timedelta(days=2 if late else 0),
+                recipient_user=owner,
+                context={**base, "which": "group_late" if late else "group"},
+                url=action.get_absolute_url(),
+            )
+        first, last = (end_day + datetime.timedelta(days=d) for d in FORMAL_EVALUATION_DAYS)
+        if not action.has_formal and first <= today <= last:
+            yield Due(
+                kind=Kind.EVALUATION_DUE,
+                subject_key=f"action:{action.pk}:formal",
+                for_date=first,
+                recipient_user=owner,
+                context={**base, "which": "formal", "last_day": last},
+                url=action.get_absolute_url(),
+            )
+
+
+@rule
+def commitments(now):
+    """An open commitment due in 7 days, or past due, to the campaign's lead organizer."""
+    from campaigns.models import Commitment, CommitmentStatus
+
+    moment = local(now)
+    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+        return
+    today = moment.date()
+    notice = today + datetime.timedelta(days=COMMITMENT_NOTICE_DAYS)
+    open_ = (
+        Commitment.objects.filter(
+            status=CommitmentStatus.OPEN, campaign__lead_organizer__isnull=False
+        )
+        .filter(
+            Q(due_on=notice)
+            | Q(due_on__lt=today, due_on__gte=today - datetime.timedelta(days=LOOKBACK_DAYS))
+        )
+        .select_related("target", "campaign__lead_organizer__person")
+    )
+    for commitment in open_:
+        overdue = commitment.due_on < today
+        yield Due(
+            kind=Kind.COMMITMENT_DUE,
+            subject_key=f"commitment:{commitment.pk}:{'overdue' if overdue else 'soon'}",
+            # Once each: the notice on its day, the overdue note the day after the due date.
+            for_date=commitment.due_on + datetime.timedelta(days=1) if overdue else today,
+            recipient_user=commitment.campaign.lead_organizer,
+            context={"commitment": commitment, "target": commitment.target, "overdue": overdue},
+            url=commitment.target.get_absolute_url(),
+        )
+
+
+def _staff():
+    return list(User.objects.filter(role=Role.ADMIN, is_active=True).select_related("person"))
+
+
+@rule
+def dues(now):
+    """Statements to congregation leads in the first week of the fiscal year; 30/60/90 days
+    overdue to the leads and to staff, once per step per fiscal year."""
+    from congregations.fiscal import fiscal_year_bounds, fiscal_year_of
+    from congregations.models import Congregation, CongregationStatus
+    from congregations.selectors import congregations_with_dues
+
+    moment = local(now)
+    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+        return
+    today = moment.date()
+    year = fiscal_year_of(today)
+    start, _end = fiscal_year_bounds(year)
+    members = list(
+        congregations_with_dues(
+            Congregation.objects.filter(status=CongregationStatus.MEMBER), today=today
+        )
+    )
+    leads = _leads_by_congregation([c.pk for c in members])
+    staff = _staff()
+    for congregation in members:
+        standing = congregation.dues
+        context = {"congregation": congregation, "standing": standing}
+        if start <= today < start + datetime.timedelta(days=7):
+            for lead in leads.get(congregation.pk, []):
+                yield Due(
+                    kind=Kind.DUES_STATEMENT,
+                    subject_key=f"dues:{congregation.pk}:fy{year}",
+                    for_date=start,
+                    recipient_user=lead,
+                    context=context,
+                    url=f"{congregation.get_absolute_url()}dues/",
+                )
+        older = {30: sum(standing.aging[1:]), 60: sum(standing.aging[2:]), 90: standing.aging[3]}
+        steps = [step for step in DUES_OVERDUE_STEPS if older[step] > 0]
+        if not steps:
+            continue
+        step = steps[-1]
+        for recipient in leads.get(congregation.pk, []) + staff:
+            yield Due(
+                kind=Kind.DUES_OVERDUE,
+                subject_key=f"dues:{congregation.pk}:fy{year}:{step}",
+                for_date=start,
+                recipient_user=recipient,
+                context={**context, "days": step, "owed_cents": older[step]},
+                url=f"{congregation.get_absolute_url()}dues/",
+            )
+
+
+@digest_section
+def digest_actions(organizer, monday):
+    """Upcoming actions in the next two weeks where RSVPs trail a congregation's pledge."""
+    from actions.models import Attendance, Rsvp, TurnoutPledge
+    from actions.selectors import actions_visible_to
+
+    start = timezone.make_aware(datetime.datetime.combine(monday, datetime.time()))
+    soon = actions_visible_to(organizer).filter(
+        starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=14)
+    )
+    pledges = TurnoutPledge.objects.filter(action__in=soon).select_related("action", "congregation")
+    rsvps = {
+        (row["action"], row["congregation"]): row["n"]
+        for row in Attendance.objects.filter(action__in=soon, rsvp=Rsvp.YES)
+        .values("action", "congregation")
+        .annotate(n=Count("id"))
+    }
+    gaps = []
+    for pledge in pledges.order_by("action__starts_at", "congregation__name"):
+        have = rsvps.get((pledge.action_id, pledge.congregation_id), 0)
+        if have < pledge.pledged:
+            gaps.append((pledge.action, pledge.congregation, pledge.pledged, have))
+    return {"pledge_gaps": gaps[:15]}
+
+
+@digest_section
+def digest_arrears(organizer, monday):
+    from congregations.selectors import congregations_visible_to, congregations_with_dues
+
+    scoped = congregations_with_dues(congregations_visible_to(organizer), today=monday)
+    return {"in_arrears": [c for c in scoped.order_by("name") if c.dues.in_arrears]}

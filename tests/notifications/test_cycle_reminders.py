@@ -1,0 +1,217 @@
+"""Reminders about actions, evaluations, commitments and dues, each with a fixed clock."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from actions.models import Evaluation, EvaluationKind, Rsvp
+from campaigns.models import CommitmentStatus
+from congregations.models import EntryKind
+from notifications.models import Kind, Notification
+from notifications.reminders import reminders_sweep
+from notifications.services import notifications_deliver
+from tests.campaigns.factories import (
+    ActionFactory,
+    AttendanceFactory,
+    CampaignFactory,
+    CommitmentFactory,
+    PledgeFactory,
+)
+from tests.dues.factories import LedgerEntryFactory
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+NY = ZoneInfo("America/New_York")
+
+
+def at(*args) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=NY)
+
+
+def sweep(now):
+    claimed = reminders_sweep(now)
+    notifications_deliver(now=now)
+    return claimed
+
+
+def of_kind(kind):
+    return list(Notification.objects.filter(kind=kind).order_by("id"))
+
+
+@pytest.fixture
+def assembly(congregation, organizer):
+    campaign = CampaignFactory(lead_organizer=organizer)
+    action = ActionFactory(
+        title="Housing assembly",
+        campaign=campaign,
+        starts_at=at(2026, 12, 10, 19, 0),
+        ends_at=at(2026, 12, 10, 21, 0),
+        place="Bushnell Park",
+    )
+    action.congregations.add(congregation)
+    return action
+
+
+class TestActionReminders:
+    def test_rsvps_hear_two_days_before_with_place_and_time(
+        self, assembly, congregation, mailoutbox
+    ):
+        yes = PersonFactory(first_name="Ana", congregation=congregation)
+        maybe = PersonFactory(congregation=congregation)
+        quiet = PersonFactory(congregation=congregation, do_not_contact=True)
+        for person, rsvp in ((yes, Rsvp.YES), (maybe, Rsvp.MAYBE), (quiet, Rsvp.YES)):
+            AttendanceFactory(action=assembly, person=person, rsvp=rsvp, congregation=congregation)
+        sweep(at(2026, 12, 7, 9, 0))  # three days before: nothing
+        assert not of_kind(Kind.ACTION_RSVP)
+        sweep(at(2026, 12, 8, 9, 0))
+        sweep(at(2026, 12, 8, 15, 0))
+        [sent] = of_kind(Kind.ACTION_RSVP)
+        assert sent.recipient_person == yes
+        assert "Bushnell Park" in sent.body and "Housing assembly" in sent.title
+        recipients = [m.to for m in mailoutbox]
+        assert [yes.email] in recipients
+        assert [maybe.email] not in recipients and [quiet.email] not in recipients
+
+    def test_leads_get_pledge_vs_rsvps_seven_and_two_days_before(
+        self, assembly, congregation, lead, mailoutbox
+    ):
+        PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+        for _ in range(3):
+            AttendanceFactory(
+                action=assembly,
+                person=PersonFactory(congregation=congregation),
+                rsvp=Rsvp.YES,
+                congregation=congregation,
+            )
+        sweep(at(2026, 12, 3, 9, 0))
+        sweep(at(2026, 12, 4, 9, 0))  # six days before: nothing new
+        sweep(at(2026, 12, 8, 9, 0))
+        notes = of_kind(Kind.ACTION_PLEDGE)
+        assert [n.recipient_user for n in notes] == [lead, lead]
+        assert "pledged 40 people; 3 have said yes" in notes[0].body
+        assert "7 days" in notes[0].title and "2 days" in notes[1].title
+
+
+class TestEvaluationReminders:
+    def test_group_due_then_late_then_formal(self, assembly, organizer):
+        sweep(at(2026, 12, 10, 20, 0))  # still going on
+        assert not of_kind(Kind.EVALUATION_DUE)
+        sweep(at(2026, 12, 10, 21, 30))
+        sweep(at(2026, 12, 11, 9, 0))
+        assert [n.subject_key for n in of_kind(Kind.EVALUATION_DUE)] == [
+            f"action:{assembly.pk}:group"
+        ]
+        sweep(at(2026, 12, 12, 21, 30))  # 48 hours later
+        assert of_kind(Kind.EVALUATION_DUE)[-1].subject_key == f"action:{assembly.pk}:group-late"
+        Evaluation.objects.create(
+            action=assembly,
+            kind=EvaluationKind.GROUP,
+            held_on=datetime.date(2026, 12, 13),
+            author=organizer,
+        )
+        sweep(at(2026, 12, 16, 9, 0))  # six days after: no formal yet
+        assert len(of_kind(Kind.EVALUATION_DUE)) == 2
+        sweep(at(2026, 12, 17, 9, 0))
+        sweep(at(2026, 12, 19, 9, 0))
+        formal = of_kind(Kind.EVALUATION_DUE)[2:]
+        assert [n.subject_key for n in formal] == [f"action:{assembly.pk}:formal"]
+        assert all(n.recipient_user == organizer for n in of_kind(Kind.EVALUATION_DUE))
+        sweep(at(2026, 12, 21, 9, 0))  # past the window
+        assert len(of_kind(Kind.EVALUATION_DUE)) == 3
+
+    def test_recorded_group_evaluation_silences_it(self, assembly, organizer):
+        Evaluation.objects.create(
+            action=assembly,
+            kind=EvaluationKind.GROUP,
+            held_on=datetime.date(2026, 12, 10),
+            author=organizer,
+        )
+        sweep(at(2026, 12, 12, 22, 0))
+        assert not of_kind(Kind.EVALUATION_DUE)
+
+
+class TestCommitments:
+    def test_a_week_before_and_when_overdue_once(self, organizer):
+        campaign = CampaignFactory(lead_organizer=organizer)
+        commitment = CommitmentFactory(
+            campaign=campaign, due_on=datetime.date(2026, 12, 15), status=CommitmentStatus.OPEN
+        )
+        sweep(at(2026, 12, 8, 9, 0))
+        sweep(at(2026, 12, 9, 9, 0))
+        sweep(at(2026, 12, 16, 9, 0))
+        sweep(at(2026, 12, 17, 9, 0))
+        notes = of_kind(Kind.COMMITMENT_DUE)
+        assert [n.subject_key for n in notes] == [
+            f"commitment:{commitment.pk}:soon",
+            f"commitment:{commitment.pk}:overdue",
+        ]
+        assert "in a week" in notes[0].title and "overdue" in notes[1].title
+
+    def test_kept_commitments_are_quiet(self, organizer):
+        CommitmentFactory(
+            campaign=CampaignFactory(lead_organizer=organizer),
+            due_on=datetime.date(2026, 12, 15),
+            status=CommitmentStatus.KEPT,
+        )
+        sweep(at(2026, 12, 20, 9, 0))
+        assert not of_kind(Kind.COMMITMENT_DUE)
+
+
+class TestDues:
+    def test_statement_at_fiscal_year_start_and_overdue_steps(
+        self, congregation, lead, admin_user, mailoutbox
+    ):
+        LedgerEntryFactory(
+            congregation=congregation,
+            kind=EntryKind.ASSESSMENT,
+            amount_cents=180_000,
+            fiscal_year=2027,
+            effective_on=datetime.date(2026, 7, 1),
+        )
+        sweep(at(2026, 7, 1, 9, 0))
+        [statement] = of_kind(Kind.DUES_STATEMENT)
+        assert statement.recipient_user == lead and "$1,800" in statement.body
+        sweep(at(2026, 7, 20, 9, 0))  # 19 days: not overdue
+        assert not of_kind(Kind.DUES_OVERDUE)
+        sweep(at(2026, 8, 5, 9, 0))  # 35 days
+        sweep(at(2026, 8, 6, 9, 0))
+        assert {n.recipient_user for n in of_kind(Kind.DUES_OVERDUE)} == {lead, admin_user}
+        assert len(of_kind(Kind.DUES_OVERDUE)) == 2
+        sweep(at(2026, 9, 5, 9, 0))  # 66 days: the 60-day step
+        assert len(of_kind(Kind.DUES_OVERDUE)) == 4
+        assert "60 days" in of_kind(Kind.DUES_OVERDUE)[-1].title
+
+    def test_paid_congregations_hear_nothing_overdue(self, congregation, lead):
+        LedgerEntryFactory(
+            congregation=congregation,
+            kind=EntryKind.ASSESSMENT,
+            amount_cents=180_000,
+            fiscal_year=2027,
+            effective_on=datetime.date(2026, 7, 1),
+        )
+        LedgerEntryFactory(
+            congregation=congregation,
+            kind=EntryKind.PAYMENT,
+            method="check",
+            amount_cents=-180_000,
+            fiscal_year=2027,
+            effective_on=datetime.date(2026, 7, 15),
+        )
+        sweep(at(2026, 9, 5, 9, 0))
+        assert not of_kind(Kind.DUES_OVERDUE)
+
+
+def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer):
+    PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+    LedgerEntryFactory(
+        congregation=congregation,
+        kind=EntryKind.ASSESSMENT,
+        amount_cents=180_000,
+        fiscal_year=2026,
+        effective_on=datetime.date(2025, 7, 1),
+    )
+    sweep(at(2026, 12, 7, 7, 30))  # a Monday; the assembly is on the 10th
+    digest = of_kind(Kind.WEEKLY_DIGEST)[0]
+    assert "Housing assembly" in digest.body and "pledged 40, 0 RSVPs" in digest.body
+    assert "Congregations in arrears:" in digest.body and congregation.name in digest.body
