@@ -6,6 +6,7 @@ same phone in a spreadsheet always compare equal.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -89,6 +90,7 @@ def normalize_email(value: str) -> str:
     return raw
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot in a 100k-row import
 def name_key(value: str) -> str:
     """A name for comparing: no accents, apostrophes or case, hyphens and dots as spaces, single
     spaces. "  José  O’Brien-Smith " and "jose obrien smith" give the same key."""
