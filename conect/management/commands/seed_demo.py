@@ -12,14 +12,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
 from members.demo import DEMO_PASSWORD, seed_logins, seed_people, wipe_people
 from members.models import Person
 
-STEPS = [seed_congregations, seed_people, seed_logins, seed_dues]
+STEPS = [seed_congregations, seed_people, seed_logins, seed_dues, seed_campaigns]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
-WIPES = [wipe_dues, wipe_people]
+WIPES = [wipe_campaigns, wipe_dues, wipe_people]
 
 
 class Command(BaseCommand):
