@@ -17,10 +17,18 @@ from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
 from members.demo import DEMO_PASSWORD, seed_logins, seed_people, wipe_people
 from members.models import Person
+from relationships.demo import seed_relationships, wipe_relationships
 
-STEPS = [seed_congregations, seed_people, seed_logins, seed_dues, seed_campaigns]
+STEPS = [
+    seed_congregations,
+    seed_people,
+    seed_logins,
+    seed_dues,
+    seed_campaigns,
+    seed_relationships,
+]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
-WIPES = [wipe_campaigns, wipe_dues, wipe_people]
+WIPES = [wipe_relationships, wipe_campaigns, wipe_dues, wipe_people]
 
 
 class Command(BaseCommand):
