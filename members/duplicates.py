@@ -48,7 +48,7 @@ def find_pairs(rows: Iterable[tuple], congregations: dict[int, set]) -> list[Pai
     """rows: (id, first_name, last_name, email, phone, zip); congregations: id → their
     congregation ids. Returns candidate pairs, lowest id first, sorted."""
     buckets: dict[tuple, list[int]] = defaultdict(list)
-    fuzzy: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    by_congregation: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for person_id, first, last, email, phone, zip_code in rows:
         first_key, last_key = name_key(first), name_key(last)
         if email:
@@ -57,14 +57,9 @@ def find_pairs(rows: Iterable[tuple], congregations: dict[int, set]) -> list[Pai
             buckets[("phone", phone, last_key)].append(person_id)
         if zip_code and first_key and last_key:
             buckets[("name_zip", first_key, last_key, zip_code[:5])].append(person_id)
-        if not (first_key and last_key):
-            continue
-        for congregation_id in congregations.get(person_id, ()):
-            buckets[("name", congregation_id, first_key, last_key)].append(person_id)
-            for variant in _variants(first_key):
-                fuzzy[("f", congregation_id, last_key, variant)].append((person_id, first_key))
-            for variant in _variants(last_key):
-                fuzzy[("l", congregation_id, first_key, variant)].append((person_id, last_key))
+        if first_key and last_key:
+            for congregation_id in congregations.get(person_id, ()):
+                by_congregation[congregation_id].append((person_id, first_key, last_key))
 
     pairs: dict[tuple[int, int], Pair] = {}
 
@@ -74,17 +69,39 @@ def find_pairs(rows: Iterable[tuple], congregations: dict[int, set]) -> list[Pai
         key = (a, b) if a < b else (b, a)
         pairs.setdefault(key, Pair(*key)).reasons.add(reason)
 
+    def pair_up(groups, reason: str, differ: bool = False) -> None:
+        for members in groups:
+            if 1 < len(members) <= MAX_BUCKET:
+                for i, (a, a_key) in enumerate(members):
+                    for b, b_key in members[i + 1 :]:
+                        if not differ or a_key != b_key:  # identical names: the "name" rule
+                            add(a, b, reason)
+
     for key, ids in buckets.items():
-        if 1 < len(ids) <= MAX_BUCKET:
-            for i, a in enumerate(ids):
-                for b in ids[i + 1 :]:
-                    add(a, b, key[0])
-    for members in fuzzy.values():
-        if 1 < len(members) <= MAX_BUCKET:
-            for i, (a, a_key) in enumerate(members):
-                for b, b_key in members[i + 1 :]:
-                    if a_key != b_key:  # identical names are the "name" rule already
-                        add(a, b, "fuzzy")
+        pair_up([[(person_id, None) for person_id in ids]], key[0])
+    # One congregation at a time keeps memory to the largest congregation, not the network.
+    for people in by_congregation.values():
+        by_last: dict[str, list] = defaultdict(list)
+        by_first: dict[str, list] = defaultdict(list)
+        for person_id, first_key, last_key in people:
+            by_last[last_key].append((person_id, first_key))
+            by_first[first_key].append((person_id, last_key))
+        # Same last name: identical first names, or one edit apart (shared deletion variant).
+        # Same first name: last names one edit apart. Singletons cost nothing.
+        for blocks, exact in ((by_last, True), (by_first, False)):
+            for block in blocks.values():
+                if len(block) < 2:
+                    continue
+                if exact:
+                    same: dict[str, list] = defaultdict(list)
+                    for person_id, key in block:
+                        same[key].append((person_id, None))
+                    pair_up(same.values(), "name")
+                variants: dict[str, list] = defaultdict(list)
+                for person_id, key in block:
+                    for variant in _variants(key):
+                        variants[variant].append((person_id, key))
+                pair_up(variants.values(), "fuzzy", differ=True)
     return sorted(pairs.values(), key=lambda pair: (pair.first_id, pair.second_id))
 
 
