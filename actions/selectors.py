@@ -18,7 +18,7 @@ from members.selectors import people_visible_to
 
 from .models import Action, Attendance, Evaluation, EvaluationKind, Rsvp, TurnoutPledge
 
-RSVP_YES = (Rsvp.YES, Rsvp.WALK_IN)
+RSVP_YES = (Rsvp.YES,)  # said yes beforehand; walk-ins count only as actual
 
 
 def _signed_in(user) -> bool:

@@ -94,13 +94,23 @@ def action_detail(request, pk):
         "evaluation": selectors.evaluation_status(action),
         "followups_created": ActionFollowUp.objects.filter(action=action).count(),
         "commitments": action.commitments.select_related("target"),
-        "pledge_form": PledgeForm(congregations=pledge_congregations),
+        "pledge_form": _pledge_form(pledge_congregations, turnout["rows"]),
         "can_pledge": pledge_congregations.exists(),
         "can_manage": selectors.can_manage_actions(request.user),
         "can_check_in": selectors.can_check_in(request.user),
         "warnings": calendar_warnings(action.starts_at, action.ends_at, action.congregations.all()),
     }
     return render(request, "actions/action_detail.html", context)
+
+
+def _pledge_form(congregations, rows):
+    """A lead of one congregation has it chosen already, with their current pledge."""
+    only = list(congregations[:2])
+    initial = {}
+    if len(only) == 1:
+        pledged = {r["congregation"].pk: r["pledged"] for r in rows}
+        initial = {"congregation": only[0].pk, "pledged": pledged.get(only[0].pk) or None}
+    return PledgeForm(congregations=congregations, initial=initial)
 
 
 @require_POST
@@ -161,9 +171,7 @@ def check_in(request, pk):
     context = {
         "action": action,
         "checked_in": selectors.checked_in_count(action),
-        "walk_in_form": WalkInForm(
-            congregations=congregations_visible_to(request.user).order_by("name")
-        ),
+        "walk_in_form": _walk_in_form(request.user),
     }
     return render(request, "actions/check_in.html", context)
 
@@ -194,15 +202,21 @@ def check_in_person(request, pk, person_pk):
     return redirect("actions:check_in", pk=action.pk)
 
 
+def _walk_in_form(user):
+    """A blank walk-in form; a lead with one congregation has it chosen already (one tap less)."""
+    congregations = congregations_visible_to(user).order_by("name")
+    only = list(congregations[:2])
+    initial = {"congregation": only[0].pk} if len(only) == 1 else {}
+    return WalkInForm(congregations=congregations, initial=initial)
+
+
 @require_POST
 def walk_in(request, pk):
     action = _door(request, pk)
     congregations = congregations_visible_to(request.user).order_by("name")
     form = WalkInForm(request.POST, congregations=congregations)
     if not form.is_valid():
-        return render(
-            request, "actions/_walk_in.html", {"action": action, "walk_in_form": form}, status=200
-        )
+        return render(request, "actions/_walk_in.html", {"action": action, "walk_in_form": form})
     data = form.cleaned_data
     try:
         attendance, person = services.attendance_walk_in(
@@ -219,7 +233,7 @@ def walk_in(request, pk):
         return render(request, "actions/_walk_in.html", {"action": action, "walk_in_form": form})
     context = {
         "action": action,
-        "walk_in_form": WalkInForm(congregations=congregations),
+        "walk_in_form": _walk_in_form(request.user),
         "added": person,
         "checked_in": selectors.checked_in_count(action),
     }

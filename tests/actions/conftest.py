@@ -1,6 +1,7 @@
 import pytest
 
 from tests.campaigns.factories import ActionFactory, PastActionFactory
+from tests.e2e.conftest import browser, phone, screenshot, sign_in  # noqa: F401 - e2e fixtures
 
 
 @pytest.fixture

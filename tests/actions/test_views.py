@@ -245,3 +245,25 @@ def test_schedule_action_invalid_input(client, login, organizer):
 
 def test_lead_cannot_schedule(client, login, lead):
     assert login(client, lead).get(reverse("actions:create")).status_code == 403
+
+
+def test_detail_query_count_does_not_grow_with_attendees(
+    client, login, organizer, action, congregation, django_assert_max_num_queries
+):
+    from django.utils import timezone as tz
+
+    PledgeFactory(action=action, congregation=congregation, pledged=100)
+    login(client, organizer)
+
+    def attend(n):
+        for person in PersonFactory.create_batch(n, congregation=congregation):
+            AttendanceFactory(
+                action=action, person=person, congregation=congregation, checked_in_at=tz.now()
+            )
+
+    attend(3)
+    with django_assert_max_num_queries(15):
+        client.get(action.get_absolute_url())
+    attend(60)
+    with django_assert_max_num_queries(15):
+        assert "here 63" in client.get(action.get_absolute_url()).content.decode()
