@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import (
     BigIntegerField,
     DateField,
+    ExpressionWrapper,
     F,
     OuterRef,
     QuerySet,
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conect.roles import Role, sees_whole_network
 
-from .fiscal import dues_setting, fiscal_year_label, fiscal_year_of
+from .fiscal import dues_setting, fiscal_year_bounds, fiscal_year_label, fiscal_year_of
 from .models import Congregation, EntryKind, LedgerEntry, Membership, OtherIncome
 
 
@@ -180,17 +181,34 @@ def dues_standing(congregation: Congregation) -> DuesStanding:
     )
 
 
-def dues_statement(congregation: Congregation) -> QuerySet[LedgerEntry]:
-    """Every entry of `congregation` in date order, each with the running balance after it."""
+def dues_statement(
+    congregation: Congregation, *, fiscal_year: int | None = None
+) -> tuple[int, QuerySet[LedgerEntry]]:
+    """(opening balance, entries in date order each with the running balance after it), for
+    one fiscal year, or for all time when `fiscal_year` is None (opening balance 0)."""
+    entries = LedgerEntry.objects.filter(congregation=congregation)
+    opening = 0
+    if fiscal_year is not None:
+        first, last = fiscal_year_bounds(fiscal_year)
+        before = entries.filter(effective_on__lt=first).aggregate(t=Sum("amount_cents"))["t"]
+        opening = before or 0
+        entries = entries.filter(effective_on__range=(first, last))
     order = [F("effective_on").asc(), F("id").asc()]
-    return (
-        LedgerEntry.objects.filter(congregation=congregation)
-        .select_related("created_by", "reverses", "reversed_by")
-        .annotate(
-            running_balance=Window(Sum("amount_cents"), order_by=order),
-        )
+    running = Window(Sum("amount_cents"), order_by=order) + Value(opening)
+    statement = (
+        entries.select_related("created_by", "reversed_by")
+        .annotate(running_balance=ExpressionWrapper(running, output_field=BigIntegerField()))
         .order_by("effective_on", "id")
     )
+    return opening, statement
+
+
+def dues_fiscal_years(congregation: Congregation) -> list[int]:
+    """The fiscal years that have entries for `congregation`, newest first."""
+    years = LedgerEntry.objects.filter(congregation=congregation).values_list(
+        "fiscal_year", flat=True
+    )
+    return sorted(set(years.distinct().order_by()), reverse=True)
 
 
 def dues_network_totals(congregations: list[Congregation]) -> dict:

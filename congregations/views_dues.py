@@ -25,6 +25,7 @@ from .selectors import (
     congregations_with_dues,
     dues_by_month,
     dues_congregations_visible_to,
+    dues_fiscal_years,
     dues_network_totals,
     dues_statement,
     ledger_entries_visible_to,
@@ -58,12 +59,28 @@ def dues_network(request):
     return render(request, "congregations/dues_network.html", context)
 
 
+def _statement_year(request, congregation) -> int | None:
+    """?year=2026 for one fiscal year, ?year=all for everything; default the current year."""
+    value = request.GET.get("year", "")
+    if value == "all":
+        return None
+    if value.isdigit() and 2000 <= int(value) <= 2200:
+        return int(value)
+    return congregation.dues.fiscal_year
+
+
 @require_GET
 def congregation_dues(request, slug):
     congregation = _congregation(request, slug)
+    year = _statement_year(request, congregation)
+    opening, entries = dues_statement(congregation, fiscal_year=year)
+    years = dues_fiscal_years(congregation)
     context = {
         "congregation": congregation,
-        "entries": list(dues_statement(congregation)),
+        "year": year,
+        "years": sorted(set(years) | {congregation.dues.fiscal_year}, reverse=True),
+        "opening": opening,
+        "entries": list(entries),
         "is_admin": request.user.role == Role.ADMIN,
     }
     return render(request, "congregations/dues_statement.html", context)
@@ -72,14 +89,23 @@ def congregation_dues(request, slug):
 @require_GET
 def congregation_dues_csv(request, slug):
     congregation = _congregation(request, slug)
+    year = _statement_year(request, congregation)
+    opening, entries = dues_statement(congregation, fiscal_year=year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dues-{congregation.slug}.csv"'
+    suffix = fiscal_year_label(year) if year else "all"
+    response["Content-Disposition"] = (
+        f'attachment; filename="dues-{congregation.slug}-{suffix}.csv"'
+    )
     writer = csv.writer(response)
     writer.writerow(
         ["entry", "date", "fiscal_year", "kind", "memo", "method", "reference", "reverses"]
         + ["amount", "running_balance", "created_by", "created_at"]
     )
-    for entry in dues_statement(congregation):
+    if year is not None:
+        writer.writerow(
+            ["", "", year, "opening_balance", "", "", "", "", "", f"{opening / 100:.2f}"]
+        )
+    for entry in entries:
         writer.writerow(
             [
                 entry.pk,

@@ -113,7 +113,7 @@ def _check(congregation, expected):
     assert sum(standing.aging) == max(total, 0)
     assert all(bucket >= 0 for bucket in standing.aging)
     assert 0 <= standing.overdue_cents <= max(total, 0)
-    statement = list(dues_statement(congregation))
+    statement = list(dues_statement(congregation)[1])
     assert (statement[-1].running_balance if statement else 0) == total
     by_pk = {e.pk: e for e in rows}
     reversals = [e for e in rows if e.kind == EntryKind.REVERSAL]

@@ -117,8 +117,35 @@ def test_statement_has_a_running_balance(congregation):
     entry(congregation, 100_00, 30)
     entry(congregation, -40_00, 20, kind=EntryKind.PAYMENT)
     entry(congregation, 10_00, 10)
-    rows = list(dues_statement(congregation))
+    opening, rows = dues_statement(congregation)
+    assert opening == 0
     assert [r.running_balance for r in rows] == [100_00, 60_00, 70_00]
+
+
+def test_statement_of_one_fiscal_year_starts_from_the_opening_balance(congregation):
+    LedgerEntryFactory(
+        congregation=congregation,
+        amount_cents=500_00,
+        fiscal_year=2026,
+        effective_on=datetime.date(2026, 5, 1),
+    )
+    LedgerEntryFactory(
+        congregation=congregation,
+        amount_cents=-200_00,
+        kind=EntryKind.PAYMENT,
+        method="ach",
+        fiscal_year=2027,
+        effective_on=datetime.date(2026, 8, 1),
+    )
+    LedgerEntryFactory(
+        congregation=congregation,
+        amount_cents=50_00,
+        fiscal_year=2027,
+        effective_on=datetime.date(2026, 9, 1),
+    )
+    opening, rows = dues_statement(congregation, fiscal_year=2027)
+    assert opening == 500_00
+    assert [r.running_balance for r in rows] == [300_00, 350_00]
 
 
 def test_one_query_for_many_congregations(django_assert_num_queries):

@@ -138,12 +138,31 @@ class TestCongregationPage:
             effective_on=RECENT,
             memo="=HYPERLINK(evil)",
         )
-        response = login(client, lead).get(url("dues_csv", assessed))
+        response = login(client, lead).get(url("dues_csv", assessed) + "?year=all")
         assert response["Content-Type"].startswith("text/csv")
         lines = response.content.decode().splitlines()
         assert lines[0].startswith("entry,date,fiscal_year,kind")
         assert lines[1].endswith(lines[1].split(",")[-1]) and ",1800.00,1800.00," in lines[1]
         assert ",-600.00,1200.00," in lines[2] and "'=HYPERLINK" in lines[2]
+
+    def test_statement_by_fiscal_year(self, client, login, lead, assessed):
+        LedgerEntryFactory(
+            congregation=assessed,
+            amount_cents=12_345,
+            fiscal_year=2001,
+            effective_on=datetime.date(2000, 9, 1),
+            memo="ancient charge",
+        )
+        login(client, lead)
+        current = client.get(url("dues", assessed)).content.decode()
+        assert "ancient charge" not in current and "Opening balance" in current
+        assert "$123.45" in current  # the opening balance carries the old charge
+        assert "ancient charge" in client.get(url("dues", assessed) + "?year=2001").content.decode()
+        everything = client.get(url("dues", assessed) + "?year=all").content.decode()
+        assert "ancient charge" in everything and "Opening balance" not in everything
+        assert client.get(url("dues", assessed) + "?year=nonsense").status_code == 200
+        csv_old = client.get(url("dues_csv", assessed) + "?year=2001").content.decode()
+        assert "ancient charge" in csv_old and "opening_balance" in csv_old
 
     def test_print_stylesheet_and_no_inline_script(self, client, login, lead, assessed):
         body = login(client, lead).get(url("dues", assessed)).content.decode()
