@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.action_detail, name="detail"),
     path("<int:pk>/pledge/", views.pledge, name="pledge"),
     path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/rsvp/<int:person_pk>/", views.rsvp, name="rsvp"),
     path("<int:pk>/evaluate/", views.evaluate, name="evaluate"),
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
     path("<int:pk>/check-in/search/", views.check_in_search, name="check_in_search"),

@@ -20,7 +20,7 @@ from .calendar_feed import feed_for
 from .charts import grouped_bars
 from .forms import ActionForm, EvaluationForm, InviteForm, PledgeForm, WalkInForm
 from .interfaith import calendar_warnings
-from .models import ActionFollowUp, CalendarFeed, EvaluationKind
+from .models import ActionFollowUp, CalendarFeed, EvaluationKind, Rsvp
 
 PAGE_SIZE = 30
 
@@ -143,8 +143,36 @@ def invite(request, pk):
         people = _invite_filter(people_visible_to(request.user), form.cleaned_data)
         n = services.attendance_invite(action=action, people=people, by=request.user)
         messages.success(request, _("%(n)s people invited.") % {"n": n})
-        return redirect(action)
-    return render(request, "actions/invite.html", {"form": form, "action": action})
+        return redirect("actions:invite", pk=action.pk)
+    invitees = (
+        selectors.attendance_visible_to(request.user)
+        .filter(action=action)
+        .select_related("person", "congregation")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+    page = Paginator(invitees, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "action": action, "page": page, "choices": RSVP_CHOICES}
+    return render(request, "actions/invite.html", context)
+
+
+RSVP_CHOICES = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
+
+
+@require_POST
+def rsvp(request, pk, person_pk):
+    """Record what an invitee answered (htmx: swaps their row)."""
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    if not selectors.can_invite(request.user):
+        raise Http404
+    person = get_object_or_404(people_visible_to(request.user), pk=person_pk)
+    answer = request.POST.get("rsvp", "")
+    if answer not in Rsvp.values:
+        return HttpResponse(status=400)
+    attendance = services.attendance_rsvp(action=action, person=person, rsvp=answer)
+    if request.htmx:
+        context = {"action": action, "attendance": attendance, "choices": RSVP_CHOICES}
+        return render(request, "actions/_invitee.html", context)
+    return redirect("actions:invite", pk=action.pk)
 
 
 def _invite_filter(people, data):

@@ -267,3 +267,49 @@ def test_detail_query_count_does_not_grow_with_attendees(
     attend(60)
     with django_assert_max_num_queries(15):
         assert "here 63" in client.get(action.get_absolute_url()).content.decode()
+
+
+def test_invitees_listed_and_rsvp_recorded(
+    client, login, lead, action, congregation, other_congregation
+):
+    mine = PersonFactory(first_name="Gloria", congregation=congregation)
+    theirs = PersonFactory(first_name="Zebulon", congregation=other_congregation)
+    Attendance.objects.create(action=action, person=mine, congregation=congregation)
+    Attendance.objects.create(action=action, person=theirs, congregation=other_congregation)
+    login(client, lead)
+    body = client.get(reverse("actions:invite", args=[action.pk])).content.decode()
+    assert "Gloria" in body and "Zebulon" not in body
+    url = reverse("actions:rsvp", args=[action.pk, mine.pk])
+    response = client.post(url, {"rsvp": "yes"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Yes" in response.content.decode()
+    assert Attendance.objects.get(person=mine).rsvp == "yes"
+    assert client.post(url, {"rsvp": "bogus"}).status_code == 400
+    assert client.get(url).status_code == 405
+    other = reverse("actions:rsvp", args=[action.pk, theirs.pk])
+    assert client.post(other, {"rsvp": "no"}).status_code == 404
+    assert Attendance.objects.get(person=theirs).rsvp == "invited"
+
+
+def test_invite_page_query_count_is_flat(
+    client, login, organizer, action, congregation, django_assert_max_num_queries
+):
+    login(client, organizer)
+    for person in PersonFactory.create_batch(3, congregation=congregation):
+        Attendance.objects.create(action=action, person=person, congregation=congregation)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("actions:invite", args=[action.pk]))
+    for person in PersonFactory.create_batch(40, congregation=congregation):
+        Attendance.objects.create(action=action, person=person, congregation=congregation)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("actions:invite", args=[action.pk]))
+
+
+def test_pages_speak_spanish(client, login, lead, action):
+    from django.conf import settings
+
+    login(client, lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    body = client.get(reverse("actions:check_in", args=[action.pk])).content.decode()
+    assert "Agregar y registrar" in body and "Buscar nombre" in body
+    assert "Comprometer asistencia" in client.get(action.get_absolute_url()).content.decode()
+    assert "Ninguna en esta etapa." in client.get("/campaigns/").content.decode()
