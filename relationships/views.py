@@ -108,10 +108,15 @@ def one_on_one_new(request):
         meeting = _log_one_on_one(request.user, form)
         messages.success(request, _("One-on-one with %(name)s saved.") % {"name": meeting.person})
         return redirect(meeting)
-    chosen = None
+    chosen, suggested = None, []
     if form.is_bound and form.data.get("person", "").isdigit():
         chosen = _with_primary_congregation(form.people).filter(pk=form.data["person"]).first()
-    context = {"form": form, "chosen": chosen, "new_value": NEW_PERSON}
+    elif not form.is_bound:  # people I owe a follow-up this week: one tap, no typing
+        due = follow_ups_open(request.user, until=local_today() + datetime.timedelta(days=7))
+        suggested = _with_primary_congregation(
+            form.people.filter(pk__in=due.values("person_id")).order_by("last_name")
+        )[:SEARCH_LIMIT]
+    context = {"form": form, "chosen": chosen, "suggested": suggested, "new_value": NEW_PERSON}
     return render(request, "relationships/one_on_one_form.html", context, status=200)
 
 

@@ -4,6 +4,9 @@ another congregation, a core-team member with a login, and a one-on-one with pri
 import pytest
 
 from congregations.models import MembershipRole
+
+# The Playwright fixtures (browser, phone, sign_in, screenshot) for test_e2e_*.py here.
+from tests.e2e.conftest import browser, phone, screenshot, sign_in  # noqa: F401
 from tests.factories import MembershipFactory, PersonFactory, UserFactory
 
 from .factories import IssueHeardFactory, OneOnOneFactory
