@@ -6,6 +6,7 @@ app_name = "congregations"
 urlpatterns = [
     path("", views.congregation_list, name="list"),
     path("<slug:slug>/", views.congregation_detail, name="detail"),
+    path("<slug:slug>/edit/", views.congregation_edit, name="edit"),
     path("<slug:slug>/dues/", views_dues.congregation_dues, name="dues"),
     path("<slug:slug>/dues/statement.csv", views_dues.congregation_dues_csv, name="dues_csv"),
     path("<slug:slug>/dues/payments/new/", views_dues.payment_new, name="payment_new"),

@@ -1,19 +1,46 @@
+import datetime
+
+from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from conect.dashboards import _with_counts
 from conect.roles import Role
 from members.models import Level, Person
 
+from .forms import CongregationForm
 from .models import MembershipRole
-from .selectors import congregations_visible_to
+from .selectors import congregations_visible_to, congregations_with_dues
+
+RECENT_DAYS = 30
+
+
+def _edits_congregations(user) -> bool:
+    """CONECT staff (admins, organizers) keep congregation profiles up to date."""
+    return user.is_authenticated and user.role in (Role.ADMIN, Role.ORGANIZER)
 
 
 @require_GET
 def congregation_list(request):
-    congregations = _with_counts(congregations_visible_to(request.user))
-    return render(request, "congregations/list.html", {"congregations": congregations})
+    congregations = congregations_with_dues(_with_counts(congregations_visible_to(request.user)))
+    context = {"congregations": congregations, "sees_people": request.user.role != Role.LEADER}
+    return render(request, "congregations/list.html", context)
+
+
+def _recent_one_on_ones(user, congregation) -> int | None:
+    """One-on-ones in the congregation in the last 30 days that `user` may see, or None while
+    the relationships app does not provide them."""
+    try:
+        from relationships.selectors import one_on_ones_visible_to
+    except ImportError:
+        return None
+    since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+    meetings = one_on_ones_visible_to(user).filter(congregation=congregation, held_on__gte=since)
+    return meetings.count()
 
 
 @require_GET
@@ -21,7 +48,11 @@ def congregation_detail(request, slug):
     congregation = get_object_or_404(
         _with_counts(congregations_visible_to(request.user)), slug=slug
     )
-    context = {"congregation": congregation, "sees_people": request.user.role != Role.LEADER}
+    context = {
+        "congregation": congregation,
+        "sees_people": request.user.role != Role.LEADER,
+        "can_edit": _edits_congregations(request.user),
+    }
     if context["sees_people"]:
         members = Person.objects.filter(
             archived_at__isnull=True, memberships__congregation=congregation
@@ -33,4 +64,22 @@ def congregation_detail(request, slug):
         context["core_team"] = members.filter(memberships__role=MembershipRole.CORE_TEAM).order_by(
             "last_name", "first_name"
         )
+        context["recent_one_on_ones"] = _recent_one_on_ones(request.user, congregation)
     return render(request, "congregations/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def congregation_edit(request, slug):
+    if not _edits_congregations(request.user):
+        congregations = congregations_visible_to(request.user).none()
+    else:
+        congregations = congregations_visible_to(request.user)
+    congregation = get_object_or_404(congregations, slug=slug)
+    form = CongregationForm(request.POST or None, instance=congregation)
+    if request.method == "POST" and form.is_valid():
+        # A profile edit is a plain ModelForm save: no business rule beyond validation.
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Congregation saved."))
+        return redirect(congregation)
+    return render(request, "congregations/edit.html", {"form": form, "congregation": congregation})

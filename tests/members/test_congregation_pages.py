@@ -1,0 +1,80 @@
+"""Congregation list and page (extended by the directory issue) and the staff edit form."""
+
+import pytest
+from django.urls import reverse
+
+from congregations.models import CongregationStatus
+from members.models import Level
+from tests.factories import CongregationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(congregation):
+    return reverse("congregations:edit", args=[congregation.slug])
+
+
+def test_list_shows_profile_counts_and_is_flat(
+    client, login, admin_user, django_assert_max_num_queries
+):
+    congregation = CongregationFactory(
+        name="Sacred Heart", denomination="Catholic", status=CongregationStatus.PROSPECT
+    )
+    PersonFactory.create_batch(2, congregation=congregation)
+    login(client, admin_user)
+    body = client.get(reverse("congregations:list")).content.decode()
+    assert "Sacred Heart" in body and "Catholic" in body and "Prospect" in body
+    assert "People 2" in body
+    CongregationFactory.create_batch(20)
+    with django_assert_max_num_queries(6):
+        client.get(reverse("congregations:list"))
+
+
+def test_page_shows_ladder_core_team_and_one_on_ones(client, login, lead, congregation):
+    PersonFactory(congregation=congregation, first_name="Keisha", level=Level.CORE_TEAM)
+    from congregations.models import Membership
+
+    Membership.objects.filter(person__first_name="Keisha").update(role="core_team")
+    body = login(client, lead).get(congregation.get_absolute_url()).content.decode()
+    assert "Keisha" in body and "Core team" in body
+    assert "in the last 30 days" in body
+    assert f"?congregation={congregation.pk}" in body
+    assert "Edit" not in body  # leads do not edit the profile
+
+
+class TestEdit:
+    def data(self, **extra):
+        return {
+            "name": "St. Mark's AME Church",
+            "tradition": "christian",
+            "town": "Hartford",
+            "status": "member",
+            "zip": "6103",
+            "joined_on": "2012-05-01",
+            **extra,
+        }
+
+    def test_organizer_edits(self, client, login, organizer, congregation):
+        login(client, organizer)
+        assert client.get(edit_url(congregation)).status_code == 200
+        response = client.post(edit_url(congregation), self.data(denomination="AME"))
+        assert response.status_code == 302
+        congregation.refresh_from_db()
+        assert congregation.denomination == "AME" and congregation.zip == "06103"
+
+    def test_invalid_input(self, client, login, organizer, congregation):
+        response = login(client, organizer).post(
+            edit_url(congregation), self.data(name="", zip="ABC")
+        )
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"name", "zip"}
+
+    def test_lead_and_other_congregation_are_404(
+        self, client, login, lead, organizer, congregation, other_congregation
+    ):
+        assert login(client, lead).get(edit_url(congregation)).status_code == 404
+        assert login(client, organizer).get(edit_url(other_congregation)).status_code == 404
+
+    def test_anonymous_and_method(self, client, login, organizer, congregation):
+        assert client.get(edit_url(congregation)).status_code == 302
+        assert login(client, organizer).delete(edit_url(congregation)).status_code == 405
