@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
 from congregations.models import Congregation
-from members.models import User
+from members.models import Level, Person, User
 
 from .models import Answer, Campaign, CommitmentStatus, Issue, Stage, Target
 
@@ -36,10 +36,17 @@ class CampaignForm(forms.Form):
     lead_organizer = forms.ModelChoiceField(
         label=_("Lead organizer"), queryset=User.objects.none(), required=False
     )
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("Leaders' team"), queryset=Person.objects.none(), required=False
+    )
 
-    def __init__(self, *args, congregations, **kwargs):
+    def __init__(self, *args, congregations, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["congregations"].queryset = congregations
+        # Leaders and up, among the people the organizer may see.
+        self.fields["leaders"].queryset = people.filter(
+            level__in=[Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER]
+        ).order_by("last_name", "first_name")
         self.fields["lead_organizer"].queryset = User.objects.filter(
             role__in=["organizer", "admin"], is_active=True
         )
@@ -58,12 +65,19 @@ class ResearchActionForm(forms.Form):
     target = forms.ModelChoiceField(
         label=_("Target"), queryset=Target.objects.all(), required=False
     )
+    who_went = forms.ModelMultipleChoiceField(
+        label=_("Who went"), queryset=Person.objects.none(), required=False
+    )
     questions = forms.CharField(
         label=_("Questions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     findings = forms.CharField(
         label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["who_went"].queryset = team
 
 
 class TargetForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congregations.selectors import congregations_visible_to
+from members.selectors import people_visible_to
 
 from . import services
 from .cycle import cycle_nodes
@@ -72,6 +73,7 @@ def campaign_create(request):
     form = CampaignForm(
         request.POST if request.method == "POST" else None,
         congregations=congregations_visible_to(request.user),
+        people=people_visible_to(request.user),
     )
     if request.method == "POST" and form.is_valid():
         campaign = services.campaign_create(created_by=request.user, **form.cleaned_data)
@@ -99,6 +101,9 @@ def campaign_detail(request, pk):
         "history": history,
         "timeline": timeline,
         "congregations": campaign.congregations.order_by("name"),
+        # The team's size is public; names only of the people this user may see.
+        "team": people_visible_to(request.user).filter(campaign_teams=campaign),
+        "team_size": campaign.leaders.count(),
         "commitments": commitments_visible_to(request.user).filter(campaign=campaign),
         "can_manage": can_manage_campaign(request.user, campaign),
         "stage_form": StageChangeForm(initial={"to_stage": campaign.next_stage}),
@@ -130,7 +135,8 @@ def research_create(request, pk):
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
     if not can_manage_campaign(request.user, campaign):
         raise PermissionDenied
-    form = ResearchActionForm(request.POST if request.method == "POST" else None)
+    team = people_visible_to(request.user).filter(campaign_teams=campaign)
+    form = ResearchActionForm(request.POST if request.method == "POST" else None, team=team)
     if request.method == "POST" and form.is_valid():
         services.research_action_record(
             campaign=campaign, recorded_by=request.user, **form.cleaned_data

@@ -198,3 +198,38 @@ def test_lists_query_count_is_flat(client, login, organizer, django_assert_max_n
         client.get(reverse("campaigns:list"))
     with django_assert_max_num_queries(8):
         client.get(reverse("targets:list"))
+
+
+def test_leaders_team_and_who_went(client, login, organizer, congregation, other_congregation):
+    from tests.factories import PersonFactory
+
+    mine = PersonFactory(first_name="Keisha", level="leader", congregation=congregation)
+    theirs = PersonFactory(first_name="Zebulon", level="core_team", congregation=other_congregation)
+    issue = Issue.objects.create(name="Housing")
+    login(client, organizer)
+    client.post(
+        reverse("campaigns:create"),
+        {
+            "name": "Homes",
+            "issue": issue.pk,
+            "goal": "200",
+            "stage": "relate",
+            "leaders": [mine.pk],
+            "congregations": [congregation.pk],
+        },
+    )
+    campaign = Campaign.objects.get()
+    assert list(campaign.leaders.all()) == [mine]
+    bad = client.post(
+        reverse("campaigns:create"),
+        {"name": "X", "issue": issue.pk, "goal": "1", "stage": "relate", "leaders": [theirs.pk]},
+    )
+    assert bad.status_code == 200 and Campaign.objects.count() == 1  # out of scope
+    campaign.leaders.add(theirs)
+    body = client.get(campaign.get_absolute_url()).content.decode()
+    assert "team (2)" in body and "Keisha" in body and "Zebulon" not in body
+    client.post(
+        reverse("campaigns:research_create", args=[campaign.pk]),
+        {"held_on": "2026-02-03", "met_with": "Housing director", "who_went": [mine.pk]},
+    )
+    assert list(campaign.research_actions.get().who_went.all()) == [mine]
