@@ -2,12 +2,15 @@ from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from congregations.models import Membership
 
-from .models import LeadershipChange, Person, Tag, User
+from .models import AuditEvent, ImportJob, LeadershipChange, Person, Tag, User
+from .selectors import people_visible_to
+from .services import person_archive, person_delete, person_unarchive
 
 
 class InviteUserForm(forms.ModelForm):
@@ -65,20 +68,116 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("congregation",)
 
 
+class ArchivedFilter(admin.SimpleListFilter):
+    title = _("archived")
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Active")), ("yes", _("Archived"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ("last_name", "first_name", "email", "phone", "town", "level", "archived_at")
-    list_filter = ("level", "language", "do_not_contact", "memberships__congregation")
+    list_filter = (
+        ArchivedFilter,
+        "level",
+        "language",
+        "do_not_contact",
+        "tags",
+        "memberships__congregation",
+    )
     search_fields = ("first_name", "last_name", "email", "phone")
     autocomplete_fields = ("tags", "user")
+    readonly_fields = ("level", "created_at", "updated_at", "archived_at")
     inlines = [MembershipInline]
     list_per_page = 50
     show_full_result_count = False
+    actions = ["archive", "restore"]
+
+    def get_queryset(self, request):
+        # Scoped like the app, so a narrower admin role later cannot see more than its share.
+        return people_visible_to(request.user, include_archived=True).prefetch_related("tags")
+
+    def delete_model(self, request, obj):
+        person_delete(person=obj, by=request.user, reason=_("deleted in the admin"))
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset:
+            person_delete(person=person, by=request.user, reason=_("deleted in the admin"))
+
+    @admin.action(description=_("Archive the selected people"))
+    def archive(self, request, queryset):
+        for person in queryset.filter(archived_at__isnull=True):
+            person_archive(person=person, by=request.user)
+
+    @admin.action(description=_("Restore the selected people"))
+    def restore(self, request, queryset):
+        for person in queryset.filter(archived_at__isnull=False):
+            person_unarchive(person=person, by=request.user)
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "people_count")
     search_fields = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("people"))
+
+    @admin.display(description=_("people"), ordering="people_count")
+    def people_count(self, tag):
+        return tag.people_count
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is evidence, not data to tidy."""
+
+    list_display = ("created_at", "actor", "action", "person_id")
+    list_filter = ("action",)
+    list_select_related = ("actor",)
+    search_fields = ("=person_id", "actor__email")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "filename", "created_by", "status", "total_rows")
+    list_filter = ("status",)
+    list_select_related = ("created_by",)
+    exclude = ("content",)
+    readonly_fields = [
+        "created_by",
+        "congregation",
+        "filename",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "counts",
+        "errors",
+        "created_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(LeadershipChange)

@@ -148,7 +148,7 @@ def person_delete(*, person: Person, by: User, reason: str) -> None:
         raise PermissionError("only admins delete people")
     person_id = person.pk
     person.delete()
-    audit_log(actor=by, action=AuditEvent.Action.DELETE, person_id=person_id, reason=reason)
+    audit_log(actor=by, action=AuditEvent.Action.DELETE, person_id=person_id, reason=str(reason))
 
 
 def audit_sensitive_view(*, person: Person, by: User) -> None:

@@ -1,4 +1,5 @@
-"""Measurements for the people directory, by hand, never in the test suite.
+"""Measurements for the people directory, by hand, never in the test suite (run it with
+DJANGO_DEBUG=1 DJANGO_SECURE=0 so pages render without collected static files or HTTPS).
 
     manage.py bench_people --write-csv 100000 /tmp/people.csv   # a realistic import file
     manage.py bench_people --directory                          # /people/ queries and time
@@ -88,5 +89,5 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 response = client.get("/people/", params)
                 elapsed = time.perf_counter() - started
-            assert response.status_code == 200
+            assert response.status_code == 200, response.status_code
             self.stdout.write(f"  {label:<28} {len(queries):>2} queries  {elapsed * 1000:7.1f} ms")
