@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Congregation, CongregationStatus, Tradition
@@ -302,7 +303,7 @@ def seed_dues(demo: dict) -> str:
 
     rng = demo["rng"]
     admin = demo.get("users", {}).get("admin")
-    today = datetime.date.today()
+    today = timezone.localdate()
     tiers = {
         t.name: t
         for t in DuesTier.objects.bulk_create(
@@ -325,9 +326,8 @@ def seed_dues(demo: dict) -> str:
         for congregation in members:
             if months_remaining(year, congregation.joined_on) == 0:
                 continue
-            amount = assessment_amount(
-                congregation.dues_tier.annual_amount_cents, year, congregation.joined_on
-            )
+            tier = tiers[TIER_BY_SIZE[congregation_profile(congregation.name)[1]]]
+            amount = assessment_amount(tier.annual_amount_cents, year, congregation.joined_on)
             entries.append(
                 LedgerEntry(
                     congregation=congregation,
@@ -335,7 +335,7 @@ def seed_dues(demo: dict) -> str:
                     amount_cents=amount,
                     fiscal_year=year,
                     effective_on=max(first, congregation.joined_on or first),
-                    memo=f"{fiscal_year_label(year)} dues, {congregation.dues_tier.name} tier",
+                    memo=f"{fiscal_year_label(year)} dues, {tier.name} tier",
                     idempotency_key=assessment_key(congregation.pk, year),
                 )
             )

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     BigIntegerField,
@@ -131,7 +132,9 @@ class DuesStanding:
 
     @property
     def buckets(self) -> list[tuple[int, str]]:
-        return list(zip(self.aging, AGING_LABELS, strict=True))
+        return [
+            (amount, str(label)) for amount, label in zip(self.aging, AGING_LABELS, strict=True)
+        ]
 
 
 AGING_LABELS = (_("0–30 days"), _("31–60 days"), _("61–90 days"), _("90+ days"))
@@ -163,20 +166,19 @@ def standing_from_totals(
 
 def dues_standing(congregation: Congregation) -> DuesStanding:
     """The standing of one congregation, from `congregations_with_dues` annotations if present."""
-    if not hasattr(congregation, "dues_balance"):
-        congregation = congregations_with_dues(
-            Congregation.objects.filter(pk=congregation.pk)
-        ).get()
+    annotated: Any = congregation  # carries the dues_* annotations
+    if not hasattr(annotated, "dues_balance"):
+        annotated = congregations_with_dues(Congregation.objects.filter(pk=congregation.pk)).get()
     recent = {
         int(name.rsplit("_", 1)[1]): value
-        for name, value in vars(congregation).items()
+        for name, value in vars(annotated).items()
         if name.startswith("dues_recent_")
     }
     return standing_from_totals(
-        year=fiscal_year_of(congregation.dues_today),
-        balance=congregation.dues_balance,
-        assessed=congregation.dues_assessed,
-        paid=congregation.dues_paid,
+        year=fiscal_year_of(annotated.dues_today),
+        balance=annotated.dues_balance,
+        assessed=annotated.dues_assessed,
+        paid=annotated.dues_paid,
         recent=recent,
     )
 

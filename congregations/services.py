@@ -199,7 +199,7 @@ def dues_assess_year(*, fiscal_year: int, created_by=None, dry_run: bool = False
             continue
         amount = assessment_amount(tier.annual_amount_cents, fiscal_year, congregation.joined_on)
         memo = f"{fiscal_year_label(fiscal_year)} dues, {tier.name} tier"
-        if months < 12:
+        if months < 12 and congregation.joined_on:
             memo += f", prorated {months}/12 (joined {congregation.joined_on.isoformat()})"
         fields = {
             "congregation": congregation,
