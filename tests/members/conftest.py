@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.e2e.conftest import browser, phone, screenshot, sign_in  # noqa: F401 - e2e fixtures
+
 
 @pytest.fixture
 def csv_bytes():
