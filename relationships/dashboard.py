@@ -20,7 +20,8 @@ from .selectors import (
     weekly_counts,
 )
 
-DEFAULT_TARGET = {Role.ORGANIZER: 10, Role.LEADER: 2}
+# A lead's target is for their whole congregation (all its one-on-ones), not their own.
+DEFAULT_TARGET = {Role.ORGANIZER: 10, Role.LEADER: 2, Role.LEAD: 5}
 LIST_LENGTH = 6
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_BAR = 120, 32, 8
 
@@ -53,11 +54,14 @@ def _primary(people):
     )
 
 
-def relational_week(user, people, *, today: datetime.date | None = None) -> dict:
+def relational_week(user, people, *, meetings=None, today: datetime.date | None = None) -> dict:
     """This week's one-on-ones vs the target, the last 12 weeks, follow-ups due in the next
-    7 days, and who is going cold / rising among `people` (already scoped to `user`)."""
+    7 days, and who is going cold / rising among `people` (already scoped to `user`).
+    `meetings` are the one-on-ones counted: by default the ones `user` held."""
     today = today or local_today()
-    weeks = weekly_counts(OneOnOne.objects.filter(author=user), today)
+    if meetings is None:
+        meetings = OneOnOne.objects.filter(author=user)
+    weeks = weekly_counts(meetings, today)
     target = weekly_target(user)
     week_end = today + datetime.timedelta(days=7)
     due = list(follow_ups_open(user, until=week_end)[: LIST_LENGTH * 2])
@@ -74,3 +78,14 @@ def relational_week(user, people, *, today: datetime.date | None = None) -> dict
         "going_cold_days": days,
         "rising": list(_primary(rising(people))[:LIST_LENGTH]),
     }
+
+
+def congregation_week(user) -> dict:
+    """The same for a lead, over their congregation(s): every one-on-one held with its people."""
+    from members.selectors import people_visible_to
+
+    from .selectors import one_on_ones_visible_to
+
+    return relational_week(
+        user, people_visible_to(user), meetings=one_on_ones_visible_to(user).order_by()
+    )

@@ -24,8 +24,11 @@ RULES = {
         _("has held thirty one-on-ones and hosted three house meetings"),
     ),
 }
-# Attending a house meeting counts as a first step for a member, like two one-on-ones.
-MEMBER_ALTERNATIVE = {"attended": 1}
+# Coming to a house meeting or an action is a first step for a member, like two one-on-ones.
+MEMBER_ALTERNATIVES = [
+    ({"attended": 1}, _("has come to a house meeting")),
+    ({"actions": 1}, _("has come to an action")),
+]
 
 
 def suggest_next_level(level: str, practice: dict[str, int]) -> dict | None:
@@ -36,8 +39,10 @@ def suggest_next_level(level: str, practice: dict[str, int]) -> dict | None:
     next_level, thresholds, reason = rule
     met = all(practice.get(key, 0) >= n for key, n in thresholds.items())
     if level == Level.MEMBER and not met:
-        met = all(practice.get(key, 0) >= n for key, n in MEMBER_ALTERNATIVE.items())
-        reason = _("has come to a house meeting")
+        for alternative, why in MEMBER_ALTERNATIVES:
+            if all(practice.get(key, 0) >= n for key, n in alternative.items()):
+                met, reason = True, why
+                break
     if not met:
         return None
     return {"level": next_level, "label": Level(next_level).label, "reason": reason}

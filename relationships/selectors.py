@@ -197,13 +197,29 @@ def rising(people: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def person_practice(person: Person) -> dict[str, int]:
-    """What a person's practice shows: meetings held and had, house meetings hosted and attended."""
-    return {
+def person_practice(person: Person, user=None) -> dict[str, int]:
+    """What a person's practice shows: one-on-ones held and had, house meetings hosted and
+    attended, and actions attended (checked in at the door, as far as `user` may see)."""
+    practice = {
         "held": OneOnOne.objects.filter(author_person=person).count(),
         "had": OneOnOne.objects.filter(person=person).count(),
         "hosted": HouseMeeting.objects.filter(facilitator__person=person).count()
         if person.user_id
         else 0,
         "attended": HouseMeeting.attendees.through.objects.filter(person=person).count(),
+        "actions": 0,
     }
+    if user is not None:
+        from actions.selectors import attendance_visible_to
+
+        practice["actions"] = (
+            attendance_visible_to(user).filter(person=person, checked_in_at__isnull=False).count()
+        )
+    return practice
+
+
+def people_without_one_on_one_since(people: QuerySet[Person], since) -> QuerySet[Person]:
+    """Of `people`, those nobody has met in a one-on-one on or after `since` ("return to
+    relationships" after an action: they become follow-ups for their congregation's lead)."""
+    recent = OneOnOne.objects.filter(person=OuterRef("pk"), held_on__gte=since)
+    return people.exclude(Exists(recent))

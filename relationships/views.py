@@ -204,7 +204,7 @@ def house_meeting_detail(request, pk):
 def person_timeline(request, pk):
     """The htmx panel on the person page: meetings, house meetings, follow-ups, ladder hint."""
     person = get_object_or_404(people_visible_to(request.user), pk=pk)
-    practice = person_practice(person)
+    practice = person_practice(person, request.user)
     context = {
         "person": person,
         "practice": practice,

@@ -186,3 +186,34 @@ def test_timeline_panel_suggests_a_move(client, login, organizer, congregation):
     url = reverse("relationships:person_panel", args=[person.pk])
     html = login(client, organizer).get(url).content.decode()
     assert 'data-testid="ladder-suggestion"' in html and "Leader" in html
+
+
+def test_member_who_came_to_an_action_is_suggested_participant():
+    suggestion = suggest_next_level(Level.MEMBER, {"actions": 1})
+    assert suggestion["level"] == Level.PARTICIPANT and "action" in str(suggestion["reason"])
+
+
+def test_lead_congregation_week_counts_everyone_s_meetings(lead, organizer, congregation):
+    from relationships.dashboard import congregation_week
+
+    person = PersonFactory(congregation=congregation)
+    stranger = PersonFactory()
+    today = local_today()
+    OneOnOneFactory(author=organizer, person=person, congregation=congregation, held_on=today)
+    OneOnOneFactory(author=lead, person=person, congregation=congregation, held_on=today)
+    OneOnOneFactory(person=stranger, held_on=today)
+    week = congregation_week(lead)
+    assert week["week_count"] == 2 and week["target"] == 5
+
+
+def test_people_without_a_recent_one_on_one(congregation):
+    from members.models import Person
+    from relationships.selectors import people_without_one_on_one_since
+
+    met = PersonFactory(congregation=congregation)
+    long_ago = PersonFactory(congregation=congregation)
+    never = PersonFactory(congregation=congregation)
+    OneOnOneFactory(person=met, held_on=D(2026, 6, 1))
+    OneOnOneFactory(person=long_ago, held_on=D(2025, 6, 1))
+    found = people_without_one_on_one_since(Person.objects.all(), D(2025, 11, 25))
+    assert set(found) == {long_ago, never}
