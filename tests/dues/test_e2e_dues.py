@@ -39,6 +39,11 @@ def test_admin_records_a_payment_and_the_lead_sees_the_new_balance(
     )
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390, wide
     assert LedgerEntry.objects.get(kind=EntryKind.PAYMENT).amount_cents == -120_000
+    phone.goto("/dues/")
+    assert phone.get_by_test_id("collection-rate").inner_text() == "67%"
+    assert phone.locator("svg.dues-chart rect").count() == 24
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "dues-network")
 
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
