@@ -385,3 +385,14 @@ class TestExport:
         login(client, organizer)
         with django_assert_max_num_queries(10):
             b"".join(client.get(reverse("members:export")).streaming_content)
+
+
+def test_pages_in_spanish(client, login, lead, congregation):
+    login(client, lead)
+    client.cookies["django_language"] = "es"
+    body = client.get(LIST, {"q": "nadie"}).content.decode()
+    assert "Nadie coincide." in body and "Filtros y orden" in body
+    body = client.get(congregation.get_absolute_url()).content.decode()
+    assert "Ver a las personas" in body
+    response = client.post(reverse("members:person_create"), {"first_name": "Ana", "phone": "12"})
+    assert "no es un teléfono" in response.content.decode()
