@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from congregations.models import Congregation
-from members.models import Level, Tag, e164
+from members.models import Level, Person, Tag, e164
 
 from .models import ActionKind, EvaluationKind, Rsvp
 from .services import _normalize_phone
@@ -122,8 +122,8 @@ class EvaluationForm(forms.Form):
     what_to_change = forms.CharField(
         label=_("What to change"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    standouts = forms.ModelMultipleChoiceField(
-        label=_("Leaders who stood out"), queryset=None, required=False
+    standouts: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Leaders who stood out"), queryset=Person.objects.none(), required=False
     )
 
     def __init__(self, *args, action, people, **kwargs):

@@ -1,6 +1,8 @@
 """Reports: turnout per congregation per quarter, commitments kept per target, campaigns by
 stage. Each is a list of rows (for the SVG chart and the CSV) built from scoped selectors."""
 
+from typing import Any
+
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -17,7 +19,7 @@ def turnout_report(user) -> tuple[list[str], list[list]]:
 
 
 def commitments_report(user) -> tuple[list[str], list[list]]:
-    targets = targets_with_scorecard(user).filter(asks__gt=0).order_by("name")
+    targets: Any = targets_with_scorecard(user).filter(asks__gt=0).order_by("name")  # type: ignore[misc]
     header = [_("Target"), _("Office"), _("Asks"), _("Said yes"), _("Kept"), _("Broken")]
     return header, [
         [t.name, f"{t.office}, {t.jurisdiction}", t.asks, t.yes_count, t.kept_count, t.broken_count]

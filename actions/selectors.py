@@ -7,6 +7,7 @@ congregations the user may see (`congregations_visible_to`), names only of peopl
 """
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -89,7 +90,7 @@ def turnout_rows(user, action: Action) -> dict:
         congregations = congregations.filter(pk__in=ids)
     rows = []
     for congregation in congregations:
-        row = by_congregation.get(congregation.pk, {})
+        row: Any = by_congregation.get(congregation.pk, {})
         rows.append(
             {
                 "congregation": congregation,
@@ -114,11 +115,11 @@ def door_search(user, action: Action, query: str, limit: int = 15) -> list:
     """People the user may see whose first or last name (or "first last") starts with `query`,
     with their primary congregation and whether they are already checked in. Two queries."""
     words = query.split()
-    people = people_visible_to(user)
+    matches = people_visible_to(user)
     for word in words[:3]:
-        people = people.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
-    people = list(
-        people.annotate(
+        matches = matches.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
+    people: list = list(
+        matches.annotate(
             primary_congregation=Membership.objects.filter(
                 person=OuterRef("pk"), is_primary=True
             ).values("congregation__name")[:1],

@@ -272,21 +272,20 @@ def return_to_relationships(*, action: Action) -> int:
     if not action.evaluations.filter(kind=EvaluationKind.GROUP).exists():
         return 0
     since = timezone.localdate() - datetime.timedelta(days=NO_ONE_ON_ONE_FOR_DAYS)
-    attendees = (
+    attendees = list(
         Attendance.objects.filter(action=action, checked_in_at__isnull=False)
         .exclude(person__in=OneOnOne.objects.filter(held_on__gte=since).values("person"))
         .exclude(person__in=ActionFollowUp.objects.filter(action=action).values("person"))
         .exclude(person__do_not_contact=True)
         .select_related("person")
     )
-    attendees = list(attendees)
     owners = _owners_by_congregation({a.congregation_id for a in attendees if a.congregation_id})
-    fallback = action.campaign.lead_organizer if action.campaign_id else None
+    fallback = action.campaign.lead_organizer if action.campaign else None
     due_on = timezone.localdate() + datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
     note = _("Came to %(action)s: invite them to a one-on-one.") % {"action": action.title}
     created = 0
     for attendance in attendees:
-        owner = owners.get(attendance.congregation_id) or fallback
+        owner = owners.get(attendance.congregation_id or 0) or fallback
         if owner is None:
             log.info("no lead for congregation %s: no follow-up", attendance.congregation_id)
             continue

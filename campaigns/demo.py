@@ -4,6 +4,7 @@ commitments for seed_demo. Bulk inserts throughout; independent of the relations
 import datetime
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.utils import timezone
 
@@ -254,21 +255,21 @@ def seed_campaigns(demo: dict) -> str:
             else today + datetime.timedelta(days=rng.randint(1, 90))
         )
         kind = rng.choices(kinds, weights)[0]
-        campaign = rng.choice(campaigns) if rng.random() < 0.8 else None
-        pool = campaign_congregations[campaign.pk] if campaign else congregations
+        theme = rng.choice(campaigns) if rng.random() < 0.8 else None
+        pool = campaign_congregations[theme.pk] if theme else congregations
         chosen = rng.sample(
             pool, min(len(pool), rng.randint(2, 8) if kind != ActionKind.ASSEMBLY else 14)
         )
         starts = _when(rng, day)
-        goal = {
+        turnout_goal = {
             ActionKind.ASSEMBLY: 1200,
             ActionKind.PUBLIC_ACTION: 400,
             ActionKind.ACCOUNTABILITY: 300,
         }.get(kind, 40)
         title = {
             ActionKind.ASSEMBLY: "Annual assembly",
-            ActionKind.PUBLIC_ACTION: f"{campaign.name if campaign else 'Justice'} public action",
-            ActionKind.ACCOUNTABILITY: f"Accountability session: {campaign.name if campaign else 'our city'}",
+            ActionKind.PUBLIC_ACTION: f"{theme.name if theme else 'Justice'} public action",
+            ActionKind.ACCOUNTABILITY: f"Accountability session: {theme.name if theme else 'our city'}",
             ActionKind.TRAINING: rng.choice(
                 [
                     "One-on-one training",
@@ -277,16 +278,16 @@ def seed_campaigns(demo: dict) -> str:
                     "Leading an action: training",
                 ]
             ),
-            ActionKind.RESEARCH: f"Research action: {campaign.name if campaign else 'listening results'}",
+            ActionKind.RESEARCH: f"Research action: {theme.name if theme else 'listening results'}",
         }[kind]
         action = Action(
             kind=kind,
             title=title,
-            campaign=campaign,
+            campaign=theme,
             starts_at=starts,
             ends_at=starts + datetime.timedelta(hours=2),
             place=rng.choice(PLACES),
-            turnout_goal=goal,
+            turnout_goal=turnout_goal,
             agenda="Welcome and prayer · Stories · The ask · Commitments · Evaluation",
             created_by=organizer,
             created_at=starts - datetime.timedelta(days=30),
@@ -424,8 +425,7 @@ def seed_campaigns(demo: dict) -> str:
 
 def wipe_campaigns() -> None:
     """Delete what seed_campaigns made (and anything else in these two apps)."""
-    for model in (ActionFollowUp, CalendarFeed, Evaluation, Attendance, TurnoutPledge, Commitment):
-        model.objects.all().delete()
-    Action.objects.all().delete()
-    for model in (ResearchAction, CampaignStageChange, Campaign, Target, Issue):
+    models: list[Any] = [ActionFollowUp, CalendarFeed, Evaluation, Attendance, TurnoutPledge]
+    models += [Commitment, Action, ResearchAction, CampaignStageChange, Campaign, Target, Issue]
+    for model in models:
         model.objects.all().delete()

@@ -64,4 +64,4 @@ def can_manage_campaign(user, campaign: Campaign) -> bool:
     if sees_whole_network(user) or campaign.lead_organizer_id == user.pk:
         return True
     ids = congregation_ids_visible_to(user)
-    return campaign.congregations.filter(pk__in=ids).exists()
+    return ids is None or campaign.congregations.filter(pk__in=ids).exists()
