@@ -12,6 +12,8 @@ from django.urls import reverse
 from congregations.models import Membership
 from relationships.models import FollowUp, HouseMeeting, IssueHeard, OneOnOne
 
+from .factories import OneOnOneFactory
+
 pytestmark = pytest.mark.django_db
 CATALOGUE = Path(__file__).resolve().parents[2] / "relationships/locale/es/LC_MESSAGES/django.po"
 
@@ -50,3 +52,7 @@ def test_seed_demo_adds_meetings_deterministically(capsys):
     again = list(OneOnOne.objects.order_by("id").values_list("held_on")[:50])
     assert [held_on for _p, held_on in first] == [held_on for (held_on,) in again]
     assert OneOnOne.objects.count() == meetings
+    # Rows were inserted with explicit ids: the next ordinary insert still gets a fresh one
+    # (on PostgreSQL this needs the sequence reset).
+    OneOnOneFactory()
+    assert OneOnOne.objects.count() == meetings + 1
