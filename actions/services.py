@@ -62,6 +62,20 @@ def action_create(
     return action
 
 
+@transaction.atomic
+def action_update(*, action: Action, congregations=None, **fields) -> Action:
+    """Change an action's details (reschedule, move, retitle); warnings as for action_create."""
+    starts, ends = fields.get("starts_at", action.starts_at), fields.get("ends_at", action.ends_at)
+    if ends < starts:
+        raise ValidationError(_("An action cannot end before it starts."))
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.save()
+    if congregations is not None:
+        action.congregations.set(congregations)
+    return action
+
+
 def pledge_set(*, action: Action, congregation, pledged: int, by) -> TurnoutPledge:
     """Set a congregation's turnout pledge for an action: one row per action × congregation,
     however many times (or how concurrently) the form is submitted; the last number wins."""

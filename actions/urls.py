@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/<slug:name>.csv", views.report_csv, name="report_csv"),
     path("turnout/<slug:slug>/", views.congregation_turnout, name="congregation_turnout"),
     path("<int:pk>/", views.action_detail, name="detail"),
+    path("<int:pk>/edit/", views.action_edit, name="edit"),
     path("<int:pk>/pledge/", views.pledge, name="pledge"),
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/rsvp/<int:person_pk>/", views.rsvp, name="rsvp"),

@@ -54,15 +54,39 @@ def action_create(request):
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         action = services.action_create(created_by=request.user, **form.cleaned_data)
-        for warning in calendar_warnings(
-            action.starts_at, action.ends_at, action.congregations.all()
-        ):
-            names = ", ".join(c.name for c in warning.congregations) or _(
-                "no participating congregation"
-            )
-            messages.warning(request, f"{warning.reason}: {names}")
+        _warn(request, action)
         return redirect(action)
     return render(request, "actions/action_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    if not selectors.can_manage_actions(request.user):
+        raise PermissionDenied
+    initial = {
+        **{f: getattr(action, f) for f in ("kind", "title", "campaign", "place", "agenda")},
+        "starts_at": timezone.localtime(action.starts_at),
+        "ends_at": timezone.localtime(action.ends_at),
+        "turnout_goal": action.turnout_goal,
+        "congregations": list(action.congregations.all()),
+    }
+    form = ActionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.action_update(action=action, **form.cleaned_data)
+        _warn(request, action)
+        return redirect(action)
+    warnings = calendar_warnings(action.starts_at, action.ends_at, initial["congregations"])
+    context = {"form": form, "action": action, "warnings": warnings}
+    return render(request, "actions/action_form.html", context)
+
+
+def _warn(request, action):
+    for warning in calendar_warnings(action.starts_at, action.ends_at, action.congregations.all()):
+        names = ", ".join(c.name for c in warning.congregations) or _(
+            "no participating congregation"
+        )
+        messages.warning(request, f"{warning.reason}: {names}")
 
 
 @require_GET

@@ -313,3 +313,29 @@ def test_pages_speak_spanish(client, login, lead, action):
     assert "Agregar y registrar" in body and "Buscar nombre" in body
     assert "Comprometer asistencia" in client.get(action.get_absolute_url()).content.decode()
     assert "Ninguna en esta etapa." in client.get("/campaigns/").content.decode()
+
+
+def test_reschedule_an_action(client, login, organizer, action, congregation):
+    url = reverse("actions:edit", args=[action.pk])
+    login(client, organizer)
+    page = client.get(url).content.decode()
+    assert action.title in page
+    data = {
+        "kind": "assembly",
+        "title": "Moved assembly",
+        "place": "Capitol",
+        "starts_at": "2026-03-14T10:00",
+        "ends_at": "2026-03-14T12:00",
+        "turnout_goal": 100,
+        "congregations": [congregation.pk],
+    }
+    response = client.post(url, data, follow=True)
+    action.refresh_from_db()
+    assert action.title == "Moved assembly" and action.starts_at.day == 14
+    assert "Shabbat" in response.content.decode()  # a warning, and saved all the same
+    bad = client.post(url, {**data, "ends_at": "2026-03-14T09:00"})
+    assert bad.status_code == 200 and "cannot end before" in bad.content.decode()
+
+
+def test_lead_cannot_change_an_action(client, login, lead, action):
+    assert login(client, lead).get(reverse("actions:edit", args=[action.pk])).status_code == 403
