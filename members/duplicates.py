@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congregations.models import Membership
 
+from .models import NotDuplicate
 from .normalize import name_key
 
 REASONS = {
@@ -114,4 +115,6 @@ def find_pairs_among(people: QuerySet) -> list[Pair]:
     )
     for person_id, congregation_id in memberships.iterator(chunk_size=10_000):
         congregations[person_id].add(congregation_id)
-    return find_pairs(rows, congregations)
+    dismissed = set(NotDuplicate.objects.values_list("first_id", "second_id"))
+    pairs = find_pairs(rows, congregations)
+    return [pair for pair in pairs if (pair.first_id, pair.second_id) not in dismissed]

@@ -1,10 +1,12 @@
 """The directory's search, filters and sort (django-filter). Applied after scoping."""
 
+import datetime
 import re
 
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congregations.models import Congregation, Membership
@@ -73,6 +75,17 @@ class PersonFilter(django_filters.FilterSet):
     has_email = django_filters.BooleanFilter(
         label=_("Has email"), method="filter_has_email", widget=forms.NullBooleanSelect
     )
+    not_met = django_filters.ChoiceFilter(
+        label=_("Not met in"),
+        choices=[
+            ("30", _("30 days")),
+            ("90", _("90 days")),
+            ("180", _("6 months")),
+            ("365", _("a year")),
+        ],
+        empty_label=_("Any time"),
+        method="filter_not_met",
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("archived", _("Archived")), ("all", _("Active and archived"))],
@@ -123,6 +136,16 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_has_email(self, queryset, name, value):
         return queryset.exclude(email="") if value else queryset.filter(email="")
+
+    def filter_not_met(self, queryset, name, value):
+        """No one-on-one with them (by anyone) in the last N days, never-met included."""
+        try:
+            from relationships.models import OneOnOne
+        except ImportError:  # the relationships app is what records meetings
+            return queryset
+        since = timezone.localdate() - datetime.timedelta(days=int(value))
+        recent = OneOnOne.objects.filter(person=OuterRef("pk"), held_on__gte=since)
+        return queryset.filter(~Exists(recent))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(archived_at__isnull=False) if value == "archived" else queryset

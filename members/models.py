@@ -301,3 +301,30 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.ANALYSING, self.Status.IMPORTING)
+
+
+class NotDuplicate(models.Model):
+    """Someone checked a candidate pair and they are two different people: stop suggesting it.
+
+    Hidden reverse relations ("+"), so a merge does not carry these over: they cascade away with
+    the merged-away record."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("not a duplicate")
+        verbose_name_plural = _("not duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="not_duplicate_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="not_duplicate_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"

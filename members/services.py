@@ -14,7 +14,16 @@ from congregations.models import Congregation, Membership, MembershipRole
 
 from .bulk import insert_rows
 from .importing import FILLABLE, ImportPlan, plan_import
-from .models import AuditEvent, ImportJob, LeadershipChange, Level, Person, Tag, User
+from .models import (
+    AuditEvent,
+    ImportJob,
+    LeadershipChange,
+    Level,
+    NotDuplicate,
+    Person,
+    Tag,
+    User,
+)
 
 LADDER = [value for value, _label in Level.choices]
 BATCH = 2000
@@ -155,6 +164,18 @@ def audit_sensitive_view(*, person: Person, by: User) -> None:
     """Record that `by` was shown someone's ethnicity or private notes."""
     if person.ethnicity or person.notes:
         audit_log(actor=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk)
+
+
+@transaction.atomic
+def duplicate_dismiss(*, first: Person, second: Person, by: User) -> NotDuplicate:
+    """Record that two suggested people are different people; the pair is not suggested again."""
+    low, high = sorted([first.pk, second.pk])
+    if low == high:
+        raise ValueError("a person is not their own duplicate")
+    decision, _created = NotDuplicate.objects.get_or_create(
+        first_id=low, second_id=high, defaults={"decided_by": by}
+    )
+    return decision
 
 
 # --- Merge ---------------------------------------------------------------------------------
@@ -412,7 +433,7 @@ def import_job_analyse(*, job: ImportJob) -> ImportJob:
         progress=_job_progress(job),
     )
     job.refresh_from_db(fields=["status"])
-    job.counts = plan.counts
+    job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]
     job.total_rows = job.processed_rows = plan.total_rows
     job.status = ImportJob.Status.PREVIEW if plan.is_valid else ImportJob.Status.INVALID
@@ -453,7 +474,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             status=ImportJob.Status.FAILED, finished_at=timezone.now()
         )
         raise
-    job.counts = plan.counts
+    job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]
     job.processed_rows = plan.total_rows
     job.finished_at = timezone.now()

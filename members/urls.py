@@ -18,4 +18,9 @@ urlpatterns = [
     path("<int:pk>/archive/", views.person_archive, name="person_archive"),
     path("<int:pk>/delete/", views.person_delete, name="person_delete"),
     path("<int:pk>/merge/<int:other_pk>/", views.person_merge, name="person_merge"),
+    path(
+        "<int:pk>/not-duplicate/<int:other_pk>/",
+        views.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
 ]

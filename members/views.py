@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -307,6 +308,18 @@ def person_merge(request, pk, other_pk):
         "people": with_list_details(Person.objects.filter(pk__in=[pk, other_pk])),
     }
     return render(request, "members/merge.html", context)
+
+
+@require_POST
+def duplicate_dismiss(request, pk, other_pk):
+    editable = people_editable_by(request.user)
+    first = get_object_or_404(editable, pk=pk)
+    second = get_object_or_404(editable, pk=other_pk)
+    if first.pk == second.pk:
+        raise Http404
+    services.duplicate_dismiss(first=first, second=second, by=request.user)
+    messages.success(request, _("Marked as two different people."))
+    return redirect(f"{reverse('members:duplicates')}?{request.GET.urlencode()}")
 
 
 @require_GET

@@ -22,9 +22,9 @@ def test_upload_preview_confirm(client, login, lead, congregation):
     login(client, lead)
     response = upload(
         client,
-        "First Name,Last Name,Email Address,Mobile Phone,City,ZIP Code\n"
-        "Ana,Ruiz,ana@x.org,860 555 0101,Hartford,06103\n"
-        "Tom,Berg,tom@x.org,,Hartford,06103\n",
+        "First Name,Last Name,Email Address,Mobile Phone,City,ZIP Code,Shoe size\n"
+        "Ana,Ruiz,ana@x.org,860 555 0101,Hartford,06103,7\n"
+        "Tom,Berg,tom@x.org,,Hartford,06103,9\n",
         congregation=congregation.pk,
     )
     job = ImportJob.objects.get()
@@ -33,6 +33,7 @@ def test_upload_preview_confirm(client, login, lead, congregation):
     assert Person.objects.count() == 0  # nothing written before confirming
     body = client.get(job.get_absolute_url()).content.decode()
     assert "Confirm import" in body and 'data-testid="count-new">2<' in body
+    assert "Columns not imported: Shoe size" in body
     response = client.post(reverse("members:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.content == ""

@@ -197,3 +197,38 @@ class TestDuplicatesPage:
             PersonFactory.create_batch(2, congregation=congregation, email=f"d{i}@x.org")
         with django_assert_max_num_queries(10):
             client.get(reverse("members:duplicates"))
+
+
+class TestNotDuplicate:
+    def test_dismissed_pair_is_not_suggested_again(self, client, login, lead, congregation):
+        first = PersonFactory(congregation=congregation, first_name="Ana", email="a@x.org")
+        second = PersonFactory(congregation=congregation, first_name="Ana", email="A@x.org")
+        login(client, lead)
+        url = reverse("members:duplicate_dismiss", args=[second.pk, first.pk])
+        assert client.get(url).status_code == 405
+        response = client.post(url)
+        assert response.status_code == 302
+        body = client.get(reverse("members:duplicates")).content.decode()
+        assert "No likely duplicates." in body
+        client.post(url)  # twice is harmless
+        from members.models import NotDuplicate
+
+        decision = NotDuplicate.objects.get()
+        assert (decision.first_id, decision.second_id) == (first.pk, second.pk)
+        assert decision.decided_by == lead
+
+    def test_out_of_scope_is_404(self, client, login, lead, congregation, other_congregation):
+        mine = PersonFactory(congregation=congregation)
+        theirs = PersonFactory(congregation=other_congregation)
+        url = reverse("members:duplicate_dismiss", args=[mine.pk, theirs.pk])
+        assert login(client, lead).post(url).status_code == 404
+
+    def test_merge_does_not_carry_dismissals(self, congregation, admin_user):
+        from members.services import duplicate_dismiss
+
+        a, b, c = PersonFactory.create_batch(3, congregation=congregation)
+        duplicate_dismiss(first=a, second=c, by=admin_user)
+        person_merge(survivor=b, duplicate=a, by=admin_user)
+        from members.models import NotDuplicate
+
+        assert not NotDuplicate.objects.exists()

@@ -396,3 +396,20 @@ def test_pages_in_spanish(client, login, lead, congregation):
     assert "Ver a las personas" in body
     response = client.post(reverse("members:person_create"), {"first_name": "Ana", "phone": "12"})
     assert "no es un teléfono" in response.content.decode()
+
+
+def test_not_met_filter(client, login, organizer, congregation):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.relationships.factories import OneOnOneFactory
+
+    met = PersonFactory(congregation=congregation, first_name="Recent")
+    old = PersonFactory(congregation=congregation, first_name="Cooled")
+    PersonFactory(congregation=congregation, first_name="Never")
+    today = timezone.localdate()
+    OneOnOneFactory(person=met, held_on=today - datetime.timedelta(days=10))
+    OneOnOneFactory(person=old, held_on=today - datetime.timedelta(days=200))
+    body = login(client, organizer).get(LIST, {"not_met": "90"}).content.decode()
+    assert "Cooled" in body and "Never" in body and "Recent " not in body
