@@ -93,8 +93,8 @@ LANGUAGE_NAMES = {
     "arabic": Language.ARABIC,
     "other": Language.OTHER,
 }
-MAX_LENGTH = {
-    name: Person._meta.get_field(name).max_length
+MAX_LENGTH: dict[str, int] = {
+    name: getattr(Person._meta.get_field(name), "max_length", None) or 0
     for name in ["first_name", "last_name", "email", "street", "town"]
 }
 PROGRESS_EVERY = 2000
@@ -279,7 +279,7 @@ def _clean_row(line: int, raw: dict, congregations: dict, default_id: int | None
 
 def _match_keys(values: dict, congregation_id: int | None) -> list[tuple]:
     first, last = name_key(values["first_name"]), name_key(values.get("last_name", ""))
-    keys = []
+    keys: list[tuple] = []
     if values.get("email"):
         keys.append(("email", values["email"].lower()))
     if values.get("phone") and last:

@@ -5,6 +5,7 @@ rows, audit events, matching) hold whichever door a change comes through.
 """
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -190,8 +191,8 @@ def _move_related(survivor: Person, duplicate: Person) -> dict:
     for relation in Person._meta.related_objects:
         model = relation.related_model
         label = model._meta.label
+        field: Any = relation.field
         if relation.many_to_many:
-            field = relation.field
             through = field.remote_field.through
             person_col = field.m2m_reverse_field_name()
             other_col = field.m2m_field_name()
@@ -206,7 +207,6 @@ def _move_related(survivor: Person, duplicate: Person) -> dict:
             dupes.delete()
             moved[label] = rows.update(**{person_col: survivor.pk})
             continue
-        field = relation.field
         queryset = model._base_manager.filter(**{field.name: duplicate.pk})
         count = 0
         for pk in list(queryset.values_list("pk", flat=True)):
@@ -298,7 +298,7 @@ def people_import(
 ) -> ImportPlan:
     """Import people from CSV text, all or nothing: any invalid row and nothing is written.
     Returns the plan (counts and row errors). Re-running the same file changes nothing."""
-    options = {
+    options: dict[str, Any] = {
         "congregations": congregations,
         "default_congregation": default_congregation,
         "progress": progress,

@@ -74,7 +74,8 @@ class Command(BaseCommand):
         total = Person.objects.filter(archived_at__isnull=True).count()
         self.stdout.write(f"{total:,} active people, {connection.vendor}")
         congregation = Congregation.objects.order_by("pk").first()
-        cases = [
+        assert congregation is not None, "seed some congregations first"
+        cases: list[tuple[str, dict]] = [
             ("/people/", {}),
             ("/people/ page 20", {"page": 20}),
             ("search 'mar'", {"q": "mar"}),
