@@ -170,6 +170,7 @@ class AssessmentRun:
     not_yet_members: list[Congregation] = field(default_factory=list)
 
 
+@transaction.atomic
 def dues_assess_year(*, fiscal_year: int, created_by=None, dry_run: bool = False) -> AssessmentRun:
     """Post one assessment per member congregation for `fiscal_year`, by its tier, prorated for
     congregations that joined during the year. Idempotent: congregations already assessed for
