@@ -274,3 +274,19 @@ def test_import_on_postgresql(congregation):
     )
     assert run(text).counts["new"] == 300
     assert not run(text).has_changes
+
+
+@pytest.mark.postgres
+def test_trigram_indexes_exist_on_postgresql(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'members_person' "
+            "AND indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {
+        "person_first_trgm",
+        "person_last_trgm",
+        "person_email_trgm",
+        "person_phone_trgm",
+    }
