@@ -366,7 +366,8 @@ def seed_relationships(demo: dict) -> str:
             continue
         due_on = held_on + datetime.timedelta(days=rng.choice([7, 7, 14, 14, 30]))
         age = (today - due_on).days
-        done = age > 30 and rng.random() < 0.97 or 0 <= age <= 30 and rng.random() < 0.6
+        # Long-past promises were kept (or closed); a few recent ones are still open.
+        done = age > 45 or (age > 7 and rng.random() < 0.85) or (age >= 0 and rng.random() < 0.4)
         done_at = None
         if done:
             when = min(due_on + datetime.timedelta(days=rng.randint(-3, 3)), today)
