@@ -114,3 +114,8 @@ def test_a_follow_up_person_is_one_tap_and_a_draft_survives_a_reload(
     phone.goto("/one-on-ones/new/")
     assert phone.get_by_role("textbox", name="Story").input_value() == ""
     assert OneOnOne.objects.get().person == owed
+    # The person's page loads the relationships panel into its Timeline (htmx).
+    phone.goto(owed.get_absolute_url())
+    panel = phone.get_by_test_id("relationships-timeline")
+    panel.wait_for()
+    assert "wages" in panel.inner_text()

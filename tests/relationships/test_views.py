@@ -360,6 +360,15 @@ class TestListeningAndMap:
         assert graph["tradition_bridges"] == 1
         html = login(client, network_organizer).get(reverse("relationships:map"))
         assert 'class="interfaith"' in html.content.decode()
+        # A staff organizer meeting people of many congregations is doing their job: no bridge.
+        staff = UserFactory(role="organizer")
+        staff_person = PersonFactory(user=staff, congregation=congregation)
+        OneOnOneFactory(
+            author=staff, author_person=staff_person, person=PersonFactory(congregation=temple)
+        )
+        graph = relationship_graph(network_organizer)
+        assert graph["bridges"] == 2 and any(e["kind"] == "staff" for e in graph["edges"])
+        assert [n["staff"] for n in graph["nodes"] if n["id"] == staff_person.pk] == [True]
 
     def test_map_query_count_is_flat(
         self, client, login, network_organizer, congregation, django_assert_max_num_queries
