@@ -26,7 +26,13 @@ def _edits_congregations(user) -> bool:
 
 @require_GET
 def congregation_list(request):
-    congregations = congregations_with_dues(_with_counts(congregations_visible_to(request.user)))
+    visible = congregations_visible_to(request.user)
+    congregations = list(_with_counts(visible))
+    # Two queries, not one: PostgreSQL runs the dues subqueries once per membership row when
+    # they share a query with the counts' joins (2 s instead of 0.1 s at 30,000 people).
+    standing = {c.pk: c.dues for c in congregations_with_dues(visible)}
+    for congregation in congregations:
+        congregation.__dict__["dues"] = standing[congregation.pk]  # fills the cached_property
     context = {"congregations": congregations, "sees_people": request.user.role != Role.LEADER}
     return render(request, "congregations/list.html", context)
 

@@ -24,7 +24,7 @@ def test_list_shows_profile_counts_and_is_flat(
     login(client, admin_user)
     body = client.get(reverse("congregations:list")).content.decode()
     assert "Sacred Heart" in body and "Catholic" in body and "Prospect" in body
-    assert "People 2" in body
+    assert "People 2" in body and 'data-testid="dues-standing"' in body
     CongregationFactory.create_batch(20)
     with django_assert_max_num_queries(6):
         client.get(reverse("congregations:list"))
