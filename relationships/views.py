@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -160,7 +162,10 @@ def follow_up_done(request, pk):
     if request.htmx:
         return render(request, "relationships/_follow_up_done.html", {"follow_up": follow_up})
     messages.success(request, _("Follow-up with %(name)s done.") % {"name": follow_up.person})
-    return redirect(request.POST.get("next") or "relationships:follow_up_list")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("relationships:follow_up_list")  # never an open redirect
+    return redirect(back)
 
 
 @require_GET
@@ -230,7 +235,8 @@ def listening(request):
 @require_GET
 def listening_meetings(request):
     """Drill-down: the meetings where an issue was heard (notes hidden per the privacy rule)."""
-    issue = get_object_or_404(IssueHeard, pk=request.GET.get("issue") or 0)
+    issue_id = request.GET.get("issue", "")
+    issue = get_object_or_404(IssueHeard, pk=int(issue_id) if issue_id.isdigit() else 0)
     form = PeriodFilterForm(request.GET, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     month = request.GET.get("month", "")

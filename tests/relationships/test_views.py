@@ -232,8 +232,14 @@ class TestFollowUps:
     def test_complete_without_htmx_redirects(self, client, login, organizer, member):
         follow_up = FollowUpFactory(owner=organizer, person=member)
         url = reverse("relationships:follow_up_done", args=[follow_up.pk])
-        response = login(client, organizer).post(url)
-        assert response.status_code == 302
+        response = login(client, organizer).post(url, {"next": "/"})
+        assert response.status_code == 302 and response["Location"] == "/"
+
+    def test_complete_never_redirects_off_site(self, client, login, organizer, member):
+        follow_up = FollowUpFactory(owner=organizer, person=member)
+        url = reverse("relationships:follow_up_done", args=[follow_up.pk])
+        response = login(client, organizer).post(url, {"next": "https://evil.example/"})
+        assert response["Location"] == reverse("relationships:follow_up_list")
 
     def test_list_query_count_is_flat(
         self, client, login, organizer, congregation, django_assert_max_num_queries
@@ -332,9 +338,15 @@ class TestListeningAndMap:
         html = login(client, lead).get(reverse("relationships:listening")).content.decode()
         assert "housing" not in html
 
-    def test_drilldown_unknown_issue_is_404(self, client, login, organizer):
-        url = reverse("relationships:listening_meetings") + "?issue=999"
+    @pytest.mark.parametrize("issue", ["999", "abc", ""])
+    def test_drilldown_unknown_issue_is_404(self, client, login, organizer, issue):
+        url = reverse("relationships:listening_meetings") + f"?issue={issue}&month=garbage"
         assert login(client, organizer).get(url).status_code == 404
+
+    def test_bad_filters_are_form_errors_not_500(self, client, login, organizer):
+        url = reverse("relationships:listening") + "?congregation=abc&since=notadate"
+        assert login(client, organizer).get(url).status_code == 200
+        assert client.get(reverse("relationships:map") + "?until=2026-13-45").status_code == 200
 
     def test_map_highlights_bridges(self, client, login, network_organizer, congregation):
         from congregations.models import Tradition
