@@ -123,6 +123,13 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _unneutralise(cell: str) -> str:
+    """Undo the export's formula neutralisation ('=…, '+1860…), so export → import is lossless."""
+    if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return cell[1:]
+    return cell
+
+
 def map_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
     """Column index → contract field, and the columns that were ignored."""
     mapping: dict[int, str] = {}
@@ -155,6 +162,7 @@ def read_rows(text: str) -> tuple[dict[int, str], list[str], Iterator[tuple[int,
     def rows() -> Iterator[tuple[int, dict]]:
         line = reader.line_num + 1
         for cells in reader:
+            cells = [_unneutralise(cell) for cell in cells]
             if any(cell.strip() for cell in cells):
                 yield (
                     line,

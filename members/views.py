@@ -1,16 +1,21 @@
 """People pages: thin views over members.selectors (reads) and members.services (writes)."""
 
 import csv
+from collections import defaultdict
+from itertools import islice
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from congregations.models import Membership
 
 from . import services
 from .duplicates import find_pairs_among
@@ -158,6 +163,13 @@ def person_delete(request, pk):
     return render(request, "members/person_delete.html", {"person": person, "form": form})
 
 
+def batched(iterable, size):
+    """itertools.batched arrives in Python 3.12."""
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -188,35 +200,29 @@ EXPORT_COLUMNS = [
 
 
 def _export_rows(people):
+    """CSV lines for `people`: plain values, 2,000 people and one tag query at a time."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-    for person in people.iterator(chunk_size=2000):
-        primary = (
-            person.primary_memberships[0].congregation.slug if person.primary_memberships else ""
-        )
-        values = [
-            person.first_name,
-            person.last_name,
-            person.email,
-            person.phone,
-            primary,
-            person.street,
-            person.town,
-            person.zip,
-            person.language,
-            ";".join(tag.name for tag in person.tags.all()),
-            person.level,
-            int(person.email_ok),
-            int(person.sms_ok),
-            int(person.do_not_contact),
-        ]
-        yield writer.writerow([neutralise(value) for value in values])
+    primary = Membership.objects.filter(person=OuterRef("pk"), is_primary=True)
+    rows = people.annotate(
+        congregation=Subquery(primary.values("congregation__slug")[:1])
+    ).values_list("pk", *[c for c in EXPORT_COLUMNS if c != "tags"])
+    for chunk in batched(rows.iterator(chunk_size=2000), 2000):
+        tags = defaultdict(list)
+        links = Person.tags.through.objects.filter(person_id__in=[row[0] for row in chunk])
+        for person_id, name in links.values_list("person_id", "tag__name").order_by("tag__name"):
+            tags[person_id].append(name)
+        for pk, *values in chunk:
+            record = dict(zip([c for c in EXPORT_COLUMNS if c != "tags"], values, strict=True))
+            record["tags"] = ";".join(tags[pk])
+            for flag in ("email_ok", "sms_ok", "do_not_contact"):
+                record[flag] = int(record[flag])
+            yield writer.writerow([neutralise(record[column]) for column in EXPORT_COLUMNS])
 
 
 @require_GET
 def people_export(request):
-    filterset = _filtered(request)
-    people = with_list_details(filterset.qs)
+    people = _filtered(request).qs
     services.audit_log(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,

@@ -413,3 +413,17 @@ def test_not_met_filter(client, login, organizer, congregation):
     OneOnOneFactory(person=old, held_on=today - datetime.timedelta(days=200))
     body = login(client, organizer).get(LIST, {"not_met": "90"}).content.decode()
     assert "Cooled" in body and "Never" in body and "Recent " not in body
+
+
+def test_export_then_import_changes_nothing(client, login, organizer, congregation):
+    from members.importing import decode
+    from members.services import people_import
+
+    tag = Tag.objects.create(name="youth")
+    for person in PersonFactory.create_batch(3, congregation=congregation, phone="+18605550100"):
+        person.tags.add(tag)
+    PersonFactory(congregation=congregation, first_name="-Dash", email="", zip="06103")
+    data = b"".join(login(client, organizer).get(reverse("members:export")).streaming_content)
+    plan = people_import(text=decode(data), by=organizer, congregations=[congregation])
+    assert plan.is_valid and not plan.has_changes
+    assert Person.objects.count() == 4
