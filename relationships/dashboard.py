@@ -65,7 +65,7 @@ def relational_week(user, people, *, meetings=None, today: datetime.date | None 
     target = weekly_target(user)
     week_end = today + datetime.timedelta(days=7)
     due = list(follow_ups_open(user, until=week_end)[: LIST_LENGTH * 2])
-    days = settings.CONECT["GOING_COLD_DAYS"]
+    days: int = settings.CONECT["GOING_COLD_DAYS"]  # type: ignore[assignment]
     return {
         "target": target,
         "week_count": weeks[-1],

@@ -5,10 +5,12 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congregations.models import Congregation
 from congregations.selectors import congregations_visible_to
+from members.models import Person
 from members.selectors import people_visible_to
 
-from .models import Potential
+from .models import IssueHeard, Potential
 from .selectors import issues_offered, local_today
 
 NEW_PERSON = "new"
@@ -42,13 +44,16 @@ class OneOnOneForm(forms.Form):
     new_first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     new_last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     new_congregation = forms.ModelChoiceField(
-        label=_("Congregation"), queryset=None, required=False
+        label=_("Congregation"), queryset=Congregation.objects.none(), required=False
     )
     held_on = forms.DateField(
         label=_("When"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     issues = forms.ModelMultipleChoiceField(
-        label=_("Heard"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Heard"),
+        queryset=IssueHeard.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     new_issue = forms.CharField(label=_("Another issue"), max_length=60, required=False)
     notes = forms.CharField(
@@ -111,14 +116,19 @@ class OneOnOneForm(forms.Form):
 
 
 class HouseMeetingForm(forms.Form):
-    congregation = forms.ModelChoiceField(label=_("Host congregation"), queryset=None)
+    congregation = forms.ModelChoiceField(
+        label=_("Host congregation"), queryset=Congregation.objects.none()
+    )
     held_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     # Picked through the type-ahead (checkboxes named "attendees"), never a 30,000-row list.
     attendees = forms.ModelMultipleChoiceField(
-        label=_("Attendees"), queryset=None, required=False, widget=forms.MultipleHiddenInput
+        label=_("Attendees"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
     )
     new_attendees = forms.CharField(
         label=_("New attendees (one name per line)"),
@@ -126,7 +136,10 @@ class HouseMeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     issues = forms.ModelMultipleChoiceField(
-        label=_("Heard"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Heard"),
+        queryset=IssueHeard.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
     share_notes = forms.BooleanField(
@@ -155,7 +168,10 @@ class PeriodFilterForm(forms.Form):
     """Congregation and period filters for the listening roll-up and the relationship map."""
 
     congregation = forms.ModelChoiceField(
-        label=_("Congregation"), queryset=None, required=False, empty_label=_("All")
+        label=_("Congregation"),
+        queryset=Congregation.objects.none(),
+        required=False,
+        empty_label=_("All"),
     )
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

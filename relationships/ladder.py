@@ -5,12 +5,14 @@ The move itself stays a human decision with a reason (a LeadershipChange row mad
 meetings hosted and attended.
 """
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Level
 
 # For each rung: the next rung and the practice that suggests it (all thresholds must be met).
-RULES = {
+RULES: dict[str, tuple[str, dict[str, int], Any]] = {
     Level.MEMBER: (Level.PARTICIPANT, {"had": 2}, _("has had two one-on-ones")),
     Level.PARTICIPANT: (Level.LEADER, {"held": 3}, _("has held three one-on-ones")),
     Level.LEADER: (

@@ -6,6 +6,7 @@ Both start from relationships.selectors (so scope and the notes rule apply) and 
 import datetime
 import math
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -49,14 +50,14 @@ def listening_rollup(user, *, congregation=None, since=None, until=None) -> dict
         (OneOnOne.issues.through, one_on_ones, "oneonone"),
         (HouseMeeting.issues.through, house_meetings, "housemeeting"),
     ):
-        rows = (
+        counted = (
             through.objects.filter(**{f"{key}__in": meetings.values("pk")})
             .annotate(month=TruncMonth(f"{key}__held_on"))
             .values_list("issueheard_id", "month", f"{key}__congregation_id")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for issue_id, month, congregation_id, n in rows:
+        for issue_id, month, congregation_id, n in counted:
             by_month[issue_id][month] += n
             by_congregation[issue_id][congregation_id] += n
     issues = IssueHeard.objects.in_bulk(list(by_month))
@@ -64,7 +65,7 @@ def listening_rollup(user, *, congregation=None, since=None, until=None) -> dict
     congregations = Congregation.objects.in_bulk(list(congregation_ids))
     months = sorted({month for counts in by_month.values() for month in counts})
     columns = sorted(congregations.values(), key=lambda c: c.name)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for issue_id, counts in by_month.items():
         rows.append(
             {
@@ -133,7 +134,7 @@ def relationship_graph(user, *, congregation=None, since=None, until=None) -> di
         if a in node_ids and b in node_ids and a != b:
             pairs[(a, b)] += n
     ids = list(node_ids)
-    home = dict(
+    home: dict[int, int | str] = dict(
         Membership.objects.filter(is_primary=True, person_id__in=ids).values_list(
             "person_id", "congregation_id"
         )
