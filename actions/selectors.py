@@ -107,6 +107,15 @@ def turnout_rows(user, action: Action) -> dict:
     return {"rows": rows, "totals": totals}
 
 
+def asks_summary(action: Action) -> str:
+    """One line per ask put at the action: who, their answer, what was asked (for the
+    group evaluation's "asks answered")."""
+    return "\n".join(
+        f"{c.target.name}: {c.get_answer_display()} — {c.ask}"
+        for c in action.commitments.select_related("target").order_by("id")
+    )
+
+
 def checked_in_count(action: Action) -> int:
     return Attendance.objects.filter(action=action, checked_in_at__isnull=False).count()
 

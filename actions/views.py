@@ -304,6 +304,7 @@ def evaluate(request, pk):
         "kind": kind,
         "held_on": timezone.localdate(),
         "turnout": selectors.checked_in_count(action),
+        "asks_answered": selectors.asks_summary(action),
     }
     form = EvaluationForm(
         request.POST if request.method == "POST" else None,

@@ -152,9 +152,15 @@ def test_group_evaluation_form_prefills_turnout(
 ):
     for person in PersonFactory.create_batch(3, congregation=congregation):
         AttendanceFactory(action=past_action, person=person, checked_in_at=timezone.now())
+    from tests.campaigns.factories import CommitmentFactory, TargetFactory
+
+    CommitmentFactory(
+        action=past_action, target=TargetFactory(name="Mayor Rivera"), ask="Fund it", answer="yes"
+    )
     url = reverse("actions:evaluate", args=[past_action.pk]) + "?kind=group"
     body = login(client, organizer).get(url).content.decode()
     assert 'name="turnout" value="3"' in body
+    assert "Mayor Rivera: Yes — Fund it" in body
 
 
 def test_group_evaluation_records_and_rejects_future_dates(client, login, organizer, past_action):
