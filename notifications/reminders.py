@@ -6,7 +6,8 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import CharField, Exists, Max, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,6 +42,21 @@ def local(now: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(now)
 
 
+def already_claimed(kind: str, prefix: str, for_date, recipient: str) -> Exists:
+    """EXISTS a claimed row for the outer row (its pk after `prefix`, its `recipient` user): lets
+    a sweep skip, inside the database, what an earlier sweep already claimed."""
+    from .models import Notification
+
+    return Exists(
+        Notification.objects.filter(
+            kind=kind,
+            subject_key=Concat(Value(prefix), Cast(OuterRef("pk"), CharField())),
+            recipient_key=Concat(Value("user:"), Cast(OuterRef(recipient), CharField())),
+            for_date=for_date,
+        )
+    )
+
+
 @rule
 def followups_due(now):
     """Follow-up due tomorrow, and again on the day, to its owner."""
@@ -51,9 +67,13 @@ def followups_due(now):
         return
     today = moment.date()
     tomorrow = today + datetime.timedelta(days=1)
-    open_ = FollowUp.objects.filter(
-        done_at__isnull=True, due_on__in=[today, tomorrow], owner__is_active=True
-    ).select_related("owner__person", "person")
+    open_ = (
+        FollowUp.objects.filter(
+            done_at__isnull=True, due_on__in=[today, tomorrow], owner__is_active=True
+        )
+        .exclude(already_claimed(Kind.FOLLOWUP_DUE, "followup:", today, "owner_id"))
+        .select_related("owner__person", "person")
+    )
     for follow_up in open_.iterator(chunk_size=2000):
         yield Due(
             kind=Kind.FOLLOWUP_DUE,
