@@ -233,9 +233,10 @@ STREETS = [
 def seed_congregations(demo: dict) -> str:
     """Create the 37 demo congregations (32 members, 3 prospects, 2 lapsed)."""
     rng = demo["rng"]
-    statuses = [CongregationStatus.MEMBER] * 32 + [CongregationStatus.PROSPECT] * 3
+    statuses = [CongregationStatus.MEMBER] * 31 + [CongregationStatus.PROSPECT] * 3
     statuses += [CongregationStatus.LAPSED] * 2
     rng.shuffle(statuses)
+    statuses.insert(0, CongregationStatus.MEMBER)  # the demo lead's St. Mark's is a member
     congregations = []
     for (name, tradition, denomination, town, _pools, _size), status in zip(
         CONGREGATIONS, statuses, strict=True

@@ -25,8 +25,9 @@ def test_seed_builds_a_believable_network(capsys):
     }
     assert Person.objects.filter(user__isnull=True).count() == 400
     # Everyone belongs somewhere, and nobody has two primary congregations.
-    assert not Person.objects.filter(memberships__isnull=True).exists()
+    assert not Person.objects.filter(memberships__isnull=True, user__isnull=True).exists()
     assert Membership.objects.filter(is_primary=True).count() == Person.objects.count() - 2
+    assert Congregation.objects.get(slug="st-marks-ame-church").status == "member"
     levels = dict.fromkeys(Level.values, 0)
     for level in Person.objects.values_list("level", flat=True):
         levels[level] += 1
