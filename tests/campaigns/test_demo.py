@@ -1,0 +1,32 @@
+"""The seed_demo step for campaigns and actions."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from actions.models import Action, Attendance, Evaluation, TurnoutPledge
+from campaigns.models import Campaign, CampaignStageChange, Commitment, Issue, Stage, Target
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_fills_the_cycle(capsys):
+    call_command("seed_demo", "--people", "400")
+    assert "200 actions" in capsys.readouterr().out
+    assert set(Campaign.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert Issue.objects.count() == 8 and Target.objects.count() == 15
+    # Every campaign's history ends where the campaign is.
+    for campaign in Campaign.objects.all():
+        last = CampaignStageChange.objects.filter(campaign=campaign).order_by("-changed_at").first()
+        assert last.to_stage == campaign.stage
+    assert Action.objects.count() == 200
+    assert (
+        not TurnoutPledge.objects.values("action", "congregation")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert Attendance.objects.filter(checked_in_at__isnull=False).exists()
+    assert Evaluation.objects.filter(kind="group").count() > 100
+    assert Commitment.objects.filter(status="kept").exists()
+    call_command("seed_demo", "--people", "400", "--reset")
+    assert Action.objects.count() == 200 and Campaign.objects.count() == 10
