@@ -18,6 +18,12 @@ class PersonForm(forms.ModelForm):
     congregation = forms.ModelChoiceField(
         label=_("Primary congregation"), queryset=Congregation.objects.none()
     )
+    other_congregations = forms.ModelMultipleChoiceField(
+        label=_("Also belongs to"),
+        queryset=Congregation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     tags = forms.ModelMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.all(),
@@ -70,10 +76,18 @@ class PersonForm(forms.ModelForm):
         self.fields["phone"].max_length = None
         self.fields["phone"].widget.attrs.pop("maxlength", None)
         self.fields["congregation"].queryset = congregations_visible_to(user).order_by("name")
+        self.fields["other_congregations"].queryset = self.fields["congregation"].queryset
+        if len(self.fields["congregation"].queryset) < 2:
+            del self.fields["other_congregations"]  # nothing else to choose from
         if self.instance.pk:
-            primary = self.instance.memberships.filter(is_primary=True).first()
+            memberships = list(self.instance.memberships.all())
+            primary = next((m for m in memberships if m.is_primary), None)
             if primary:
                 self.fields["congregation"].initial = primary.congregation_id
+            if "other_congregations" in self.fields:
+                self.fields["other_congregations"].initial = [
+                    m.congregation_id for m in memberships if not m.is_primary
+                ]
             self.fields["tags"].initial = list(self.instance.tags.values_list("pk", flat=True))
         if not sees_sensitive_fields(user):
             del self.fields["ethnicity"]
@@ -111,6 +125,14 @@ class PersonForm(forms.ModelForm):
                         "or ask an organizer to merge the records."
                     ),
                 )
+        return data
+
+    def membership_fields(self) -> dict:
+        """Primary and other congregations, for person_create / person_update."""
+        data = {"congregation": self.cleaned_data["congregation"]}
+        if "other_congregations" in self.fields:
+            data["other_congregations"] = self.cleaned_data["other_congregations"]
+            data["editable_congregations"] = self.fields["other_congregations"].queryset
         return data
 
     def person_fields(self) -> dict:

@@ -69,14 +69,38 @@ def _set_primary_congregation(person: Person, congregation: Congregation) -> Non
         membership.save(update_fields=["is_primary"])
 
 
+def _set_other_congregations(
+    person: Person, wanted: Iterable[Congregation], *, within: Iterable[Congregation]
+) -> None:
+    """Make `person`'s non-primary memberships among `within` (the congregations the editor may
+    see) exactly `wanted`; memberships elsewhere are not the editor's to change."""
+    within_ids = {c.pk for c in within}
+    wanted_ids = {c.pk for c in wanted} & within_ids
+    current = {m.congregation_id: m for m in person.memberships.all()}
+    for congregation_id in wanted_ids - set(current):
+        Membership.objects.create(person=person, congregation_id=congregation_id, is_primary=False)
+    for congregation_id, membership in current.items():
+        stays = congregation_id not in within_ids or congregation_id in wanted_ids
+        if not stays and not membership.is_primary:
+            membership.delete()
+
+
 @transaction.atomic
 def person_create(
-    *, by: User, congregation: Congregation, tags: Iterable[Tag] = (), **fields
+    *,
+    by: User,
+    congregation: Congregation,
+    tags: Iterable[Tag] = (),
+    other_congregations: Iterable[Congregation] = (),
+    **fields,
 ) -> Person:
     """A new person whose primary congregation is `congregation`; their first ladder row says
     who added them."""
     person = Person.objects.create(**fields)
     Membership.objects.create(person=person, congregation=congregation, is_primary=True)
+    for other in other_congregations:
+        if other.pk != congregation.pk:
+            Membership.objects.create(person=person, congregation=other, is_primary=False)
     person.tags.set(list(tags))
     LeadershipChange.objects.create(
         person=person, from_level="", to_level=person.level, changed_by=by, reason=_("Added")
@@ -92,6 +116,8 @@ def person_update(
     by: User,
     congregation: Congregation | None = None,
     tags: Iterable[Tag] | None = None,
+    other_congregations: Iterable[Congregation] | None = None,
+    editable_congregations: Iterable[Congregation] = (),
     **fields,
 ) -> Person:
     """Change contact details, consent and (for roles that may) sensitive fields. The ladder
@@ -104,6 +130,8 @@ def person_update(
     person.save()
     if congregation is not None:
         _set_primary_congregation(person, congregation)
+    if other_congregations is not None:
+        _set_other_congregations(person, other_congregations, within=list(editable_congregations))
     if tags is not None:
         person.tags.set(list(tags))
     audit_log(actor=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=changed)

@@ -88,11 +88,10 @@ def person_create(request):
             *form.cleaned_data["tags"],
             *services._tags_from_names(form.cleaned_data["new_tags"]),
         ]
+        memberships = form.membership_fields()
+        memberships.pop("editable_congregations", None)
         person = services.person_create(
-            by=request.user,
-            congregation=form.cleaned_data["congregation"],
-            tags=tags,
-            **form.person_fields(),
+            by=request.user, tags=tags, **memberships, **form.person_fields()
         )
         messages.success(request, _("%(name)s added.") % {"name": person.full_name})
         return redirect(person)
@@ -111,8 +110,8 @@ def person_edit(request, pk):
         services.person_update(
             person=person,
             by=request.user,
-            congregation=form.cleaned_data["congregation"],
             tags=tags,
+            **form.membership_fields(),
             **form.person_fields(),
         )
         messages.success(request, _("Saved."))

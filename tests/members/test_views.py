@@ -427,3 +427,39 @@ def test_export_then_import_changes_nothing(client, login, organizer, congregati
     plan = people_import(text=decode(data), by=organizer, congregations=[congregation])
     assert plan.is_valid and not plan.has_changes
     assert Person.objects.count() == 4
+
+
+def test_edit_other_congregations_within_scope(
+    client, login, lead_of, congregation, other_congregation
+):
+    from tests.factories import CongregationFactory
+
+    third = CongregationFactory(name="Third Church")
+    lead = lead_of(congregation, other_congregation)
+    person = PersonFactory(congregation=congregation, email="a@x.org")
+    Membership.objects.create(person=person, congregation=third, is_primary=False)  # not hers
+    login(client, lead)
+    data = {
+        "first_name": "Ana",
+        "email": "a@x.org",
+        "language": "en",
+        "congregation": congregation.pk,
+        "other_congregations": [other_congregation.pk],
+    }
+    assert client.post(reverse("members:person_edit", args=[person.pk]), data).status_code == 302
+    assert set(person.memberships.values_list("congregation__name", "is_primary")) == {
+        (congregation.name, True),
+        (other_congregation.name, False),
+        ("Third Church", False),
+    }
+    data["other_congregations"] = []
+    client.post(reverse("members:person_edit", args=[person.pk]), data)
+    assert set(person.memberships.values_list("congregation__name", flat=True)) == {
+        congregation.name,
+        "Third Church",
+    }  # a membership the lead cannot see is left alone
+    response = client.post(
+        reverse("members:person_edit", args=[person.pk]),
+        {**data, "other_congregations": [third.pk]},
+    )
+    assert response.status_code == 200 and "other_congregations" in response.context["form"].errors
