@@ -114,3 +114,16 @@ def test_leader_sees_only_own_meetings_and_the_people_they_met(
     OneOnOneFactory(author=leader, person=member)
     assert member in people_visible_to(leader)
     assert client.get(member.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["network_organizer", "lead", "organizer"])
+def test_people_export_and_directory_search_never_carry_meeting_notes(
+    client, login, request, private_meeting, persona
+):
+    login(client, request.getfixturevalue(persona))
+    export = client.get(reverse("members:export"))
+    assert export.status_code == 200
+    content = b"".join(export.streaming_content) if export.streaming else export.content
+    assert SECRET.encode() not in content
+    listing = client.get(reverse("members:person_list") + "?q=deported")
+    assert SECRET not in listing.content.decode()
