@@ -10,7 +10,7 @@ from congregations.models import Congregation, MembershipRole
 from congregations.selectors import congregations_visible_to, congregations_with_dues
 from members.models import Level, Person
 from members.selectors import people_visible_to
-from relationships.dashboard import relational_week
+from relationships.dashboard import congregation_week, relational_week
 
 ONE_ON_ONE_TARGET = {"organizer": 10, "leader": 2}
 
@@ -71,7 +71,8 @@ def lead_home(user) -> dict:
         counts = levels_by_congregation.get(congregation.pk, {})
         ladder = [(label, counts.get(value, 0)) for value, label in Level.choices]
         cards.append({"congregation": congregation, "ladder": ladder})
-    return {"cards": cards}
+    # relationships (issue 4): the same week, follow-ups, going cold and rising, congregation-wide.
+    return {"cards": cards, **congregation_week(user)}
 
 
 def leader_home(user) -> dict:

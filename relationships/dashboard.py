@@ -86,6 +86,7 @@ def congregation_week(user) -> dict:
 
     from .selectors import one_on_ones_visible_to
 
-    return relational_week(
+    week = relational_week(
         user, people_visible_to(user), meetings=one_on_ones_visible_to(user).order_by()
     )
+    return {**week, "week_scope": "congregation"}

@@ -217,3 +217,13 @@ def test_people_without_a_recent_one_on_one(congregation):
     OneOnOneFactory(person=long_ago, held_on=D(2025, 6, 1))
     found = people_without_one_on_one_since(Person.objects.all(), D(2025, 11, 25))
     assert set(found) == {long_ago, never}
+
+
+def test_lead_home_shows_the_congregation_week(client, login, lead, organizer, congregation):
+    person = PersonFactory(congregation=congregation, first_name="Gloria")
+    OneOnOneFactory(
+        author=organizer, person=person, congregation=congregation, held_on=local_today()
+    )
+    html = login(client, lead).get(reverse("home")).content.decode()
+    assert "Core team (" in html  # the congregation card is still there
+    assert 'data-testid="week-count">1<' in html and "in your congregation" in html
