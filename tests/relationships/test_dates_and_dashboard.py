@@ -227,3 +227,23 @@ def test_lead_home_shows_the_congregation_week(client, login, lead, organizer, c
     html = login(client, lead).get(reverse("home")).content.decode()
     assert "Core team (" in html  # the congregation card is still there
     assert 'data-testid="week-count">1<' in html and "in your congregation" in html
+
+
+def test_lead_home_query_count_is_flat(
+    client, login, lead, organizer, congregation, django_assert_max_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            person = PersonFactory(congregation=congregation, level=Level.CORE_TEAM)
+            OneOnOneFactory(
+                author=organizer, person=person, congregation=congregation, held_on=D(2026, 1, 5)
+            )
+            FollowUpFactory(owner=lead, person=person, due_on=local_today())
+
+    login(client, lead)
+    add(2)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("home"))
+    add(25)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("home"))
