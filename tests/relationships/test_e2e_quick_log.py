@@ -119,3 +119,15 @@ def test_a_follow_up_person_is_one_tap_and_a_draft_survives_a_reload(
     panel = phone.get_by_test_id("relationships-timeline")
     panel.wait_for()
     assert "wages" in panel.inner_text()
+
+
+def test_signing_out_forgets_an_unsaved_draft(phone, sign_in, organizer):
+    sign_in(phone, organizer)
+    phone.goto("/one-on-ones/new/")
+    phone.get_by_role("textbox", name="Story").fill(STORY)
+    key = f"conect:one-on-one:{organizer.pk}"
+    assert STORY in phone.evaluate(f"localStorage.getItem('{key}')")
+    phone.get_by_role("button", name="Open the menu").click()
+    phone.get_by_role("button", name="Sign out").click()
+    phone.wait_for_url("**/accounts/**")
+    assert phone.evaluate(f"localStorage.getItem('{key}')") is None
