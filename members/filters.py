@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 import django_filters
 from django import forms
@@ -26,10 +27,38 @@ SORTS = {
 }
 
 
+# Letters that people type without their accents: "Nunez" must find "Núñez".
+_ACCENTS = {
+    "a": "aáàâäãå",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iíìîï",
+    "n": "nñ",
+    "o": "oóòôöõø",
+    "u": "uúùûü",
+    "y": "yýÿ",
+}
+
+
+def name_pattern(word: str) -> str:
+    """A case- and accent-insensitive regex for names with a word starting with `word`
+    ("mar" → start of "María", or of "Ana María")."""
+    parts = []
+    for letter in unicodedata.normalize("NFKD", word.casefold()):
+        if unicodedata.combining(letter):
+            continue
+        variants = _ACCENTS.get(letter)
+        if variants:
+            parts.append("[" + variants + variants.upper() + "]")
+        else:
+            parts.append(re.escape(letter))
+    return r"(^|[\s'’-])" + "".join(parts)
+
+
 def search_people(people, query: str):
     """Every word must match: digits search the phone, a word with "@" the email, other words
-    the start of the first name, last name or email. Prefix and substring lookups use the
-    trigram indexes on PostgreSQL and work on SQLite."""
+    the start of any word of the first or last name (accents optional) or of the email. On
+    PostgreSQL the pg_trgm indexes serve the regex, prefix and substring lookups; SQLite scans."""
     for word in query[:MAX_QUERY].split()[:5]:
         digits = _PHONE_CHARS.sub("", word)
         if digits.isdigit() and len(digits) >= 3:
@@ -37,9 +66,10 @@ def search_people(people, query: str):
         elif "@" in word:
             people = people.filter(email__istartswith=word)
         else:
+            pattern = name_pattern(word)
             people = people.filter(
-                Q(first_name__istartswith=word)
-                | Q(last_name__istartswith=word)
+                Q(first_name__iregex=pattern)
+                | Q(last_name__iregex=pattern)
                 | Q(email__istartswith=word)
             )
     return people

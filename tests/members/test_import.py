@@ -285,8 +285,8 @@ def test_trigram_indexes_exist_on_postgresql(db):
         )
         names = {row[0] for row in cursor.fetchall()}
     assert names == {
-        "person_first_trgm",
-        "person_last_trgm",
+        "person_first_name_trgm",
+        "person_last_name_trgm",
         "person_email_trgm",
         "person_phone_trgm",
     }

@@ -78,6 +78,18 @@ class TestDirectory:
         body = login(client, lead).get(LIST, {"q": "Mar"}).content
         assert b"Marisol" in body and b"Marta" not in body
 
+    def test_search_ignores_accents_and_finds_any_name_word(
+        self, client, login, organizer, congregation
+    ):
+        PersonFactory(congregation=congregation, first_name="María José", last_name="Núñez")
+        PersonFactory(congregation=congregation, first_name="Tom", last_name="O'Brien")
+        login(client, organizer)
+        for query in ["nunez", "NÚÑEZ", "jose nun", "Maria", "josé"]:
+            assert "Núñez" in client.get(LIST, {"q": query}).content.decode(), query
+        assert "Brien" in client.get(LIST, {"q": "brien"}).content.decode()
+        assert "Núñez" not in client.get(LIST, {"q": "unez"}).content.decode()
+        assert client.get(LIST, {"q": "[(*+?"}).status_code == 200  # regex characters escaped
+
     def test_search_by_email_and_phone(self, client, login, organizer, congregation):
         PersonFactory(congregation=congregation, first_name="Ana", email="ana.r@example.org")
         PersonFactory(congregation=congregation, first_name="Tom", email="", phone="+18605550142")

@@ -83,6 +83,7 @@ class Command(BaseCommand):
             ("search phone '555-01'", {"q": "555-01"}),
             ("filter level+congregation", {"level": "leader", "congregation": congregation.pk}),
             ("sort ladder", {"sort": "-level"}),
+            ("not met in 90 days", {"not_met": "90"}),
         ]
         for label, params in cases:
             client.get("/people/", params)  # warm
