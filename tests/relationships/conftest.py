@@ -1,12 +1,16 @@
 """Fixtures for relational meetings: a person in the organizer's congregation, a stranger in
 another congregation, a core-team member with a login, and a one-on-one with private notes."""
 
+import importlib.util
+
 import pytest
 
 from congregations.models import MembershipRole
 
-# The Playwright fixtures (browser, phone, sign_in, screenshot) for test_e2e_*.py here.
-from tests.e2e.conftest import browser, phone, screenshot, sign_in  # noqa: F401
+# The Playwright fixtures (browser, phone, sign_in, screenshot) for test_e2e_*.py here: offered
+# by tests/conftest.py once tests/browser.py exists, else borrowed from tests/e2e/conftest.py.
+if importlib.util.find_spec("tests.browser") is None:
+    from tests.e2e.conftest import browser, phone, screenshot, sign_in  # noqa: F401
 from tests.factories import MembershipFactory, PersonFactory, UserFactory
 
 from .factories import IssueHeardFactory, OneOnOneFactory
