@@ -103,7 +103,9 @@ class PersonFilter(django_filters.FilterSet):
     )
     town = django_filters.CharFilter(label=_("Town"), lookup_expr="iexact")
     has_email = django_filters.BooleanFilter(
-        label=_("Has email"), method="filter_has_email", widget=forms.NullBooleanSelect
+        label=_("Has email"),
+        method="filter_has_email",
+        widget=forms.Select(choices=[("", _("Either")), ("true", _("Yes")), ("false", _("No"))]),
     )
     not_met = django_filters.ChoiceFilter(
         label=_("Not met in"),

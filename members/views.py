@@ -57,6 +57,12 @@ def person_list(request):
         "filter": filterset,
         "page": page,
         "query_string": query.urlencode(),
+        "filters_open": bool(filterset.form.errors)
+        or any(
+            value and (key, value) != ("sort", "name")
+            for key, value in request.GET.items()
+            if key not in ("q", "page")
+        ),
         "can_edit": can_edit_people(request.user),
     }
     return render(request, "members/person_list.html", context)

@@ -35,6 +35,12 @@ def test_lead_imports_then_finds_and_edits_on_a_phone(
     phone.get_by_role("link", name="See the people").click()
     phone.get_by_role("searchbox").fill("Rui")
     phone.get_by_role("button", name="Search", exact=True).click()
+    assert phone.get_by_test_id("result-count").inner_text() == "1"
+    # The filters stay open when one is in use (here the congregation the import page linked).
+    assert phone.evaluate("document.querySelector('details.filters').open")
+    phone.get_by_label("Ladder level").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "members-directory")
     phone.get_by_role("link", name="Ana Ruiz").click()
     assert phone.get_by_text("+18605550101").is_visible()
     phone.get_by_role("link", name="Edit").click()
