@@ -452,14 +452,21 @@ def import_job_create(
 
 def import_job_analyse(*, job: ImportJob) -> ImportJob:
     """The preview: the same plan the import will write, with counts and row errors."""
-    plan = people_import(
-        text=job.content,
-        by=job.created_by,
-        congregations=_job_congregations(job),
-        default_congregation=job.congregation,
-        dry_run=True,
-        progress=_job_progress(job),
-    )
+    try:
+        plan = people_import(
+            text=job.content,
+            by=job.created_by,
+            congregations=_job_congregations(job),
+            default_congregation=job.congregation,
+            dry_run=True,
+            progress=_job_progress(job),
+        )
+    except Exception:
+        # The page stops polling and says so, rather than spinning for ever.
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
     job.refresh_from_db(fields=["status"])
     job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]

@@ -125,3 +125,19 @@ def test_methods_and_roles(client, login, lead, leader, congregation):
 def test_template_download(client, login, lead):
     response = login(client, lead).get(reverse("members:import_template"))
     assert response.content.decode("utf-8-sig").startswith(HEADER)
+
+
+def test_a_crash_while_checking_marks_the_job_failed(
+    client, login, lead, congregation, monkeypatch
+):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services, "plan_import", boom)
+    login(client, lead)
+    with pytest.raises(RuntimeError):
+        upload(client, f"{HEADER}\nAna,Ruiz,a@x.org,,st-marks,,,,,\n")
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and not job.is_running
+    body = client.get(job.get_absolute_url()).content.decode()
+    assert "nothing was saved" in body and "hx-trigger" not in body
