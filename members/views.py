@@ -227,6 +227,7 @@ def _export_rows(people):
 
 @require_GET
 def people_export(request):
+    _require_editor(request.user)  # leaders have no bulk export: their scope is personal
     people = _filtered(request).qs
     services.audit_log(
         actor=request.user,

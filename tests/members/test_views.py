@@ -475,3 +475,7 @@ def test_edit_other_congregations_within_scope(
         {**data, "other_congregations": [third.pk]},
     )
     assert response.status_code == 200 and "other_congregations" in response.context["form"].errors
+
+
+def test_leaders_cannot_export(client, login, leader):
+    assert login(client, leader).get(reverse("members:export")).status_code == 403
