@@ -4,6 +4,7 @@ Views, the admin, management commands and Celery tasks all call these, so the ru
 rows, audit events, matching) hold whichever door a change comes through.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -472,8 +473,23 @@ def import_job_analyse(*, job: ImportJob) -> ImportJob:
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]
     job.total_rows = job.processed_rows = plan.total_rows
     job.status = ImportJob.Status.PREVIEW if plan.is_valid else ImportJob.Status.INVALID
-    job.save(update_fields=["counts", "errors", "total_rows", "processed_rows", "status"])
+    fields = ["counts", "errors", "total_rows", "processed_rows", "status"]
+    if not plan.is_valid:
+        job.content = ""  # a file with errors is never imported: do not keep its people
+        fields.append("content")
+    job.save(update_fields=fields)
     return job
+
+
+def import_uploads_purge(*, older_than: datetime.timedelta) -> int:
+    """Forget the people in uploads that were previewed but never confirmed."""
+    cutoff = timezone.now() - older_than
+    return (
+        ImportJob.objects.filter(created_at__lt=cutoff)
+        .exclude(content="")
+        .exclude(status=ImportJob.Status.IMPORTING)
+        .update(content="", status=ImportJob.Status.FAILED)
+    )
 
 
 def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:

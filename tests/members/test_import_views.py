@@ -141,3 +141,33 @@ def test_a_crash_while_checking_marks_the_job_failed(
     assert job.status == ImportJob.Status.FAILED and not job.is_running
     body = client.get(job.get_absolute_url()).content.decode()
     assert "nothing was saved" in body and "hx-trigger" not in body
+
+
+def test_unconfirmed_uploads_are_purged(lead, congregation, capsys):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = ImportJob.objects.create(
+        created_by=lead,
+        filename="a.csv",
+        content="x",
+        status=ImportJob.Status.PREVIEW,
+        created_at=timezone.now() - datetime.timedelta(days=8),
+    )
+    fresh = ImportJob.objects.create(
+        created_by=lead, filename="b.csv", content="y", status=ImportJob.Status.PREVIEW
+    )
+    call_command("purge_import_uploads")
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.content == "" and old.status == ImportJob.Status.FAILED
+    assert fresh.content == "y"
+    assert "1 unconfirmed" in capsys.readouterr().out
+
+
+def test_invalid_upload_is_not_kept(client, login, lead, congregation):
+    login(client, lead)
+    upload(client, f"{HEADER}\nAna,Ruiz,bad@,,st-marks,,,,,\n")
+    assert ImportJob.objects.get().content == ""
