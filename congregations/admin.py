@@ -10,6 +10,12 @@ class CongregationAdmin(admin.ModelAdmin):
     search_fields = ("name", "town", "denomination")
     prepopulated_fields = {"slug": ("name",)}
 
+    def get_queryset(self, request):
+        # Scoped like the app (issue 3), so a narrower admin role later sees only its share.
+        from .selectors import congregations_visible_to
+
+        return congregations_visible_to(request.user)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -18,6 +24,12 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("person", "congregation")
     raw_id_fields = ("person",)
     search_fields = ("person__last_name", "person__first_name", "congregation__name")
+
+    def get_queryset(self, request):
+        from .selectors import congregations_visible_to
+
+        visible = congregations_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(congregation__in=visible)
 
 
 @admin.register(DuesTier)

@@ -47,3 +47,12 @@ def test_audit_log_is_read_only(client, login, admin_user):
     assert client.get(reverse("admin:members_auditevent_add")).status_code == 403
     url = reverse("admin:members_auditevent_delete", args=[event.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
+
+
+def test_congregation_and_membership_admin(client, login, admin_user, congregation):
+    PersonFactory(congregation=congregation, last_name="Vega")
+    login(client, admin_user)
+    body = client.get(reverse("admin:congregations_congregation_changelist"), {"q": "mark"})
+    assert b"St. Mark" in body.content
+    body = client.get(reverse("admin:congregations_membership_changelist"), {"q": "vega"})
+    assert b"Vega" in body.content
