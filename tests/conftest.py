@@ -17,11 +17,18 @@ import pytest
 from django.db import connection
 
 from conect.roles import Role
+from tests.browser import (  # noqa: F401 - fixtures for every folder
+    CHROMIUM,
+    browser,
+    close_shared_browser,
+    phone,
+    screenshot,
+    sign_in,
+)
 from tests.factories import CongregationFactory, PersonFactory, UserFactory
 
 REQUIRE_POSTGRES = os.environ.get("CONECT_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("CONECT_REQUIRE_BROWSER") == "1"
-CHROMIUM = os.environ.get("CONECT_CHROMIUM", "/usr/bin/chromium")
 _postgres_passed = 0
 
 
@@ -44,6 +51,7 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    close_shared_browser()
     if REQUIRE_POSTGRES and exitstatus == 0 and _postgres_passed == 0:
         print("\nCONECT_REQUIRE_POSTGRES=1 but no postgres-marked test passed")
         session.exitstatus = 1
@@ -100,8 +108,8 @@ def leader(db, congregation):
 
 @pytest.fixture
 def login():
-    def sign_in(client, user):
+    def force(client, user):
         client.force_login(user)
         return client
 
-    return sign_in
+    return force

@@ -145,7 +145,9 @@ def test_real_worker_on_redis_delivers_once(tmp_path):
 @pytest.mark.django_db
 def test_broker_down_keeps_the_app_working_and_loses_nothing(client, login, organizer, mailoutbox):
     """Redis down: queueing fails fast without an error page, and the rows wait for the sweep."""
-    from conect.celery import app
+    from celery import Celery
+    from django.conf import settings
+
     from notifications.reminders import reminders_sweep
     from notifications.services import notifications_deliver
     from notifications.tasks import notifications_deliver_task, safe_delay
@@ -155,17 +157,20 @@ def test_broker_down_keeps_the_app_working_and_loses_nothing(client, login, orga
     FollowUpFactory(owner=owner, due_on=datetime.date(2026, 11, 27))
     now = datetime.datetime(2026, 11, 27, 13, 0, tzinfo=datetime.UTC)
     reminders_sweep(now)
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
-    try:
-        started = time.monotonic()
-        queued = safe_delay(notifications_deliver_task, [1])
-        took = time.monotonic() - started
-        assert queued is False and took < 10
-        assert login(client, organizer).get("/").status_code == 200
-    finally:
-        app.conf.update(saved)
-        app.pool.force_close_all()
+    # A Celery app of its own whose broker is down: the project's app is left untouched.
+    dead = Celery("conect-dead-broker", broker="redis://127.0.0.1:1/0", set_as_current=False)
+    dead.conf.task_publish_retry_policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    dead.conf.broker_connection_timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+
+    @dead.task(name=notifications_deliver_task.name)
+    def task(ids):
+        return ids
+
+    started = time.monotonic()
+    queued = safe_delay(task, [1])
+    took = time.monotonic() - started
+    assert queued is False and took < 10
+    assert login(client, organizer).get("/").status_code == 200
     assert Notification.objects.get().status == Status.PENDING
     assert notifications_deliver(now=now)["sent"] == 1  # the next sweep, once Redis is back
     assert len(mailoutbox) == 1
