@@ -47,11 +47,16 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Refresh the Spanish catalogue after adding strings, then translate the new entries.
+# Refresh the Spanish catalogues after adding strings (the project's in locale/, each app's in
+# <app>/locale/), translate the new entries, compile; `python -m conect.i18n_check` verifies.
+APPS := members congregations relationships campaigns actions notifications
 i18n: install
 	$(BIN)/python manage.py makemessages -l es --no-location --no-obsolete \
-	  --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
-	$(BIN)/python manage.py compilemessages -l es --ignore '.venv/*'
+	  $(foreach d,.venv var static/vendor tests scripts $(APPS),--ignore='$(d)/*')
+	for app in $(APPS); do (cd $$app && ../$(BIN)/python ../manage.py makemessages -l es \
+	  --no-location --no-obsolete --ignore='tests/*'); done
+	$(BIN)/python manage.py compilemessages -l es --ignore='.venv/*'
+	$(BIN)/python -m conect.i18n_check
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/screenshots
