@@ -1,18 +1,28 @@
-"""What each role's home page shows. Reads only, through the apps' selectors.
-
-Later issues fill the organizer's week (one-on-ones, follow-ups) and the dues standing; until then
-the pages say plainly that those parts are coming, rather than showing made-up numbers.
-"""
+"""What each role's home page shows. Reads only, through the apps' selectors."""
 
 from django.db.models import Count, Q
 
+from actions.selectors import turnout_rows, upcoming_actions
 from congregations.models import Congregation, MembershipRole
 from congregations.selectors import congregations_visible_to, congregations_with_dues
 from members.models import Level, Person
 from members.selectors import people_visible_to
 from relationships.dashboard import congregation_week, relational_week
 
-ONE_ON_ONE_TARGET = {"organizer": 10, "leader": 2}
+
+def next_action(user) -> dict:
+    """The next action the user may see, with pledged and RSVP'd counts for their scope (the
+    network's for network-wide roles, their congregations' otherwise)."""
+    action = upcoming_actions(user).order_by("starts_at", "id").first()
+    if action is None:
+        return {"next_action": None}
+    turnout = turnout_rows(user, action)
+    rows = turnout["rows"]
+    mine = {
+        "pledged": sum(row["pledged"] for row in rows),
+        "rsvp": sum(row["rsvp"] for row in rows),
+    }
+    return {"next_action": action, "next_action_turnout": mine}
 
 
 def _with_counts(congregations):
@@ -51,6 +61,7 @@ def organizer_home(user) -> dict:
     people = people_visible_to(user)
     return {
         **relational_week(user, people),
+        **next_action(user),
         "congregations": _with_counts(congregations_visible_to(user)),
         "people_count": people.count(),
     }
@@ -72,7 +83,7 @@ def lead_home(user) -> dict:
         ladder = [(label, counts.get(value, 0)) for value, label in Level.choices]
         cards.append({"congregation": congregation, "ladder": ladder})
     # relationships (issue 4): the same week, follow-ups, going cold and rising, congregation-wide.
-    return {"cards": cards, **congregation_week(user)}
+    return {"cards": cards, **congregation_week(user), **next_action(user)}
 
 
 def leader_home(user) -> dict:
@@ -80,6 +91,7 @@ def leader_home(user) -> dict:
     people = people_visible_to(user)
     return {
         **relational_week(user, people),
+        **next_action(user),
         "person": people.filter(user=user).first(),
         "congregations": congregations_visible_to(user).order_by("name"),
     }

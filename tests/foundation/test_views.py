@@ -171,3 +171,25 @@ def test_language_switch_to_spanish(client, login, organizer):
     body = client.get(reverse("home")).content.decode()
     assert 'lang="es"' in body
     assert "Esta semana" in body
+
+
+def test_homes_show_the_next_action_with_pledges_and_rsvps(
+    client, login, lead, organizer, congregation, other_congregation
+):
+    from actions.models import Rsvp
+    from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
+
+    action = ActionFactory(title="Housing assembly")
+    PledgeFactory(action=action, congregation=congregation, pledged=40)
+    PledgeFactory(action=action, congregation=other_congregation, pledged=200)
+    for _ in range(3):
+        AttendanceFactory(
+            action=action,
+            person=PersonFactory(congregation=congregation),
+            rsvp=Rsvp.YES,
+            congregation=congregation,
+        )
+    lead_page = login(client, lead).get(reverse("home")).content.decode()
+    assert "Housing assembly" in lead_page and "pledged 40 · RSVP 3" in lead_page
+    organizer_page = login(client, organizer).get(reverse("home")).content.decode()
+    assert "pledged 40 · RSVP 3" in organizer_page  # an organizer of one congregation
