@@ -67,6 +67,8 @@ HEADER_ALIASES = {
     "zip": ["zip", "zipcode", "postalcode", "postcode", "mailingpostalcode", "codigopostal"],
     "language": ["language", "preferredlanguage", "lang", "idioma"],
     "tags": ["tags", "tag", "groups", "labels", "ministries"],
+    # Not a contract column: a single name column is split into first and last name.
+    "full_name": ["name", "fullname", "contactname", "membername", "nombrecompleto"],
 }
 FILLABLE = ["last_name", "email", "phone", "street", "town", "zip"]
 LANGUAGE_NAMES = {
@@ -130,6 +132,20 @@ def _unneutralise(cell: str) -> str:
     return cell
 
 
+def _split_full_name(raw: dict) -> dict:
+    """ "Ana María Ruiz" → first "Ana María", last "Ruiz", unless first/last columns say."""
+    full = clean_spaces(raw.pop("full_name", ""))
+    if full and not clean_spaces(raw.get("first_name", "")):
+        if "," in full:  # "Ruiz, Ana María"
+            last, _sep, first = full.partition(",")
+        else:
+            first, _sep, last = full.rpartition(" ") if " " in full else (full, "", "")
+        raw["first_name"] = first
+        if not clean_spaces(raw.get("last_name", "")):
+            raw["last_name"] = last
+    return raw
+
+
 def map_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
     """Column index → contract field, and the columns that were ignored."""
     mapping: dict[int, str] = {}
@@ -153,7 +169,7 @@ def read_rows(text: str) -> tuple[dict[int, str], list[str], Iterator[tuple[int,
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
     mapping, ignored = map_header(header)
-    if "first_name" not in mapping.values():
+    if "first_name" not in mapping.values() and "full_name" not in mapping.values():
         raise ImportFileError(
             _("Line 1: no first-name column. Expected a header like: %(header)s")
             % {"header": ",".join(CONTRACT_HEADER)}
@@ -164,10 +180,8 @@ def read_rows(text: str) -> tuple[dict[int, str], list[str], Iterator[tuple[int,
         for cells in reader:
             cells = [_unneutralise(cell) for cell in cells]
             if any(cell.strip() for cell in cells):
-                yield (
-                    line,
-                    {name: cells[i] if i < len(cells) else "" for i, name in mapping.items()},
-                )
+                raw = {name: cells[i] if i < len(cells) else "" for i, name in mapping.items()}
+                yield line, _split_full_name(raw)
             line = reader.line_num + 1
 
     return mapping, ignored, rows()

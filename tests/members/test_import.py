@@ -106,7 +106,7 @@ def test_missing_congregation_without_default_is_an_error(congregation):
 
 
 def test_file_without_first_name_column_is_refused():
-    plan = run("name,email\nAna,ana@example.org\n")
+    plan = run("surname,email\nRuiz,ana@example.org\n")
     assert not plan.is_valid and plan.errors[0].line == 1
 
 
@@ -290,3 +290,12 @@ def test_trigram_indexes_exist_on_postgresql(db):
         "person_email_trgm",
         "person_phone_trgm",
     }
+
+
+def test_a_single_name_column_is_split(congregation):
+    plan = run(
+        'Name,Email\n"Ana María Ruiz",a@x.org\n"Berg, Tom",t@x.org\nCher,c@x.org\n', congregation
+    )
+    assert plan.is_valid
+    names = set(Person.objects.values_list("first_name", "last_name"))
+    assert names == {("Ana María", "Ruiz"), ("Tom", "Berg"), ("Cher", "")}
