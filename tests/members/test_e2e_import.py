@@ -33,7 +33,8 @@ def test_lead_imports_then_finds_and_edits_on_a_phone(
     assert Person.objects.filter(memberships__congregation=congregation).count() == 3
 
     phone.get_by_role("link", name="See the people").click()
-    phone.get_by_role("searchbox").fill("Rui")
+    phone.get_by_role("searchbox").fill("Rui")  # htmx narrows the list as you type
+    phone.get_by_test_id("results-summary").filter(has_text="1 person").wait_for()
     phone.get_by_role("button", name="Search", exact=True).click()
     assert phone.get_by_test_id("result-count").inner_text() == "1"
     # The filters stay open when one is in use (here the congregation the import page linked).
