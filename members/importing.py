@@ -100,6 +100,7 @@ MAX_LENGTH: dict[str, int] = {
     for name in ["first_name", "last_name", "email", "street", "town"]
 }
 PROGRESS_EVERY = 2000
+SAMPLE = 10  # rows shown in the browser preview
 
 
 class ImportFileError(Exception):
@@ -213,6 +214,11 @@ class ImportPlan:
     ignored_columns: list = field(default_factory=list)
     row_outcome: dict = field(default_factory=dict)  # line → "new" | "matched" | "unchanged"
     tag_names: dict = field(default_factory=dict)  # lower → display
+    names: dict = field(default_factory=dict)  # line → "First Last", the first SAMPLE rows
+
+    def sample(self) -> list[list]:
+        """[line, name, outcome] for the first rows, for the preview."""
+        return [[line, name, self.row_outcome.get(line, "")] for line, name in self.names.items()]
 
     @property
     def is_valid(self) -> bool:
@@ -415,6 +421,8 @@ def plan_import(
                 entity.tags.append(tag.lower())
         entity.lines.append(line)
         plan.row_outcome[line] = outcome
+        if len(plan.names) < SAMPLE:
+            plan.names[line] = f"{values['first_name']} {values.get('last_name', '')}".strip()
         if progress and done % PROGRESS_EVERY == 0:
             progress(total // 2 + done // 2, total)
 

@@ -470,6 +470,8 @@ def import_job_analyse(*, job: ImportJob) -> ImportJob:
         raise
     job.refresh_from_db(fields=["status"])
     job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
+    if plan.is_valid:
+        job.counts["sample"] = plan.sample()  # names: dropped again once imported or purged
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]
     job.total_rows = job.processed_rows = plan.total_rows
     job.status = ImportJob.Status.PREVIEW if plan.is_valid else ImportJob.Status.INVALID
@@ -488,7 +490,7 @@ def import_uploads_purge(*, older_than: datetime.timedelta) -> int:
         ImportJob.objects.filter(created_at__lt=cutoff)
         .exclude(content="")
         .exclude(status=ImportJob.Status.IMPORTING)
-        .update(content="", status=ImportJob.Status.FAILED)
+        .update(content="", counts={}, status=ImportJob.Status.FAILED)
     )
 
 

@@ -34,9 +34,11 @@ def test_upload_preview_confirm(client, login, lead, congregation):
     body = client.get(job.get_absolute_url()).content.decode()
     assert "Confirm import" in body and 'data-testid="count-new">2<' in body
     assert "Columns not imported: Shoe size" in body
+    assert "Ana Ruiz" in body and "Tom Berg" in body  # the first rows, named
     response = client.post(reverse("members:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.content == ""
+    assert "sample" not in job.counts  # no names kept once imported
     assert Person.objects.filter(memberships__congregation=congregation).count() == 2
     # Confirming twice does nothing more.
     client.post(reverse("members:import_confirm", args=[job.pk]))
