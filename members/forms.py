@@ -127,6 +127,9 @@ class PersonForm(forms.ModelForm):
                 )
         return data
 
+    def tag_fields(self) -> dict:
+        return {"tags": self.cleaned_data["tags"], "new_tags": self.cleaned_data["new_tags"]}
+
     def membership_fields(self) -> dict:
         """Primary and other congregations, for person_create / person_update."""
         data = {"congregation": self.cleaned_data["congregation"]}

@@ -44,7 +44,7 @@ def audit_log(*, actor: User | None, action: str, person_id: int | None = None, 
     )
 
 
-def _tags_from_names(names: Iterable[str]) -> list[Tag]:
+def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
     """Existing tags matched case-insensitively; missing ones created."""
     wanted = {name.strip().lower(): name.strip() for name in names if name.strip()}
     if not wanted:
@@ -92,6 +92,7 @@ def person_create(
     by: User,
     congregation: Congregation,
     tags: Iterable[Tag] = (),
+    new_tags: Iterable[str] = (),
     other_congregations: Iterable[Congregation] = (),
     **fields,
 ) -> Person:
@@ -102,7 +103,7 @@ def person_create(
     for other in other_congregations:
         if other.pk != congregation.pk:
             Membership.objects.create(person=person, congregation=other, is_primary=False)
-    person.tags.set(list(tags))
+    person.tags.set([*tags, *tags_get_or_create(names=new_tags)])
     LeadershipChange.objects.create(
         person=person, from_level="", to_level=person.level, changed_by=by, reason=_("Added")
     )
@@ -117,6 +118,7 @@ def person_update(
     by: User,
     congregation: Congregation | None = None,
     tags: Iterable[Tag] | None = None,
+    new_tags: Iterable[str] = (),
     other_congregations: Iterable[Congregation] | None = None,
     editable_congregations: Iterable[Congregation] = (),
     **fields,
@@ -134,7 +136,7 @@ def person_update(
     if other_congregations is not None:
         _set_other_congregations(person, other_congregations, within=list(editable_congregations))
     if tags is not None:
-        person.tags.set(list(tags))
+        person.tags.set([*tags, *tags_get_or_create(names=new_tags)])
     audit_log(actor=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=changed)
     return person
 
@@ -346,7 +348,7 @@ def people_import(
 def _write_plan(plan: ImportPlan) -> None:
     """Bulk inserts and updates: a few queries per 2,000 rows, not one per row."""
     now = timezone.now()
-    tags = {tag.name.lower(): tag.pk for tag in _tags_from_names(plan.tag_names.values())}
+    tags = {tag.name.lower(): tag.pk for tag in tags_get_or_create(names=plan.tag_names.values())}
     new = [e for e in plan.entities if e.person_id is None]
     defaults = {
         "level": Level.MEMBER,

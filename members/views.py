@@ -90,14 +90,10 @@ def person_create(request):
     _require_editor(request.user)
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        tags = [
-            *form.cleaned_data["tags"],
-            *services._tags_from_names(form.cleaned_data["new_tags"]),
-        ]
         memberships = form.membership_fields()
         memberships.pop("editable_congregations", None)
         person = services.person_create(
-            by=request.user, tags=tags, **memberships, **form.person_fields()
+            by=request.user, **form.tag_fields(), **memberships, **form.person_fields()
         )
         messages.success(request, _("%(name)s added.") % {"name": person.full_name})
         return redirect(person)
@@ -109,14 +105,10 @@ def person_edit(request, pk):
     person = get_object_or_404(people_editable_by(request.user), pk=pk)
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
-        tags = [
-            *form.cleaned_data["tags"],
-            *services._tags_from_names(form.cleaned_data["new_tags"]),
-        ]
         services.person_update(
             person=person,
             by=request.user,
-            tags=tags,
+            **form.tag_fields(),
             **form.membership_fields(),
             **form.person_fields(),
         )
