@@ -11,8 +11,9 @@ BASE = Path(__file__).resolve().parents[2]
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.pop("DATABASE_URL", None)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CONECT_"))}
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "EMAIL_BACKEND"):
+        environment.pop(name, None)
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=BASE, env=environment, capture_output=True, text=True

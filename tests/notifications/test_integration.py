@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -17,7 +18,10 @@ from tests.factories import PersonFactory, UserFactory
 from tests.relationships.factories import FollowUpFactory
 
 BASE = Path(__file__).resolve().parents[2]
-REDIS = os.environ.get("CONECT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# Celery reads CELERY_BROKER_URL from the environment before any app's own setting, so a test
+# client and a test worker must both use it when it is set (CI sets it to Redis).
+_env_broker = os.environ.get("CELERY_BROKER_URL", "")
+REDIS = _env_broker if _env_broker.startswith("redis://") else "redis://127.0.0.1:6379/13"
 
 
 def child_env(tmp_path, **extra) -> dict:
@@ -150,7 +154,7 @@ def test_broker_down_keeps_the_app_working_and_loses_nothing(client, login, orga
 
     from notifications.reminders import reminders_sweep
     from notifications.services import notifications_deliver
-    from notifications.tasks import notifications_deliver_task, safe_delay
+    from notifications.tasks import safe_delay
 
     owner = UserFactory(role="leader")
     PersonFactory(user=owner)
@@ -158,16 +162,18 @@ def test_broker_down_keeps_the_app_working_and_loses_nothing(client, login, orga
     now = datetime.datetime(2026, 11, 27, 13, 0, tzinfo=datetime.UTC)
     reminders_sweep(now)
     # A Celery app of its own whose broker is down: the project's app is left untouched.
-    dead = Celery("conect-dead-broker", broker="redis://127.0.0.1:1/0", set_as_current=False)
+    dead_url = "redis://127.0.0.1:1/0"
+    dead = Celery("conect-dead-broker", broker=dead_url, set_as_current=False)
     dead.conf.task_publish_retry_policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
     dead.conf.broker_connection_timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
 
-    @dead.task(name=notifications_deliver_task.name)
+    @dead.task(name="tests.dead_broker_probe")
     def task(ids):
         return ids
 
     started = time.monotonic()
-    queued = safe_delay(task, [1])
+    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": dead_url}):
+        queued = safe_delay(task, [1])
     took = time.monotonic() - started
     assert queued is False and took < 10
     assert login(client, organizer).get("/").status_code == 200
