@@ -135,7 +135,7 @@ class PersonForm(forms.ModelForm):
         data = {"congregation": self.cleaned_data["congregation"]}
         if "other_congregations" in self.fields:
             data["other_congregations"] = self.cleaned_data["other_congregations"]
-            data["editable_congregations"] = self.fields["other_congregations"].queryset
+            data["editable_congregations"] = congregations_visible_to(self.user)
         return data
 
     def person_fields(self) -> dict:
