@@ -123,7 +123,7 @@ def seed_people(demo: dict) -> str:
     Person.objects.bulk_create(people, batch_size=BATCH)
 
     memberships, changes, tag_links = [], [], []
-    rungs = [lv for lv, _w in LADDER]
+    rungs: list[str] = [lv for lv, _w in LADDER]
     for person, home in zip(people, homes, strict=True):
         core = person.level in (Level.CORE_TEAM, Level.KEY_LEADER)
         role = MembershipRole.CORE_TEAM if core else MembershipRole.MEMBER
