@@ -28,12 +28,21 @@ def rule(function: Rule) -> Rule:
 
 
 def timing(name: str):
+    """A reminder's timing: settings.CONECT[name] when set, else the default here."""
     defaults = {
         "NOTIFY_DAILY_HOUR": 7,  # daily reminders go out from 7:00 local time
         "FOLLOWUP_OVERDUE_DAYS": 3,
         "CADENCE_DAYS": 60,
         "DIGEST_WEEKDAY": 0,  # Monday
         "DIGEST_HOUR": 7,
+        "ACTION_RSVP_DAYS": 2,
+        "ACTION_PLEDGE_DAYS": (7, 2),
+        "EVALUATION_LATE_HOURS": 48,
+        "FORMAL_EVALUATION_DAYS": (7, 10),
+        "COMMITMENT_NOTICE_DAYS": 7,
+        "DUES_OVERDUE_STEPS": (30, 60, 90),
+        # Old, forgotten items are not dug up by a first sweep after a deploy or a long outage.
+        "LOOKBACK_DAYS": 30,
     }
     return getattr(settings, "CONECT", {}).get(name, defaults[name])
 

@@ -14,15 +14,6 @@ from .models import Kind
 from .reminders import digest_section, local, rule, timing
 from .services import Due
 
-ACTION_RSVP_DAYS = 2
-ACTION_PLEDGE_DAYS = (7, 2)
-EVALUATION_LATE_HOURS = 48
-FORMAL_EVALUATION_DAYS = (7, 10)
-COMMITMENT_NOTICE_DAYS = 7
-DUES_OVERDUE_STEPS = (30, 60, 90)
-# Old, forgotten items are not dug up by a first sweep after a deploy or a long outage.
-LOOKBACK_DAYS = 30
-
 
 def _action_day(action) -> datetime.date:
     return timezone.localtime(action.starts_at).date()
@@ -46,7 +37,7 @@ def action_rsvps(now):
     moment = local(now)
     if moment.hour < timing("NOTIFY_DAILY_HOUR"):
         return
-    day = moment.date() + datetime.timedelta(days=ACTION_RSVP_DAYS)
+    day = moment.date() + datetime.timedelta(days=timing("ACTION_RSVP_DAYS"))
     actions = {a.pk: a for a in Action.objects.filter(starts_at__date=day)}
     if not actions:
         return
@@ -71,7 +62,7 @@ def action_pledges(now):
     moment = local(now)
     if moment.hour < timing("NOTIFY_DAILY_HOUR"):
         return
-    days = {moment.date() + datetime.timedelta(days=n): n for n in ACTION_PLEDGE_DAYS}
+    days = {moment.date() + datetime.timedelta(days=n): n for n in timing("ACTION_PLEDGE_DAYS")}
     actions = list(
         Action.objects.filter(starts_at__date__in=list(days)).prefetch_related("congregations")
     )
@@ -132,7 +123,7 @@ def evaluations(now):
 
     ended = (
         Action.objects.filter(
-            ends_at__lte=now, ends_at__gte=now - datetime.timedelta(days=LOOKBACK_DAYS)
+            ends_at__lte=now, ends_at__gte=now - datetime.timedelta(days=timing("LOOKBACK_DAYS"))
         )
         .annotate(
             has_group=recorded(EvaluationKind.GROUP), has_formal=recorded(EvaluationKind.FORMAL)
@@ -148,7 +139,7 @@ def evaluations(now):
         end_day = timezone.localtime(action.ends_at).date()
         base = {"action": action}
         if not action.has_group:
-            late = now >= action.ends_at + datetime.timedelta(hours=EVALUATION_LATE_HOURS)
+            late = now >= action.ends_at + datetime.timedelta(hours=timing("EVALUATION_LATE_HOURS"))
             yield Due(
                 kind=Kind.EVALUATION_DUE,
                 subject_key=f"action:{action.pk}:group{'-late' if late else ''}",
@@ -157,7 +148,9 @@ def evaluations(now):
                 context={**base, "which": "group_late" if late else "group"},
                 url=action.get_absolute_url(),
             )
-        first, last = (end_day + datetime.timedelta(days=d) for d in FORMAL_EVALUATION_DAYS)
+        first, last = (
+            end_day + datetime.timedelta(days=d) for d in timing("FORMAL_EVALUATION_DAYS")
+        )
         if not action.has_formal and first <= today <= last:
             yield Due(
                 kind=Kind.EVALUATION_DUE,
@@ -178,14 +171,17 @@ def commitments(now):
     if moment.hour < timing("NOTIFY_DAILY_HOUR"):
         return
     today = moment.date()
-    notice = today + datetime.timedelta(days=COMMITMENT_NOTICE_DAYS)
+    notice = today + datetime.timedelta(days=timing("COMMITMENT_NOTICE_DAYS"))
     open_ = (
         Commitment.objects.filter(
             status=CommitmentStatus.OPEN, campaign__lead_organizer__isnull=False
         )
         .filter(
             Q(due_on=notice)
-            | Q(due_on__lt=today, due_on__gte=today - datetime.timedelta(days=LOOKBACK_DAYS))
+            | Q(
+                due_on__lt=today,
+                due_on__gte=today - datetime.timedelta(days=timing("LOOKBACK_DAYS")),
+            )
         )
         .select_related("target", "campaign__lead_organizer__person")
     )
@@ -241,7 +237,7 @@ def dues(now):
                     url=f"{congregation.get_absolute_url()}dues/",
                 )
         older = {30: sum(standing.aging[1:]), 60: sum(standing.aging[2:]), 90: standing.aging[3]}
-        steps = [step for step in DUES_OVERDUE_STEPS if older[step] > 0]
+        steps = [step for step in timing("DUES_OVERDUE_STEPS") if older[step] > 0]
         if not steps:
             continue
         step = steps[-1]

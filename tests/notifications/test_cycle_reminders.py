@@ -215,3 +215,11 @@ def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer)
     digest = of_kind(Kind.WEEKLY_DIGEST)[0]
     assert "Housing assembly" in digest.body and "pledged 40, 0 RSVPs" in digest.body
     assert "Congregations in arrears:" in digest.body and congregation.name in digest.body
+
+
+def test_timing_comes_from_settings(assembly, congregation, settings):
+    settings.CONECT = {**settings.CONECT, "ACTION_RSVP_DAYS": 3}
+    person = PersonFactory(congregation=congregation)
+    AttendanceFactory(action=assembly, person=person, rsvp=Rsvp.YES, congregation=congregation)
+    sweep(at(2026, 12, 7, 9, 0))  # three days before the 10th
+    assert [n.recipient_person for n in of_kind(Kind.ACTION_RSVP)] == [person]
