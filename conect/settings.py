@@ -234,6 +234,11 @@ CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
     "task": "notifications.tasks.reminders_sweep_task",
     "schedule": 300.0,
 }
+# Import previews never confirmed keep contact details: forget them after 7 days (members).
+CELERY_BEAT_SCHEDULE["members-purge-import-uploads"] = {
+    "task": "members.tasks.purge_import_uploads_task",
+    "schedule": crontab(hour=3, minute=20),
+}
 # A web request that queues a task must not hang when the broker is down: fail fast, the next
 # sweep picks the work up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

@@ -40,7 +40,7 @@ def _database_state() -> str:
 
 def _broker_state() -> str:
     if settings.CELERY_BROKER_EMBEDDED:
-        folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+        folder = str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
         return "embedded" if os.access(folder, os.W_OK) else "down"
     try:
         with celery_app.connection_for_write() as conn:

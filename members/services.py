@@ -26,6 +26,7 @@ from .models import (
     Tag,
     User,
 )
+from .signals import person_merged
 
 LADDER = [value for value, _label in Level.choices]
 BATCH = 2000
@@ -302,6 +303,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
         survivor.level = higher
     survivor.save()
     duplicate_id = duplicate.pk
+    person_merged.send(sender=Person, survivor=survivor, duplicate_id=duplicate_id)
     duplicate.delete()
     audit_log(
         actor=by,

@@ -22,3 +22,13 @@ def import_job_run_task(*, job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING).first()
     if job is not None:
         import_job_run(job=job)
+
+
+@shared_task(ignore_result=True)
+def purge_import_uploads_task(*, days: int = 7) -> int:
+    """Daily from beat: forget the CSV text of imports previewed but never confirmed."""
+    import datetime
+
+    from .services import import_uploads_purge
+
+    return import_uploads_purge(older_than=datetime.timedelta(days=days))

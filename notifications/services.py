@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from members.models import Person
+from members.models import Person, User
 
 from .models import Kind, Notification, Preference, Status
 
@@ -46,7 +46,7 @@ class Due:
     kind: str
     subject_key: str
     for_date: datetime.date
-    recipient_user: object | None = None
+    recipient_user: User | None = None
     recipient_person: Person | None = None
     context: dict = field(default_factory=dict)
     url: str = ""
@@ -55,6 +55,7 @@ class Due:
     def recipient_key(self) -> str:
         if self.recipient_user is not None:
             return f"user:{self.recipient_user.pk}"
+        assert self.recipient_person is not None, "a Due needs a recipient"
         return f"person:{self.recipient_person.pk}"
 
     @property
@@ -116,7 +117,10 @@ def _claim_batch(batch: list[Due]) -> int:
         if user is not None and not user.is_active:
             continue
         language = person.language if person is not None else "en"
-        email = user.email if user is not None else (person.email if person.email_ok else "")
+        if user is not None:
+            email = user.email
+        else:
+            email = person.email if person is not None and person.email_ok else ""
         wants_email = bool(email) and (user is None or (user.pk, due.kind) not in email_off)
         if user is None and not wants_email:
             continue  # a person with no login and no usable email cannot be reached
@@ -230,7 +234,8 @@ def _record_failure(notification: Notification, error: Exception, counts: dict, 
 def _email_body(notification: Notification) -> str:
     link = ""
     if notification.url:
-        link = f"\n\n{settings.CONECT.get('SITE_URL', '').rstrip('/')}{notification.url}"
+        site = str(getattr(settings, "CONECT", {}).get("SITE_URL", ""))
+        link = f"\n\n{site.rstrip('/')}{notification.url}"
     return f"{notification.body}{link}\n"
 
 

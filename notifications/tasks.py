@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers over the services. They take ids, never objects."""
 
 import logging
+from functools import partial
 
 from celery import shared_task
 from django.db import transaction
@@ -32,7 +33,7 @@ def dispatch_deliveries() -> int:
     ids = list(deliverable(timezone.now()).order_by("pk").values_list("pk", flat=True)[:50_000])
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        transaction.on_commit(lambda chunk=chunk: safe_delay(notifications_deliver_task, chunk))
+        transaction.on_commit(partial(safe_delay, notifications_deliver_task, chunk))
     return len(ids)
 
 

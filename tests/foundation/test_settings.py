@@ -88,3 +88,13 @@ def test_production_redirects_to_https_but_not_the_health_check(tmp_path, path):
         assert result.stdout.split()[0] in ("200", "503")
     else:
         assert result.stdout.startswith("301 https://")
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from django.conf import settings
+
+    from conect.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert names and names <= set(app.tasks), names - set(app.tasks)

@@ -189,7 +189,8 @@ class TestPersonPage:
             ethnicity="Puerto Rican",
         )
         body = login(client, lead).get(person.get_absolute_url()).content.decode()
-        assert "Ana" in body and "Timeline" in body and 'data-testid="timeline-stub"' in body
+        assert "Ana" in body and "Timeline" in body
+        assert f"/relationships/people/{person.pk}/timeline/" in body  # the meetings panel
         assert "secret story" not in body and "Puerto Rican" not in body
         assert not AuditEvent.objects.filter(action="view_sensitive").exists()
 
@@ -479,3 +480,14 @@ def test_edit_other_congregations_within_scope(
 
 def test_leaders_cannot_export(client, login, leader):
     assert login(client, leader).get(reverse("members:export")).status_code == 403
+
+
+def test_beat_purges_unconfirmed_uploads(db):
+    from django.conf import settings
+
+    from conect.celery import app
+    from members.tasks import purge_import_uploads_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["members-purge-import-uploads"]
+    assert entry["task"] in app.tasks
+    assert purge_import_uploads_task.delay().get() == 0

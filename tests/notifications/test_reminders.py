@@ -230,3 +230,21 @@ def test_inactive_owner_gets_nothing(db, mailoutbox):
     FollowUpFactory(owner=gone, due_on=datetime.date(2026, 11, 27))
     sweep(at(2026, 11, 27, 8, 0))
     assert mailoutbox == [] and not Notification.objects.exists()
+
+
+def test_merging_people_keeps_reminders_once(admin_user, congregation, mailoutbox):
+    """A person reminded before a merge is not reminded again under the survivor's id."""
+    from actions.models import Rsvp
+    from members.services import person_merge
+    from tests.campaigns.factories import ActionFactory, AttendanceFactory
+
+    action = ActionFactory(starts_at=at(2026, 12, 10, 19, 0), ends_at=at(2026, 12, 10, 21, 0))
+    survivor = PersonFactory(congregation=congregation, email="ana@example.org")
+    duplicate = PersonFactory(email="ana.r@example.org")
+    AttendanceFactory(action=action, person=duplicate, rsvp=Rsvp.YES, congregation=congregation)
+    sweep(at(2026, 12, 8, 9, 0))
+    assert len([m for m in mailoutbox if "two days" in m.subject]) == 1
+    person_merge(survivor=survivor, duplicate=duplicate, by=admin_user)
+    sweep(at(2026, 12, 8, 10, 0))
+    assert len([m for m in mailoutbox if "two days" in m.subject]) == 1
+    assert Notification.objects.get(kind=Kind.ACTION_RSVP).recipient_person == survivor
