@@ -4,7 +4,11 @@ from django.db.models import Count, Q
 
 from actions.selectors import turnout_rows, upcoming_actions
 from congregations.models import Congregation, MembershipRole
-from congregations.selectors import congregations_visible_to, congregations_with_dues
+from congregations.selectors import (
+    congregation_ids_visible_to,
+    congregations_visible_to,
+    congregations_with_dues,
+)
 from members.models import Level, Person
 from members.selectors import people_visible_to
 from relationships.dashboard import congregation_week, relational_week
@@ -13,7 +17,14 @@ from relationships.dashboard import congregation_week, relational_week
 def next_action(user) -> dict:
     """The next action the user may see, with pledged and RSVP'd counts for their scope (the
     network's for network-wide roles, their congregations' otherwise)."""
-    action = upcoming_actions(user).order_by("starts_at", "id").first()
+    upcoming = upcoming_actions(user).order_by("starts_at", "id")
+    ids = congregation_ids_visible_to(user)
+    action = None
+    if ids is not None:  # a scoped user: the next action their congregations take part in
+        action = upcoming.filter(
+            Q(congregations__in=ids) | Q(pledges__congregation__in=ids)
+        ).first()
+    action = action or upcoming.first()
     if action is None:
         return {"next_action": None}
     turnout = turnout_rows(user, action)

@@ -176,10 +176,17 @@ def test_language_switch_to_spanish(client, login, organizer):
 def test_homes_show_the_next_action_with_pledges_and_rsvps(
     client, login, lead, organizer, congregation, other_congregation
 ):
+    import datetime
+
+    from django.utils import timezone
+
     from actions.models import Rsvp
     from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
 
-    action = ActionFactory(title="Housing assembly")
+    ActionFactory(title="Somebody else's vigil")  # sooner, but not theirs
+    action = ActionFactory(
+        title="Housing assembly", starts_at=timezone.now() + datetime.timedelta(days=20)
+    )
     PledgeFactory(action=action, congregation=congregation, pledged=40)
     PledgeFactory(action=action, congregation=other_congregation, pledged=200)
     for _ in range(3):
