@@ -221,7 +221,17 @@ def weekly_digest(now):
     monday = digest_monday(now)
     if monday is None:
         return
-    organizers = User.objects.filter(role=Role.ORGANIZER, is_active=True).select_related("person")
+    from .models import Notification
+
+    # Build each digest once: organizers who already have this Monday's are skipped up front.
+    done = Notification.objects.filter(
+        kind=Kind.WEEKLY_DIGEST, for_date=monday, recipient_user__isnull=False
+    ).values("recipient_user_id")
+    organizers = (
+        User.objects.filter(role=Role.ORGANIZER, is_active=True)
+        .exclude(pk__in=done)
+        .select_related("person")
+    )
     for organizer in organizers.select_related("weekly_target"):
         context = {"organizer": organizer, "monday": monday}
         for section in DIGEST_SECTIONS:
