@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from congregations.models import Congregation
 from members.models import Level, Person, Tag, e164
+from members.normalize import normalize_phone
 
 from .models import ActionKind, EvaluationKind, Rsvp
-from .services import _normalize_phone
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -101,8 +101,8 @@ class WalkInForm(forms.Form):
             validate_email(contact)
             self.email = contact.lower()
         else:
-            self.phone = _normalize_phone(contact)
             try:
+                self.phone = normalize_phone(contact)
                 e164(self.phone)
             except forms.ValidationError as exc:
                 raise forms.ValidationError(_("Enter a phone number or an email address.")) from exc

@@ -173,17 +173,6 @@ def attendance_check_in(
     return attendance, bool(stamped)
 
 
-def _normalize_phone(raw: str) -> str:
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    if raw.strip().startswith("+"):
-        return "+" + digits
-    if len(digits) == 10:
-        return "+1" + digits
-    if len(digits) == 11 and digits.startswith("1"):
-        return "+" + digits
-    return "+" + digits
-
-
 @transaction.atomic
 def attendance_walk_in(
     *,

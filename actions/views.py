@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conect.spreadsheet import neutralise
 from congregations.selectors import congregations_visible_to
 from members.models import Level
 from members.selectors import people_visible_to
@@ -414,6 +415,5 @@ def report_csv(request, name):
     writer = csv.writer(response)
     writer.writerow(header)
     for row in rows:
-        # Neutralise spreadsheet formulas in names typed by people.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow([neutralise(value) for value in row])
     return response

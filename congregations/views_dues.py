@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from conect.roles import Role
+from conect.spreadsheet import neutralise
 
 from . import services
 from .charts import month_bars
@@ -112,9 +113,9 @@ def congregation_dues_csv(request, slug):
                 entry.effective_on.isoformat(),
                 entry.fiscal_year,
                 entry.kind,
-                _csv_safe(entry.memo),
+                neutralise(entry.memo),
                 entry.method,
-                _csv_safe(entry.reference),
+                neutralise(entry.reference),
                 entry.reverses_id or "",
                 f"{entry.amount_cents / 100:.2f}",
                 f"{entry.running_balance / 100:.2f}",
@@ -123,11 +124,6 @@ def congregation_dues_csv(request, slug):
             ]
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in free text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conect.spreadsheet import neutralise
 from congregations.models import Membership
 
 from . import services
@@ -170,12 +171,6 @@ def batched(iterable, size):
 class _Echo:
     def write(self, value):
         return value
-
-
-def neutralise(value) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ tab or CR is text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 EXPORT_COLUMNS = [

@@ -60,17 +60,6 @@ def followup_complete(*, follow_up: FollowUp, outcome: str = "") -> FollowUp:
     return follow_up
 
 
-@transaction.atomic
-def person_create_inline(*, first_name: str, last_name: str, congregation: Congregation) -> Person:
-    """A new person met in the field: a name and a primary congregation, nothing more.
-
-    (members has no services module yet; this is the minimal write the one-on-one form needs.)
-    """
-    person = Person.objects.create(first_name=first_name.strip(), last_name=last_name.strip())
-    Membership.objects.create(person=person, congregation=congregation, is_primary=True)
-    return person
-
-
 def issues_add(*, names) -> list[IssueHeard]:
     """Issues by name, creating the ones the vocabulary does not have yet (case-insensitive)."""
     issues = []

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from congregations.models import Membership
 from members.selectors import people_visible_to
+from members.services import person_create
 
 from . import reports, services
 from .forms import NEW_PERSON, HouseMeetingForm, OneOnOneForm, PeriodFilterForm
@@ -46,9 +47,10 @@ def _with_primary_congregation(people):
 @transaction.atomic
 def _log_one_on_one(user, form):
     data = form.cleaned_data
-    person = data["person_obj"] or services.person_create_inline(
-        first_name=data["new_first_name"],
-        last_name=data["new_last_name"],
+    person = data["person_obj"] or person_create(
+        by=user,
+        first_name=data["new_first_name"].strip(),
+        last_name=data["new_last_name"].strip(),
         congregation=data["new_congregation"],
     )
     return services.one_on_one_log(
@@ -70,8 +72,11 @@ def _log_one_on_one(user, form):
 def _log_house_meeting(user, form):
     data = form.cleaned_data
     new_people = [
-        services.person_create_inline(
-            first_name=first, last_name=last, congregation=data["congregation"]
+        person_create(
+            by=user,
+            first_name=first.strip(),
+            last_name=last.strip(),
+            congregation=data["congregation"],
         )
         for first, last in form.new_attendee_names()
     ]
