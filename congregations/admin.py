@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from conect.admin import ReadOnlyAdmin
+
 from .models import Congregation, DuesTier, LedgerEntry, Membership, OtherIncome
 
 
@@ -38,7 +40,7 @@ class DuesTierAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """Read-only: the ledger is append-only, corrections are reversals posted in the app."""
 
     list_display = (
@@ -55,15 +57,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     list_select_related = ("congregation", "created_by")
     search_fields = ("congregation__name", "memo", "reference", "idempotency_key")
     date_hierarchy = "effective_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OtherIncome)

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from conect.admin import ReadOnlyAdmin
 from congregations.models import Membership
 
 from .models import AuditEvent, ImportJob, LeadershipChange, Person, Tag, User
@@ -138,7 +139,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is evidence, not data to tidy."""
 
     list_display = ("created_at", "actor", "action", "person_id")
@@ -146,15 +147,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     search_fields = ("=person_id", "actor__email")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportJob)

@@ -22,7 +22,7 @@ from . import services
 from .duplicates import find_pairs_among
 from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
-from .importing import decode
+from .importing import CONTRACT_HEADER, decode
 from .models import AuditEvent, Person
 from .permissions import sees_sensitive_fields
 from .selectors import (
@@ -173,17 +173,9 @@ class _Echo:
         return value
 
 
+# The import contract's columns first, so an export can be imported again unchanged.
 EXPORT_COLUMNS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "congregation",
-    "street",
-    "town",
-    "zip",
-    "language",
-    "tags",
+    *CONTRACT_HEADER,
     "level",
     "email_ok",
     "sms_ok",
