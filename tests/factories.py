@@ -24,8 +24,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@conect.example")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Fixed, unlikely names: a random one in the page header could match a name a test looks for.
+    first_name = factory.Sequence(lambda n: f"Staffer{n}")
+    last_name = "Quill"
     role = Role.LEADER
     password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
 
