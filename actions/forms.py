@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from conect.ladder import Level
+from conect.normalize import normalize_phone
 from congregations.models import Congregation
-from members.models import Level, Person, Tag, e164
-from members.normalize import normalize_phone
+from members.models import Person, Tag, e164
 
 from .models import ActionKind, EvaluationKind, Rsvp
 

@@ -12,18 +12,14 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from conect.roles import Role
+from conect import access
 from congregations.models import Congregation, Membership
-from congregations.selectors import congregation_ids_visible_to, congregations_visible_to
+from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to
 
 from .models import Action, Attendance, Evaluation, EvaluationKind, Rsvp, TurnoutPledge
 
 RSVP_YES = (Rsvp.YES,)  # said yes beforehand; walk-ins count only as actual
-
-
-def _signed_in(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
 
 
 def actions_visible_to(user) -> QuerySet[Action]:
@@ -32,7 +28,7 @@ def actions_visible_to(user) -> QuerySet[Action]:
             Evaluation.objects.filter(action=OuterRef("pk"), kind=EvaluationKind.GROUP)
         )
     )
-    return actions if _signed_in(user) else actions.none()
+    return actions if access.signed_in(user) else actions.none()
 
 
 def pledges_visible_to(user) -> QuerySet[TurnoutPledge]:
@@ -44,22 +40,14 @@ def attendance_visible_to(user) -> QuerySet[Attendance]:
     return Attendance.objects.filter(person__in=people_visible_to(user))
 
 
-def can_manage_actions(user) -> bool:
-    return _signed_in(user) and user.role in (Role.ADMIN, Role.ORGANIZER)
-
-
-def can_pledge(user) -> bool:
-    """Leads pledge for their congregations; organizers and admins may do it for them."""
-    return _signed_in(user) and user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD)
-
-
-can_check_in = can_pledge  # the door: leads, organizers, admins (people in their scope)
-can_invite = can_pledge
+def actions_attended(user, person) -> int:
+    """How many actions `person` was checked in at (as far as `user` may see them)."""
+    return attendance_visible_to(user).filter(person=person, checked_in_at__isnull=False).count()
 
 
 def pledge_congregations(user, action: Action) -> QuerySet[Congregation]:
     """The congregations `user` may pledge for on this action."""
-    if not can_pledge(user):
+    if not access.is_staff_or_lead(user):
         return Congregation.objects.none()
     return congregations_visible_to(user).order_by("name")
 
@@ -68,7 +56,7 @@ def turnout_rows(user, action: Action) -> dict:
     """Pledged, RSVP'd and actual per congregation the user may see, and network totals.
 
     Three aggregate queries whatever the number of attendees."""
-    ids = congregation_ids_visible_to(user)
+    ids = access.visible_congregation_ids(user)
     pledges = TurnoutPledge.objects.filter(action=action)
     counts = (
         Attendance.objects.filter(action=action)

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conect.roles import Role
+from conect.access import Role
 from congregations.models import Membership
 from members.models import Person, User
 

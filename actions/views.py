@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conect import access
+from conect.ladder import Level
 from conect.spreadsheet import neutralise
 from congregations.selectors import congregations_visible_to
-from members.models import Level
 from members.selectors import people_visible_to
 
 from . import selectors, services
@@ -43,14 +44,14 @@ def action_list(request):
     context = {
         "upcoming": upcoming,
         "past": past,
-        "can_manage": selectors.can_manage_actions(request.user),
+        "can_manage": access.is_organizing_staff(request.user),
     }
     return render(request, "actions/action_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def action_create(request):
-    if not selectors.can_manage_actions(request.user):
+    if not access.is_organizing_staff(request.user):
         raise PermissionDenied
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +64,7 @@ def action_create(request):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not selectors.can_manage_actions(request.user):
+    if not access.is_organizing_staff(request.user):
         raise PermissionDenied
     initial = {
         **{f: getattr(action, f) for f in ("kind", "title", "campaign", "place", "agenda")},
@@ -121,8 +122,8 @@ def action_detail(request, pk):
         "commitments": action.commitments.select_related("target"),
         "pledge_form": _pledge_form(pledge_congregations, turnout["rows"]),
         "can_pledge": pledge_congregations.exists(),
-        "can_manage": selectors.can_manage_actions(request.user),
-        "can_check_in": selectors.can_check_in(request.user),
+        "can_manage": access.is_organizing_staff(request.user),
+        "can_check_in": access.is_staff_or_lead(request.user),
         "warnings": calendar_warnings(action.starts_at, action.ends_at, action.congregations.all()),
     }
     return render(request, "actions/action_detail.html", context)
@@ -158,7 +159,7 @@ def pledge(request, pk):
 @require_http_methods(["GET", "POST"])
 def invite(request, pk):
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not selectors.can_invite(request.user):
+    if not access.is_staff_or_lead(request.user):
         raise PermissionDenied
     form = InviteForm(
         request.POST if request.method == "POST" else None,
@@ -187,7 +188,7 @@ RSVP_CHOICES = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
 def rsvp(request, pk, person_pk):
     """Record what an invitee answered (htmx: swaps their row)."""
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not selectors.can_invite(request.user):
+    if not access.is_staff_or_lead(request.user):
         raise Http404
     person = get_object_or_404(people_visible_to(request.user), pk=person_pk)
     answer = request.POST.get("rsvp", "")
@@ -213,7 +214,7 @@ def _invite_filter(people, data):
 
 def _door(request, pk):
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not selectors.can_check_in(request.user):
+    if not access.is_staff_or_lead(request.user):
         raise Http404
     return action
 
@@ -296,7 +297,7 @@ def walk_in(request, pk):
 @require_http_methods(["GET", "POST"])
 def evaluate(request, pk):
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not selectors.can_manage_actions(request.user):
+    if not access.is_organizing_staff(request.user):
         raise PermissionDenied
     kind = request.GET.get("kind") or request.POST.get("kind") or EvaluationKind.GROUP
     if kind not in EvaluationKind.values:

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import Action
+from conect.ladder import Level
 from congregations.models import Congregation
-from members.models import Level, Person, User
+from members.models import Person, User
 
-from .models import Answer, Campaign, CommitmentStatus, Issue, Stage, Target
+from .models import Answer, Campaign, Commitment, CommitmentStatus, Issue, Stage, Target
 
 
 class IssueForm(forms.Form):
@@ -95,8 +95,11 @@ class CommitmentForm(forms.Form):
     campaign = forms.ModelChoiceField(
         label=_("Campaign"), queryset=Campaign.objects.all(), required=False
     )
+    # Actions are a floor up (actions imports campaigns): the field's model comes from the FK.
     action = forms.ModelChoiceField(
-        label=_("Asked at"), queryset=Action.objects.order_by("-starts_at"), required=False
+        label=_("Asked at"),
+        queryset=Commitment.action.field.related_model.objects.order_by("-starts_at"),
+        required=False,
     )
 
 

@@ -2,34 +2,29 @@
 
 Campaigns, issues, targets and commitments are public campaign information: every signed-in role
 sees them network-wide (DESIGN.md: leaders see "public campaign/action info"). Who may *change* a
-campaign is `can_manage_campaign`.
+campaign is `can_manage_campaign`; who may create them, `access.is_organizing_staff`.
 """
 
 from django.db.models import Count, Q, QuerySet
 
-from conect.roles import Role, sees_whole_network
-from congregations.selectors import congregation_ids_visible_to
+from conect import access
 
 from .models import Campaign, CampaignStageChange, Commitment, CommitmentStatus, Issue, Target
 
 
-def _signed_in(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
 def issues_visible_to(user) -> QuerySet[Issue]:
     issues = Issue.objects.all()
-    return issues if _signed_in(user) else issues.none()
+    return issues if access.signed_in(user) else issues.none()
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     campaigns = Campaign.objects.select_related("issue", "lead_organizer")
-    return campaigns if _signed_in(user) else campaigns.none()
+    return campaigns if access.signed_in(user) else campaigns.none()
 
 
 def targets_visible_to(user) -> QuerySet[Target]:
     targets = Target.objects.all()
-    return targets if _signed_in(user) else targets.none()
+    return targets if access.signed_in(user) else targets.none()
 
 
 def targets_with_scorecard(user) -> QuerySet[Target]:
@@ -44,24 +39,19 @@ def targets_with_scorecard(user) -> QuerySet[Target]:
 
 def commitments_visible_to(user) -> QuerySet[Commitment]:
     commitments = Commitment.objects.select_related("target", "campaign", "action")
-    return commitments if _signed_in(user) else commitments.none()
+    return commitments if access.signed_in(user) else commitments.none()
 
 
 def stage_history(campaign) -> QuerySet[CampaignStageChange]:
     return campaign.stage_history.select_related("changed_by")
 
 
-def can_manage_campaigns(user) -> bool:
-    """Admins and organizers create issues, campaigns, targets and actions."""
-    return _signed_in(user) and user.role in (Role.ADMIN, Role.ORGANIZER)
-
-
 def can_manage_campaign(user, campaign: Campaign) -> bool:
     """Admins, network-wide organizers, the lead organizer, and organizers of a participating
     congregation may change a campaign."""
-    if not can_manage_campaigns(user):
+    if not access.is_organizing_staff(user):
         return False
-    if sees_whole_network(user) or campaign.lead_organizer_id == user.pk:
+    if access.sees_whole_network(user) or campaign.lead_organizer_id == user.pk:
         return True
-    ids = congregation_ids_visible_to(user)
+    ids = access.visible_congregation_ids(user)
     return ids is None or campaign.congregations.filter(pk__in=ids).exists()

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conect import access
 from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to
 
@@ -23,7 +24,6 @@ from .models import Stage
 from .selectors import (
     campaigns_visible_to,
     can_manage_campaign,
-    can_manage_campaigns,
     commitments_visible_to,
     stage_history,
     targets_with_scorecard,
@@ -31,7 +31,7 @@ from .selectors import (
 
 
 def _require_manager(user):
-    if not can_manage_campaigns(user):
+    if not access.is_organizing_staff(user):
         raise PermissionDenied
 
 
@@ -39,7 +39,7 @@ def _require_manager(user):
 def campaign_list(request):
     campaigns = campaigns_visible_to(request.user).annotate(n_actions=Count("actions"))
     by_stage = [(stage, [c for c in campaigns if c.stage == stage]) for stage in Stage]
-    context = {"by_stage": by_stage, "can_manage": can_manage_campaigns(request.user)}
+    context = {"by_stage": by_stage, "can_manage": access.is_organizing_staff(request.user)}
     return render(request, "campaigns/campaign_list.html", context)
 
 
@@ -148,7 +148,7 @@ def research_create(request, pk):
 @require_GET
 def target_list(request):
     targets = targets_with_scorecard(request.user).order_by("name")
-    context = {"targets": targets, "can_manage": can_manage_campaigns(request.user)}
+    context = {"targets": targets, "can_manage": access.is_organizing_staff(request.user)}
     return render(request, "campaigns/target_list.html", context)
 
 
@@ -166,7 +166,7 @@ def target_create(request):
 def target_detail(request, pk):
     """The accountability page: every ask, the answer, and whether the promise was kept."""
     target = get_object_or_404(targets_with_scorecard(request.user), pk=pk)
-    can_manage = can_manage_campaigns(request.user)
+    can_manage = access.is_organizing_staff(request.user)
     form = CommitmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_manage:

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conect.roles import Role
+from conect.access import Role
 
 
 def navigation(request) -> dict:

@@ -21,11 +21,23 @@ VAR_DIR = Path(os.environ.get("CONECT_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no setting; a word that is neither (DJANGO_SECURE=flase) stops start-up."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes/no value: use one of "
+        f"{', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}"
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -74,6 +86,7 @@ INSTALLED_APPS = [
     "campaigns",
     "actions",
     "notifications",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -296,18 +309,15 @@ LOGGING = {
 }
 
 # --- Organizing rules -------------------------------------------------------------------------
+# The defaults are in conect/config.py (read them with conect_setting); these come from the
+# environment.
 CONECT = {
-    "GOING_COLD_DAYS": 90,
-    # Reminders (notifications app): absolute links in emails, daily send hour, retries.
-    "SITE_URL": os.environ.get("CONECT_SITE_URL", "http://127.0.0.1:8000"),
-    "NOTIFY_DAILY_HOUR": 7,
-    "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("CONECT_NOTIFY_MAX_ATTEMPTS", "5")),
-    "NOTIFY_BACKOFF_MINUTES": 1,
-    "FOLLOWUP_OVERDUE_DAYS": 3,
-    "CADENCE_DAYS": 60,
-    "DIGEST_WEEKDAY": 0,
-    "DIGEST_HOUR": 7,
-    # Dues (issue 6): fiscal year start month, and days after which unpaid dues mean arrears.
-    "FISCAL_YEAR_START_MONTH": int(os.environ.get("CONECT_FISCAL_YEAR_START_MONTH", "7")),
-    "DUES_ARREARS_DAYS": int(os.environ.get("CONECT_DUES_ARREARS_DAYS", "90")),
+    name: cast(os.environ[f"CONECT_{name}"])
+    for name, cast in {
+        "SITE_URL": str,
+        "NOTIFY_MAX_ATTEMPTS": int,
+        "FISCAL_YEAR_START_MONTH": int,
+        "DUES_ARREARS_DAYS": int,
+    }.items()
+    if os.environ.get(f"CONECT_{name}")
 }

@@ -3,18 +3,21 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from home import views as home_views
+
 from . import views
 
 admin.site.site_header = "CONECT Organizer"
 admin.site.site_title = "CONECT Organizer"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("congregations/", include("congregations.urls")),
+    path("", home_views.home, name="home"),
+    path("", include("home.urls")),  # /people/<id>/practice/
     path("people/", include("members.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("targets/", include("campaigns.target_urls")),

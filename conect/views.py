@@ -4,29 +4,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from conect.roles import Role
-
-from . import dashboards
 from .celery import app as celery_app
-
-
-@require_GET
-def home(request):
-    """The role home: what this person needs first when they open the app."""
-    user = request.user
-    if user.role == Role.ADMIN:
-        context, template = dashboards.network_summary(), "home/admin.html"
-    elif user.role == Role.ORGANIZER:
-        context, template = dashboards.organizer_home(user), "home/organizer.html"
-    elif user.role == Role.LEAD:
-        context, template = dashboards.lead_home(user), "home/lead.html"
-    else:
-        context, template = dashboards.leader_home(user), "home/leader.html"
-    return render(request, template, context)
 
 
 def _database_state() -> str:

@@ -1,4 +1,4 @@
-"""Fiscal years and the dues settings (settings.CONECT, with defaults).
+"""Fiscal years (the start month is conect_setting("FISCAL_YEAR_START_MONTH")).
 
 A fiscal year is named by the calendar year it ends in: with the default July start, FY2026
 ("FY26") runs from 1 July 2025 to 30 June 2026.
@@ -6,27 +6,17 @@ A fiscal year is named by the calendar year it ends in: with the default July st
 
 import datetime
 
-from django.conf import settings
-
-DEFAULTS = {
-    "FISCAL_YEAR_START_MONTH": 7,
-    # A congregation is "in arrears" when part of its balance has been owed longer than this.
-    "DUES_ARREARS_DAYS": 90,
-}
-
-
-def dues_setting(name: str) -> int:
-    return getattr(settings, "CONECT", {}).get(name, DEFAULTS[name])
+from conect.config import conect_setting
 
 
 def fiscal_year_of(day: datetime.date) -> int:
-    start = dues_setting("FISCAL_YEAR_START_MONTH")
+    start = conect_setting("FISCAL_YEAR_START_MONTH")
     return day.year + 1 if start > 1 and day.month >= start else day.year
 
 
 def fiscal_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of fiscal year `year`."""
-    start_month = dues_setting("FISCAL_YEAR_START_MONTH")
+    start_month = conect_setting("FISCAL_YEAR_START_MONTH")
     first = datetime.date(year - 1 if start_month > 1 else year, start_month, 1)
     next_first = datetime.date(first.year + 1, first.month, 1)
     return first, next_first - datetime.timedelta(days=1)

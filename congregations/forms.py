@@ -2,7 +2,7 @@
 
 from django import forms
 
-from members.normalize import normalize_zip
+from conect.normalize import normalize_zip
 
 from .models import Congregation
 

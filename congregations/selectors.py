@@ -6,10 +6,13 @@ from typing import Any
 
 from django.db.models import (
     BigIntegerField,
+    Count,
     DateField,
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -20,31 +23,101 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conect.roles import Role, sees_whole_network
+from conect import access
+from conect.config import conect_setting
+from conect.ladder import LEADER_LEVELS
 
-from .fiscal import dues_setting, fiscal_year_bounds, fiscal_year_label, fiscal_year_of
-from .models import Congregation, EntryKind, LedgerEntry, Membership, OtherIncome
-
-
-def congregation_ids_visible_to(user) -> QuerySet | None:
-    """Ids of the congregations `user` may see, or None for "all of them"."""
-    if sees_whole_network(user):
-        return None
-    if not user.is_authenticated or not user.is_active:
-        return Congregation.objects.none().values("pk")
-    if user.role in (Role.ORGANIZER, Role.LEAD):
-        return user.congregations.values("pk")
-    if user.role == Role.LEADER:
-        # A leader sees the congregations they belong to, through their Person.
-        return Membership.objects.filter(person__user=user).values("congregation_id")
-    return Congregation.objects.none().values("pk")
+from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
+from .models import Congregation, EntryKind, LedgerEntry, Membership, MembershipRole, OtherIncome
 
 
 def congregations_visible_to(user) -> QuerySet[Congregation]:
-    ids = congregation_ids_visible_to(user)
+    """The congregations `user` may see (conect.access decides which)."""
+    ids = access.visible_congregation_ids(user)
     if ids is None:
         return Congregation.objects.all()
     return Congregation.objects.filter(pk__in=ids)
+
+
+def congregations_with_counts(congregations: QuerySet[Congregation]) -> QuerySet[Congregation]:
+    """Congregations annotated with people, core-team and leader counts: one query."""
+    active = Q(memberships__person__archived_at__isnull=True)
+    return congregations.annotate(
+        people_count=Count("memberships", filter=active),
+        core_team_count=Count(
+            "memberships", filter=active & Q(memberships__role=MembershipRole.CORE_TEAM)
+        ),
+        leader_count=Count(
+            "memberships", filter=active & Q(memberships__person__level__in=LEADER_LEVELS)
+        ),
+    ).order_by("name")
+
+
+def ladder_counts_of(memberships: QuerySet[Membership]) -> dict[int, dict[str, int]]:
+    """{congregation id: {level: people}} over `memberships` of people not archived: one query."""
+    rows = (
+        memberships.filter(person__archived_at__isnull=True)
+        .order_by()
+        .values_list("congregation_id", "person__level")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for congregation_id, level, n in rows:
+        counts.setdefault(congregation_id, {})[level] = n
+    return counts
+
+
+def core_team_of(congregation: Congregation) -> QuerySet[Membership]:
+    """The congregation's own core team (memberships with the core-team role there), by name."""
+    return (
+        Membership.objects.filter(
+            congregation=congregation,
+            role=MembershipRole.CORE_TEAM,
+            person__archived_at__isnull=True,
+        )
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "person_id")
+    )
+
+
+def core_team_congregation_ids(user) -> set[int]:
+    """Congregations whose core team `user` belongs to: as a lead, or as a core-team member."""
+    if not access.signed_in(user):
+        return set()
+    ids = set(
+        Membership.objects.filter(person__user=user, role=MembershipRole.CORE_TEAM).values_list(
+            "congregation_id", flat=True
+        )
+    )
+    if user.role == access.Role.LEAD:
+        ids.update(user.congregations.values_list("pk", flat=True))
+    return ids
+
+
+def primary_memberships_prefetch() -> Prefetch:
+    """Prefetch a person's primary membership with its congregation as `primary_memberships`."""
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(is_primary=True).select_related("congregation"),
+        to_attr="primary_memberships",
+    )
+
+
+def leads_of(congregation_ids) -> dict[int, list]:
+    """{congregation id: [its active leads (users), oldest login first]}: one query."""
+    links = (
+        Congregation.users.through.objects.filter(
+            congregation_id__in=list(congregation_ids),
+            user__role=access.Role.LEAD,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    )
+    leads: dict[int, list] = {}
+    for link in links:
+        leads.setdefault(link.congregation_id, []).append(link.user)
+    return leads
 
 
 # --- Dues ledger reads ------------------------------------------------------------------------
@@ -53,7 +126,7 @@ def congregations_visible_to(user) -> QuerySet[Congregation]:
 def dues_congregations_visible_to(user) -> QuerySet[Congregation]:
     """Congregations whose dues `user` may see: admins and organizers their usual scope, a lead
     their own congregation(s); leaders none (dues are not theirs to see)."""
-    if not user.is_authenticated or not user.is_active or user.role == Role.LEADER:
+    if not access.is_staff_or_lead(user):
         return Congregation.objects.none()
     return congregations_visible_to(user)
 
@@ -85,7 +158,7 @@ def congregations_with_dues(
     correlated subqueries per row (indexed), so lists stay at one query whatever their length."""
     today = today or timezone.localdate()
     year = fiscal_year_of(today)
-    arrears_days = dues_setting("DUES_ARREARS_DAYS")
+    arrears_days = conect_setting("DUES_ARREARS_DAYS")
     mine = LedgerEntry.objects.filter(congregation=OuterRef("pk"))
     standing = mine.filter(fiscal_year=year, reversed_by__isnull=True)
     windows = {
@@ -146,7 +219,7 @@ def standing_from_totals(
     """FIFO aging: payments settle the oldest charges first, so what is still owed is made of the
     newest charges; the part of the balance older than d days is balance − charges of the last d
     days (never below zero)."""
-    arrears_days = dues_setting("DUES_ARREARS_DAYS")
+    arrears_days = conect_setting("DUES_ARREARS_DAYS")
 
     def older_than(days: int) -> int:
         return max(0, balance - recent[days]) if balance > 0 else 0
@@ -272,6 +345,6 @@ def dues_by_month(
 
 def other_income_visible_to(user) -> QuerySet[OtherIncome]:
     """Other income is the admin's business only."""
-    if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
+    if access.is_admin(user):
         return OtherIncome.objects.select_related("created_by")
     return OtherIncome.objects.none()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from conect.roles import Role
+from conect.access import Role
 from conect.spreadsheet import neutralise
 
 from . import services

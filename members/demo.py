@@ -6,11 +6,12 @@ import unicodedata
 
 from django.utils import timezone
 
-from conect.roles import Role
+from conect.access import Role
+from conect.ladder import Level
 from congregations.demo import ZIP_BY_TOWN, congregation_profile
 from congregations.models import Congregation, Membership, MembershipRole
 
-from .models import Language, LeadershipChange, Level, Person, Tag, User
+from .models import Language, LeadershipChange, Person, Tag, User
 
 # fmt: off
 FIRST = {

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from conect.normalize import name_key
 from congregations.models import Membership
 
 from .models import NotDuplicate
-from .normalize import name_key
 
 REASONS = {
     "email": _("same email"),

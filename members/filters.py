@@ -10,10 +10,12 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conect import access
+from conect.ladder import Level
 from congregations.models import Congregation, Membership
 from congregations.selectors import congregations_visible_to
 
-from .models import Language, Level, Person, Tag
+from .models import Language, Person, Tag
 
 _PHONE_CHARS = re.compile(r"[\s()\-.+]")
 MAX_QUERY = 100
@@ -171,13 +173,8 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_not_met(self, queryset, name, value):
         """No one-on-one with them (by anyone) in the last N days, never-met included."""
-        try:
-            from relationships.models import OneOnOne
-        except ImportError:  # the relationships app is what records meetings
-            return queryset
-        since = timezone.localdate() - datetime.timedelta(days=int(value))
-        recent = OneOnOne.objects.filter(person=OuterRef("pk"), held_on__gte=since)
-        return queryset.filter(~Exists(recent))
+        met = access.people_met_since_q(timezone.localdate() - datetime.timedelta(days=int(value)))
+        return queryset if met is None else queryset.exclude(met)
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(archived_at__isnull=False) if value == "archived" else queryset

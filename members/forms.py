@@ -4,12 +4,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from conect import access
+from conect.ladder import Level
+from conect.normalize import (
+    clean_spaces,
+    normalize_email,
+    normalize_phone,
+    normalize_zip,
+    tidy_name,
+)
 from congregations.models import Congregation
 from congregations.selectors import congregations_visible_to
 
-from .models import Level, Person, Tag
-from .normalize import clean_spaces, normalize_email, normalize_phone, normalize_zip, tidy_name
-from .permissions import sees_sensitive_fields
+from .models import Person, Tag
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -89,7 +96,7 @@ class PersonForm(forms.ModelForm):
                     m.congregation_id for m in memberships if not m.is_primary
                 ]
             self.fields["tags"].initial = list(self.instance.tags.values_list("pk", flat=True))
-        if not sees_sensitive_fields(user):
+        if not access.is_organizing_staff(user):
             del self.fields["ethnicity"]
             del self.fields["notes"]
 

@@ -18,10 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from congregations.models import Congregation, Membership
-
-from .models import Language, Person
-from .normalize import (
+from conect.normalize import (
     clean_spaces,
     name_key,
     normalize_email,
@@ -29,6 +26,9 @@ from .normalize import (
     normalize_zip,
     tidy_name,
 )
+from congregations.models import Congregation, Membership
+
+from .models import Language, Person
 
 CONTRACT_HEADER = [
     "first_name",

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conect.roles import Role
+from conect.access import Role
+from conect.ladder import Level
 
 
 class UserManager(BaseUserManager):
@@ -82,16 +83,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
-
-
-class Level(models.TextChoices):
-    """The leadership ladder, lowest rung first."""
-
-    MEMBER = "member", _("Member")
-    PARTICIPANT = "participant", _("Participant")
-    LEADER = "leader", _("Leader")
-    CORE_TEAM = "core_team", _("Core team")
-    KEY_LEADER = "key_leader", _("Key leader")
 
 
 class Language(models.TextChoices):

@@ -12,7 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conect import access
+from conect.ladder import LADDER, Level
 from congregations.models import Congregation, Membership, MembershipRole
+from congregations.selectors import congregations_visible_to
 
 from .bulk import insert_rows
 from .importing import FILLABLE, ImportPlan, plan_import
@@ -20,7 +23,6 @@ from .models import (
     AuditEvent,
     ImportJob,
     LeadershipChange,
-    Level,
     NotDuplicate,
     Person,
     Tag,
@@ -28,7 +30,6 @@ from .models import (
 )
 from .signals import person_merged
 
-LADDER = [value for value, _label in Level.choices]
 BATCH = 2000
 
 
@@ -186,7 +187,7 @@ def person_unarchive(*, person: Person, by: User) -> Person:
 def person_delete(*, person: Person, by: User, reason: str) -> None:
     """Erase a person for a privacy request (admins only). The audit row keeps the id, who and
     why — not the name or contact details the request asked us to remove."""
-    if not by.is_staff:
+    if not access.is_admin(by):
         raise PermissionError("only admins delete people")
     person_id = person.pk
     person.delete()
@@ -419,8 +420,6 @@ ASYNC_ROWS = 1000  # bigger files are checked and written by a Celery worker
 
 
 def _job_congregations(job: ImportJob):
-    from congregations.selectors import congregations_visible_to
-
     return congregations_visible_to(job.created_by)
 
 

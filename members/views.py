@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conect import access
 from conect.spreadsheet import neutralise
 from congregations.models import Membership
 
@@ -24,9 +25,7 @@ from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
 from .importing import CONTRACT_HEADER, decode
 from .models import AuditEvent, Person
-from .permissions import sees_sensitive_fields
 from .selectors import (
-    can_edit_people,
     import_jobs_visible_to,
     people_editable_by,
     people_visible_to,
@@ -39,7 +38,7 @@ PAIRS_PAGE_SIZE = 25
 
 
 def _require_editor(user):
-    if not can_edit_people(user):
+    if not access.is_staff_or_lead(user):
         raise PermissionDenied
 
 
@@ -64,7 +63,7 @@ def person_list(request):
             for key, value in request.GET.items()
             if key not in ("q", "page")
         ),
-        "can_edit": can_edit_people(request.user),
+        "can_edit": access.is_staff_or_lead(request.user),
     }
     return render(request, "members/person_list.html", context)
 
@@ -72,7 +71,7 @@ def person_list(request):
 @require_GET
 def person_detail(request, pk):
     person = person_for_page(request.user, pk)
-    sees_sensitive = sees_sensitive_fields(request.user)
+    sees_sensitive = access.is_organizing_staff(request.user)
     if sees_sensitive:
         services.audit_sensitive_view(person=person, by=request.user)
     context = {
@@ -80,7 +79,7 @@ def person_detail(request, pk):
         "memberships": person.memberships.select_related("congregation").order_by("-is_primary"),
         "ladder_history": person.ladder_history.select_related("changed_by")[:50],
         "sees_sensitive": sees_sensitive,
-        "can_edit": can_edit_people(request.user),
+        "can_edit": access.is_staff_or_lead(request.user),
         "ladder_form": LadderMoveForm(person=person, initial={"to_level": person.level}),
     }
     return render(request, "members/person_detail.html", context)
@@ -150,9 +149,9 @@ def person_archive(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def person_delete(request, pk):
-    if not request.user.is_staff:
-        raise Http404
     person = get_object_or_404(people_visible_to(request.user, include_archived=True), pk=pk)
+    if not access.is_admin(request.user):
+        raise PermissionDenied  # in scope, but deletion is the admins' (privacy requests)
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.person_delete(person=person, by=request.user, reason=form.cleaned_data["reason"])

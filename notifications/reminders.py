@@ -11,8 +11,9 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
-from conect.roles import Role
-from members.models import Level, User
+from conect.access import Role
+from conect.ladder import Level
+from members.models import User
 
 from .models import Kind
 from .services import Due, notifications_claim

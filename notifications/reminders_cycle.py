@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from conect.roles import Role
+from conect.access import Role
 from members.models import User
 
 from .models import Kind

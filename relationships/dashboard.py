@@ -1,14 +1,11 @@
 """The relational half of the organizer's and leader's home: their week, follow-ups due, who is
 going cold and who is rising. Read-only, through relationships.selectors; a fixed number of
-queries whatever the number of meetings (conect.dashboards calls `relational_week`)."""
+queries whatever the number of meetings (home.dashboards calls `relational_week`)."""
 
 import datetime
 
-from django.conf import settings
-from django.db.models import Prefetch
-
-from conect.roles import Role
-from congregations.models import Membership
+from conect.config import conect_setting
+from members.selectors import people_visible_to, with_primary_congregation
 
 from .models import OneOnOne, WeeklyTarget
 from .selectors import (
@@ -16,19 +13,20 @@ from .selectors import (
     follow_ups_open,
     going_cold,
     local_today,
+    one_on_ones_visible_to,
     rising,
     weekly_counts,
 )
 
-# A lead's target is for their whole congregation (all its one-on-ones), not their own.
-DEFAULT_TARGET = {Role.ORGANIZER: 10, Role.LEADER: 2, Role.LEAD: 5}
 LIST_LENGTH = 6
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_BAR = 120, 32, 8
 
 
 def weekly_target(user) -> int:
+    """The user's own weekly one-on-one target, else their role's default (conect/config.py)."""
     own = WeeklyTarget.objects.filter(user=user).values_list("one_on_ones", flat=True).first()
-    return own or DEFAULT_TARGET.get(user.role, DEFAULT_TARGET[Role.ORGANIZER])
+    defaults = conect_setting("WEEKLY_TARGET")
+    return own or defaults.get(user.role, defaults["organizer"])
 
 
 def sparkline(counts: list[int], target: int) -> list[dict]:
@@ -44,16 +42,6 @@ def sparkline(counts: list[int], target: int) -> list[dict]:
     return bars
 
 
-def _primary(people):
-    return people.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(is_primary=True).select_related("congregation"),
-            to_attr="primary_memberships",
-        )
-    )
-
-
 def relational_week(user, people, *, meetings=None, today: datetime.date | None = None) -> dict:
     """This week's one-on-ones vs the target, the last 12 weeks, follow-ups due in the next
     7 days, and who is going cold / rising among `people` (already scoped to `user`).
@@ -65,7 +53,7 @@ def relational_week(user, people, *, meetings=None, today: datetime.date | None 
     target = weekly_target(user)
     week_end = today + datetime.timedelta(days=7)
     due = list(follow_ups_open(user, until=week_end)[: LIST_LENGTH * 2])
-    days: int = settings.CONECT["GOING_COLD_DAYS"]  # type: ignore[assignment]
+    days: int = conect_setting("GOING_COLD_DAYS")
     return {
         "target": target,
         "week_count": weeks[-1],
@@ -74,18 +62,16 @@ def relational_week(user, people, *, meetings=None, today: datetime.date | None 
         "spark_size": (SPARK_WIDTH, SPARK_HEIGHT, SPARK_BAR),
         "follow_ups": follow_up_buckets(due, today),
         "follow_ups_shown": len(due),
-        "going_cold": list(_primary(going_cold(people, today, days))[:LIST_LENGTH]),
+        "going_cold": list(
+            with_primary_congregation(going_cold(people, today, days))[:LIST_LENGTH]
+        ),
         "going_cold_days": days,
-        "rising": list(_primary(rising(people))[:LIST_LENGTH]),
+        "rising": list(with_primary_congregation(rising(people))[:LIST_LENGTH]),
     }
 
 
 def congregation_week(user) -> dict:
     """The same for a lead, over their congregation(s): every one-on-one held with its people."""
-    from members.selectors import people_visible_to
-
-    from .selectors import one_on_ones_visible_to
-
     week = relational_week(
         user, people_visible_to(user), meetings=one_on_ones_visible_to(user).order_by()
     )

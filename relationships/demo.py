@@ -16,9 +16,10 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from conect.roles import Role
+from conect.access import Role
+from conect.ladder import Level
 from congregations.models import Membership, MembershipRole
-from members.models import Level, Person, User
+from members.models import Person, User
 
 from .models import FollowUp, FollowUpSource, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
 

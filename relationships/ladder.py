@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Level
+from conect.ladder import Level
 
 # For each rung: the next rung and the practice that suggests it (all thresholds must be met).
 RULES: dict[str, tuple[str, dict[str, int], Any]] = {

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from conect.roles import Role
+from conect.access import Role
 from congregations.models import Congregation, Membership
 from members.models import Person
 

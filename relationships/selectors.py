@@ -22,10 +22,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from conect.roles import Role, sees_whole_network
+from conect import access
+from conect.ladder import Level
 from congregations.models import Membership, MembershipRole
-from congregations.selectors import congregation_ids_visible_to
-from members.models import Level, Person
+from congregations.selectors import core_team_congregation_ids
+from members.models import Person
 
 from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne
 
@@ -34,23 +35,11 @@ RISING_LEVELS = [Level.MEMBER, Level.PARTICIPANT]
 RISING_MIN_MEETINGS = 3
 
 
-def core_team_congregation_ids(user) -> set[int]:
-    """Congregations whose core team `user` belongs to: as a lead, or as a core-team member."""
-    ids = set(
-        Membership.objects.filter(person__user=user, role=MembershipRole.CORE_TEAM).values_list(
-            "congregation_id", flat=True
-        )
-    )
-    if user.role == Role.LEAD:
-        ids.update(user.congregations.values_list("pk", flat=True))
-    return ids
-
-
 def notes_readable_q(user, *, author_field: str = "author") -> Q:
     """The privacy rule, as a filter: which meetings' notes `user` may read."""
-    if not user.is_authenticated or not user.is_active:
+    if not access.signed_in(user):
         return Q(pk__in=[])
-    if user.role == Role.ADMIN:
+    if access.is_admin(user):
         return Q(pk__isnull=False)  # every row (an empty Q() cannot be a When condition)
     return Q(**{author_field: user}) | Q(
         notes_shared_with_core_team=True, congregation_id__in=core_team_congregation_ids(user)
@@ -69,13 +58,13 @@ def _with_private_notes(meetings: QuerySet, user, *, author_field: str) -> Query
 
 def _meeting_scope(user, *, author_field: str) -> Q | None:
     """None means every meeting; otherwise the meetings of `user`'s congregations and their own."""
-    if sees_whole_network(user):
+    if access.sees_whole_network(user):
         return None
-    if not user.is_authenticated or not user.is_active:
+    if not access.signed_in(user):
         return Q(pk__in=[])
     own = Q(**{author_field: user})
-    if user.role in (Role.ORGANIZER, Role.LEAD):
-        return own | Q(congregation_id__in=congregation_ids_visible_to(user))
+    if user.role in (access.Role.ORGANIZER, access.Role.LEAD):
+        return own | Q(congregation_id__in=access.visible_congregation_ids(user))
     return own  # a leader: their own meetings only
 
 
@@ -96,7 +85,7 @@ def house_meetings_visible_to(user) -> QuerySet[HouseMeeting]:
 
 def met_by_q(user) -> Q:
     """People `user` has met (one-on-ones held, house meetings facilitated), as a filter on
-    Person: a leader sees these people in the directory (members.selectors.people_visible_to)."""
+    Person: a leader sees these people (given to conect.access in RelationshipsConfig.ready)."""
     held = OneOnOne.objects.filter(person=OuterRef("pk"), author=user)
     hosted = HouseMeeting.attendees.through.objects.filter(
         person=OuterRef("pk"), housemeeting__facilitator=user
@@ -104,9 +93,14 @@ def met_by_q(user) -> Q:
     return Q(Exists(held)) | Q(Exists(hosted))
 
 
+def met_since_q(day: datetime.date) -> Q:
+    """People someone met in a one-on-one on or after `day`, as a filter on Person."""
+    return Q(Exists(OneOnOne.objects.filter(person=OuterRef("pk"), held_on__gte=day)))
+
+
 def follow_ups_of(user) -> QuerySet[FollowUp]:
     """The follow-ups `user` owes (done or not), with the person."""
-    if not user.is_authenticated or not user.is_active:
+    if not access.signed_in(user):
         return FollowUp.objects.none()
     return FollowUp.objects.filter(owner=user).select_related("person")
 
@@ -197,25 +191,17 @@ def rising(people: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def person_practice(person: Person, user=None) -> dict[str, int]:
-    """What a person's practice shows: one-on-ones held and had, house meetings hosted and
-    attended, and actions attended (checked in at the door, as far as `user` may see)."""
-    practice = {
+def person_practice(person: Person) -> dict[str, int]:
+    """What a person's relational practice shows: one-on-ones held and had, house meetings hosted
+    and attended (the actions they came to are counted by the actions app)."""
+    return {
         "held": OneOnOne.objects.filter(author_person=person).count(),
         "had": OneOnOne.objects.filter(person=person).count(),
         "hosted": HouseMeeting.objects.filter(facilitator__person=person).count()
         if person.user_id
         else 0,
         "attended": HouseMeeting.attendees.through.objects.filter(person=person).count(),
-        "actions": 0,
     }
-    if user is not None:
-        from actions.selectors import attendance_visible_to
-
-        practice["actions"] = (
-            attendance_visible_to(user).filter(person=person, checked_in_at__isnull=False).count()
-        )
-    return practice
 
 
 def people_without_one_on_one_since(people: QuerySet[Person], since) -> QuerySet[Person]:

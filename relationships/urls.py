@@ -14,7 +14,11 @@ urlpatterns = [
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("relationships/map/", views.relationship_map, name="map"),
-    path("relationships/people/<int:pk>/timeline/", views.person_timeline, name="person_panel"),
+    path(
+        "relationships/congregations/<slug:slug>/one-on-ones/",
+        views.congregation_one_on_ones,
+        name="congregation_one_on_ones",
+    ),
     path("listening/", views.listening, name="listening"),
     path("listening/meetings/", views.listening_meetings, name="listening_meetings"),
 ]

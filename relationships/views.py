@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -12,13 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conect import access
 from congregations.models import Membership
+from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to
 from members.services import person_create
 
 from . import reports, services
 from .forms import NEW_PERSON, HouseMeetingForm, OneOnOneForm, PeriodFilterForm
-from .ladder import suggest_next_level
 from .models import IssueHeard
 from .selectors import (
     follow_up_buckets,
@@ -27,10 +29,10 @@ from .selectors import (
     house_meetings_visible_to,
     local_today,
     one_on_ones_visible_to,
-    person_practice,
 )
 
 PAGE_SIZE = 50
+RECENT_DAYS = 30
 SEARCH_LIMIT = 8
 
 
@@ -211,22 +213,15 @@ def house_meeting_detail(request, pk):
 
 
 @require_GET
-def person_timeline(request, pk):
-    """The htmx panel on the person page: meetings, house meetings, follow-ups, ladder hint."""
-    person = get_object_or_404(people_visible_to(request.user), pk=pk)
-    practice = person_practice(person, request.user)
-    context = {
-        "person": person,
-        "practice": practice,
-        "suggestion": suggest_next_level(person.level, practice),
-        "one_on_ones": one_on_ones_visible_to(request.user)
-        .filter(Q(person=person) | Q(author_person=person))
-        .prefetch_related("issues")[:20],
-        "house_meetings": house_meetings_visible_to(request.user).filter(attendees=person)[:20],
-        "follow_ups": follow_ups_of(request.user).filter(person=person).order_by("-due_on")[:10],
-        "today": local_today(),
-    }
-    return render(request, "relationships/_timeline.html", context)
+def congregation_one_on_ones(request, slug):
+    """The line on a congregation's page (loaded by htmx): its one-on-ones in the last 30 days."""
+    congregation = get_object_or_404(congregations_visible_to(request.user), slug=slug)
+    if not access.is_staff_or_lead(request.user):
+        raise PermissionDenied  # leaders see a congregation's profile, not its relational work
+    since = local_today() - datetime.timedelta(days=RECENT_DAYS)
+    meetings = one_on_ones_visible_to(request.user).filter(congregation=congregation)
+    context = {"recent_one_on_ones": meetings.filter(held_on__gte=since).count()}
+    return render(request, "relationships/_congregation_one_on_ones.html", context)
 
 
 @require_GET

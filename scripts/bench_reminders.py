@@ -25,7 +25,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from conect.roles import Role  # noqa: E402
+from conect.access import Role  # noqa: E402
 from members.models import Person, User  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 from notifications.reminders import reminders_sweep  # noqa: E402

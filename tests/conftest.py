@@ -16,7 +16,7 @@ import shutil
 import pytest
 from django.db import connection
 
-from conect.roles import Role
+from conect.access import Role
 from tests.browser import (  # noqa: F401 - fixtures for every folder
     CHROMIUM,
     browser,

@@ -3,7 +3,7 @@
 import factory
 from django.utils.text import slugify
 
-from conect.roles import Role
+from conect.access import Role
 from congregations.models import Congregation, Membership, Tradition
 from members.models import Person, User
 

@@ -47,7 +47,7 @@ def test_search_is_two_queries_whatever_the_matches(
 ):
     PersonFactory.create_batch(20, first_name="Marcus", congregation=congregation)
     login(client, organizer)
-    with django_assert_max_num_queries(6):  # session, user, action, people, attendance (+1)
+    with django_assert_max_num_queries(7):  # session, user, scope, action, people, attendance (+1)
         assert search(client, action, "Marc").status_code == 200
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.normalize import name_key, normalize_email, normalize_phone, normalize_zip, tidy_name
+from conect.normalize import name_key, normalize_email, normalize_phone, normalize_zip, tidy_name
 
 
 @pytest.mark.parametrize(

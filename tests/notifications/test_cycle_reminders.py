@@ -18,7 +18,7 @@ from tests.campaigns.factories import (
     CommitmentFactory,
     PledgeFactory,
 )
-from tests.dues.factories import LedgerEntryFactory
+from tests.congregations.factories import LedgerEntryFactory
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from conect.roles import Role
+from conect.access import Role
 from members.models import Level
 from notifications.models import Kind, Notification, Preference, Status
 from notifications.reminders import reminders_sweep

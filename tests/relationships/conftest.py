@@ -31,7 +31,7 @@ def stranger(other_congregation):
 @pytest.fixture
 def core_team_user(congregation):
     """A leader with a login who is on the congregation's core team."""
-    from conect.roles import Role
+    from conect.access import Role
 
     user = UserFactory(role=Role.LEADER)
     person = PersonFactory(user=user, first_name="Core", last_name="Member")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
-from conect.roles import Role
+from conect.access import Role
 from members.models import Level
 from relationships.dashboard import relational_week, sparkline
 from relationships.ladder import suggest_next_level
@@ -183,7 +183,7 @@ def test_timeline_panel_suggests_a_move(client, login, organizer, congregation):
     person = PersonFactory(user=user, congregation=congregation, level=Level.PARTICIPANT)
     for _ in range(3):
         OneOnOneFactory(author=user, author_person=person)
-    url = reverse("relationships:person_panel", args=[person.pk])
+    url = reverse("home:person_practice", args=[person.pk])
     html = login(client, organizer).get(url).content.decode()
     assert 'data-testid="ladder-suggestion"' in html and "Leader" in html
 

@@ -81,7 +81,7 @@ def test_person_search_and_timeline_do_not_leak_notes(
 ):
     login(client, network_organizer)
     assert SECRET not in body(client, reverse("relationships:person_search") + "?q=Mar")
-    assert SECRET not in body(client, reverse("relationships:person_panel", args=[member.pk]))
+    assert SECRET not in body(client, reverse("home:person_practice", args=[member.pk]))
     assert SECRET not in body(client, member.get_absolute_url())
 
 

@@ -63,7 +63,7 @@ def test_detail_pages_refuse_post_and_done_refuses_get(client, login, organizer,
     follow_up = FollowUpFactory(owner=organizer, person=member)
     assert client.post(meeting.get_absolute_url()).status_code == 405
     assert client.post(house.get_absolute_url()).status_code == 405
-    url = reverse("relationships:person_panel", args=[member.pk])
+    url = reverse("home:person_practice", args=[member.pk])
     assert client.post(url).status_code == 405
     url = reverse("relationships:follow_up_done", args=[follow_up.pk])
     assert client.get(url).status_code == 405
@@ -187,7 +187,7 @@ def test_other_congregations_meetings_are_404(client, login, organizer, stranger
     login(client, organizer)
     assert client.get(foreign.get_absolute_url()).status_code == 404
     assert client.get(house.get_absolute_url()).status_code == 404
-    assert client.get(reverse("relationships:person_panel", args=[stranger.pk])).status_code == 404
+    assert client.get(reverse("home:person_practice", args=[stranger.pk])).status_code == 404
     url = reverse("relationships:follow_up_done", args=[follow_up.pk])
     assert client.post(url).status_code == 404  # someone else's follow-up
     follow_up.refresh_from_db()
@@ -272,7 +272,7 @@ class TestHouseMeetings:
         meeting = HouseMeeting.objects.get()
         assert response.status_code == 302
         assert sorted(p.first_name for p in meeting.attendees.all()) == ["Luz", "Maria", "Sam"]
-        timeline = client.get(reverse("relationships:person_panel", args=[member.pk]))
+        timeline = client.get(reverse("home:person_practice", args=[member.pk]))
         assert congregation.name.replace("'", "&#x27;") in timeline.content.decode()
 
     def test_invalid_keeps_chosen_attendees(self, client, login, organizer, member):

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conect.roles import Role
+from conect.access import Role
 from congregations.models import Congregation
 from members.demo import AREA_CODES, FIRST, LAST, TAGS, _ascii
 from members.models import Person, User

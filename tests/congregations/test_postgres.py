@@ -1,6 +1,6 @@
 """PostgreSQL: the triggers, and exact balances under many concurrent payments and reversals.
 
-Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/conect_dues pytest -m postgres tests/dues
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/conect_dues pytest -m postgres tests/congregations
 """
 
 import datetime
@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from congregations.models import Congregation, EntryKind, LedgerEntry, PaymentMethod
 from congregations.selectors import congregations_with_dues
 from congregations.services import LedgerError, ledger_entry_reverse, ledger_payment_record
-from tests.dues.factories import LedgerEntryFactory
+from tests.congregations.factories import LedgerEntryFactory
 from tests.factories import CongregationFactory, UserFactory
 
 pytestmark = pytest.mark.postgres

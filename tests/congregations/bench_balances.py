@@ -3,7 +3,7 @@
     createdb -h 127.0.0.1 -U postgres conect_dues_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/conect_dues_bench
     .venv/bin/python manage.py migrate
-    .venv/bin/python -m tests.dues.bench_balances [--entries 1000000]
+    .venv/bin/python -m tests.congregations.bench_balances [--entries 1000000]
 
 It fills the ledger with generate_series (assessments, payments, adjustments and reversals over
 ~27 fiscal years), VACUUM ANALYZEs, then times the reads the pages make (median of 7 runs).

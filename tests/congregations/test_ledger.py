@@ -14,7 +14,7 @@ from congregations.services import (
     ledger_entry_reverse,
     ledger_payment_record,
 )
-from tests.dues.factories import LedgerEntryFactory
+from tests.congregations.factories import LedgerEntryFactory
 
 pytestmark = pytest.mark.django_db
 

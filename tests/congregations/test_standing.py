@@ -16,8 +16,8 @@ from congregations.selectors import (
     standing_from_totals,
 )
 from congregations.services import dues_assess_year, ledger_entry_reverse
-from tests.dues.conftest import TODAY
-from tests.dues.factories import LedgerEntryFactory
+from tests.congregations.conftest import TODAY
+from tests.congregations.factories import LedgerEntryFactory
 from tests.factories import CongregationFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, transaction
 
 from congregations.ledger_triggers import wipe_ledger
-from tests.dues.factories import DuesTierFactory
+from tests.congregations.factories import DuesTierFactory
 
-# The Playwright fixtures for tests/dues/test_e2e_*.py (defined for tests/e2e/).
+# The Playwright fixtures for tests/congregations/test_e2e_*.py (defined for tests/e2e/).
 from tests.e2e.conftest import browser, phone, screenshot, sign_in  # noqa: F401
 
 TODAY = datetime.date(2026, 11, 25)  # FY27 began 1 July 2026

@@ -17,7 +17,7 @@ from congregations.services import (
     ledger_entry_reverse,
     ledger_payment_record,
 )
-from tests.dues.conftest import TODAY
+from tests.congregations.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from congregations.fiscal import fiscal_year_label, fiscal_year_of
 from congregations.models import EntryKind, LedgerEntry, OtherIncome
-from tests.dues.factories import LedgerEntryFactory
+from tests.congregations.factories import LedgerEntryFactory
 from tests.factories import CongregationFactory
 
 pytestmark = pytest.mark.django_db

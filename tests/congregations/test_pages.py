@@ -37,7 +37,9 @@ def test_page_shows_ladder_core_team_and_one_on_ones(client, login, lead, congre
     Membership.objects.filter(person__first_name="Keisha").update(role="core_team")
     body = login(client, lead).get(congregation.get_absolute_url()).content.decode()
     assert "Keisha" in body and "Core team" in body
-    assert "in the last 30 days" in body
+    panel = f"/relationships/congregations/{congregation.slug}/one-on-ones/"
+    assert panel in body  # the one-on-ones line loads from the relationships app
+    assert "in the last 30 days" in client.get(panel).content.decode()
     assert f"?congregation={congregation.pk}" in body
     assert "Edit" not in body  # leads do not edit the profile
 
@@ -69,10 +71,11 @@ class TestEdit:
         assert response.status_code == 200
         assert set(response.context["form"].errors) == {"name", "zip"}
 
-    def test_lead_and_other_congregation_are_404(
+    def test_lead_is_403_and_other_congregation_is_404(
         self, client, login, lead, organizer, congregation, other_congregation
     ):
-        assert login(client, lead).get(edit_url(congregation)).status_code == 404
+        # In scope but not theirs to change: 403; out of scope: 404 (docs/decisions.md).
+        assert login(client, lead).get(edit_url(congregation)).status_code == 403
         assert login(client, organizer).get(edit_url(other_congregation)).status_code == 404
 
     def test_anonymous_and_method(self, client, login, organizer, congregation):

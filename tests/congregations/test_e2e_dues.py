@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from congregations.fiscal import fiscal_year_of
 from congregations.models import EntryKind, LedgerEntry
-from tests.dues.factories import LedgerEntryFactory
+from tests.congregations.factories import LedgerEntryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,86 @@
+"""What each role's home page shows. Reads only, through the apps' selectors; the user's scope
+is computed once (conect.access caches it on the user) however many panels use it."""
+
+from django.db.models import Count, Q
+
+from actions.selectors import turnout_rows, upcoming_actions
+from conect import access
+from conect.ladder import ladder_counts
+from congregations.models import Congregation, Membership
+from congregations.selectors import (
+    congregations_visible_to,
+    congregations_with_counts,
+    congregations_with_dues,
+    ladder_counts_of,
+)
+from members.models import Person
+from members.selectors import people_visible_to
+from relationships.dashboard import congregation_week, relational_week
+
+
+def next_action(user) -> dict:
+    """The next action the user may see, with pledged and RSVP'd counts for their scope (the
+    network's for network-wide roles, their congregations' otherwise)."""
+    upcoming = upcoming_actions(user).order_by("starts_at", "id")
+    ids = access.visible_congregation_ids(user)
+    action = None
+    if ids is not None:  # a scoped user: the next action their congregations take part in
+        action = upcoming.filter(
+            Q(congregations__in=ids) | Q(pledges__congregation__in=ids)
+        ).first()
+    action = action or upcoming.first()
+    if action is None:
+        return {"next_action": None}
+    rows = turnout_rows(user, action)["rows"]
+    mine = {
+        "pledged": sum(row["pledged"] for row in rows),
+        "rsvp": sum(row["rsvp"] for row in rows),
+    }
+    return {"next_action": action, "next_action_turnout": mine}
+
+
+def admin_home(user) -> dict:
+    """The whole network: congregations, people and the ladder."""
+    levels = dict(
+        Person.objects.filter(archived_at__isnull=True)
+        .values_list("level")
+        .annotate(n=Count("id"))
+        .values_list("level", "n")
+    )
+    return {
+        "congregation_count": Congregation.objects.count(),
+        "people_count": sum(levels.values()),
+        "ladder": ladder_counts(levels),
+        "congregations": congregations_with_counts(Congregation.objects.all()),
+    }
+
+
+def organizer_home(user) -> dict:
+    people = people_visible_to(user)
+    return {
+        **relational_week(user, people),
+        **next_action(user),
+        "congregations": congregations_with_counts(congregations_visible_to(user)),
+        "people_count": people.count(),
+    }
+
+
+def lead_home(user) -> dict:
+    congregations = list(
+        congregations_with_dues(congregations_with_counts(congregations_visible_to(user)))
+    )
+    levels = ladder_counts_of(Membership.objects.filter(congregation__in=congregations))
+    cards = [
+        {"congregation": c, "ladder": ladder_counts(levels.get(c.pk, {}))} for c in congregations
+    ]
+    return {"cards": cards, **congregation_week(user), **next_action(user)}
+
+
+def leader_home(user) -> dict:
+    people = people_visible_to(user)
+    return {
+        **relational_week(user, people),
+        **next_action(user),
+        "person": people.filter(user=user).first(),
+        "congregations": congregations_visible_to(user).order_by("name"),
+    }

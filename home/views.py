@@ -1,0 +1,56 @@
+"""The top floor's pages: the role home, and the practice panel on a person's page."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from actions.selectors import actions_attended
+from conect.access import Role
+from members.selectors import people_visible_to
+from relationships.ladder import suggest_next_level
+from relationships.selectors import (
+    follow_ups_of,
+    house_meetings_visible_to,
+    local_today,
+    one_on_ones_visible_to,
+)
+from relationships.selectors import (
+    person_practice as relational_practice,
+)
+
+from . import dashboards
+
+HOMES = {
+    Role.ADMIN: (dashboards.admin_home, "home/admin.html"),
+    Role.ORGANIZER: (dashboards.organizer_home, "home/organizer.html"),
+    Role.LEAD: (dashboards.lead_home, "home/lead.html"),
+    Role.LEADER: (dashboards.leader_home, "home/leader.html"),
+}
+
+
+@require_GET
+def home(request):
+    """The role home: what this person needs first when they open the app."""
+    build, template = HOMES.get(request.user.role, HOMES[Role.LEADER])
+    return render(request, template, build(request.user))
+
+
+@require_GET
+def person_practice(request, pk):
+    """The htmx panel on the person page: their practice (meetings, house meetings, actions),
+    the ladder hint it supports, and the user's own follow-ups with them."""
+    user = request.user
+    person = get_object_or_404(people_visible_to(user), pk=pk)
+    practice = {**relational_practice(person), "actions": actions_attended(user, person)}
+    context = {
+        "person": person,
+        "practice": practice,
+        "suggestion": suggest_next_level(person.level, practice),
+        "one_on_ones": one_on_ones_visible_to(user)
+        .filter(Q(person=person) | Q(author_person=person))
+        .prefetch_related("issues")[:20],
+        "house_meetings": house_meetings_visible_to(user).filter(attendees=person)[:20],
+        "follow_ups": follow_ups_of(user).filter(person=person).order_by("-due_on")[:10],
+        "today": local_today(),
+    }
+    return render(request, "relationships/_timeline.html", context)
