@@ -98,3 +98,45 @@ def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert names and names <= set(app.tasks), names - set(app.tasks)
+
+
+@pytest.mark.parametrize("word", ["flase", "Y", "enabled", "2"])
+def test_an_unknown_boolean_word_stops_start_up(tmp_path, word):
+    result = run_python(SHOW, CONECT_VAR_DIR=str(tmp_path), DJANGO_SECURE=word)
+    assert result.returncode != 0
+    assert f"DJANGO_SECURE={word!r} is not a yes/no value" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("word", "debug"), [("yes", True), ("ON", True), ("0", False), ("", False)]
+)
+def test_boolean_words_that_are_accepted(tmp_path, word, debug):
+    result = run_python(SHOW, CONECT_VAR_DIR=str(tmp_path), DJANGO_DEBUG=word)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{debug} ")
+
+
+def test_conect_settings_come_from_one_place(settings):
+    from conect.config import DEFAULTS, conect_setting
+
+    settings.CONECT = {"GOING_COLD_DAYS": 30}
+    assert conect_setting("GOING_COLD_DAYS") == 30  # an override wins
+    assert conect_setting("DUES_ARREARS_DAYS") == DEFAULTS["DUES_ARREARS_DAYS"] == 90
+    with pytest.raises(KeyError):
+        conect_setting("NO_SUCH_RULE")
+
+
+def test_environment_sets_conect_rules(tmp_path):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='conect.settings'; django.setup();"
+        "from conect.config import conect_setting as c;"
+        "print(c('SITE_URL'), c('DUES_ARREARS_DAYS'), c('FISCAL_YEAR_START_MONTH'))"
+    )
+    result = run_python(
+        code,
+        CONECT_VAR_DIR=str(tmp_path),
+        CONECT_SITE_URL="https://organizer.conect.org",
+        CONECT_DUES_ARREARS_DAYS="60",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["https://organizer.conect.org", "60", "7"]
