@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Action, Attendance, CalendarFeed, Evaluation, TurnoutPledge
 
 
@@ -30,9 +31,39 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
+    """A new evaluation goes through `evaluation_record`, as in the app (a group evaluation
+    starts the return to relationships); later edits are plain saves of the write-up."""
+
     list_display = ["action", "kind", "held_on", "turnout", "turnout_goal"]
     list_filter = ["kind"]
-    raw_id_fields = ["action", "author", "standouts"]
+    raw_id_fields = ["action", "standouts"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The service stamps author and goal; action and kind stay fixed so no edit turns a
+        # recorded evaluation into a group one behind the return to relationships' back.
+        fixed = ["author", "turnout_goal", "created_at"]
+        return [*fixed, "action", "kind"] if obj is not None else fixed
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        evaluation = services.evaluation_record(
+            by=request.user,
+            action=obj.action,
+            kind=obj.kind,
+            held_on=obj.held_on,
+            turnout=obj.turnout,
+            what_worked=obj.what_worked,
+            what_to_change=obj.what_to_change,
+            asks_answered=obj.asks_answered,
+            standouts=form.cleaned_data.get("standouts", ()),
+        )
+        # The admin logs, redirects to and saves the form's many-to-many on `obj`: make it the
+        # row the service wrote.
+        for field in Evaluation._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(evaluation, field.attname))
+        obj._state.adding, obj._state.db = False, evaluation._state.db
 
 
 @admin.register(CalendarFeed)

@@ -9,7 +9,7 @@ from conect.normalize import normalize_phone
 from congregations.models import Congregation
 from members.models import Person, Tag, e164
 
-from .models import ActionKind, EvaluationKind, Rsvp
+from .models import ActionKind, EvaluationKind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -75,10 +75,6 @@ class InviteForm(forms.Form):
         if not (data.get("congregation") or data.get("tag") or data.get("level")):
             raise forms.ValidationError(_("Choose a congregation, a tag or a ladder rung."))
         return data
-
-
-class RsvpForm(forms.Form):
-    rsvp = forms.ChoiceField(choices=Rsvp.choices)
 
 
 class WalkInForm(forms.Form):

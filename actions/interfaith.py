@@ -16,6 +16,7 @@ import holidays
 from convertdate import hebrew, islamic
 from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from congregations.models import Tradition
@@ -148,8 +149,6 @@ def calendar_warnings(starts_at, ends_at, congregations) -> list[CalendarWarning
     Each names the congregations affected; a conflict for a tradition with no participating
     congregation is still reported (with an empty list) so a planner sees it before inviting more.
     """
-    from django.utils.translation import get_language
-
     start, end = timezone.localtime(starts_at), timezone.localtime(ends_at or starts_at)
     by_tradition: dict[str, list] = {}
     for congregation in congregations:

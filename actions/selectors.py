@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from conect import access
@@ -17,7 +18,15 @@ from congregations.models import Congregation, Membership
 from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to
 
-from .models import Action, Attendance, Evaluation, EvaluationKind, Rsvp, TurnoutPledge
+from .models import (
+    Action,
+    Attendance,
+    CalendarFeed,
+    Evaluation,
+    EvaluationKind,
+    Rsvp,
+    TurnoutPledge,
+)
 
 RSVP_YES = (Rsvp.YES,)  # said yes beforehand; walk-ins count only as actual
 
@@ -29,10 +38,6 @@ def actions_visible_to(user) -> QuerySet[Action]:
         )
     )
     return actions if access.signed_in(user) else actions.none()
-
-
-def pledges_visible_to(user) -> QuerySet[TurnoutPledge]:
-    return TurnoutPledge.objects.filter(congregation__in=congregations_visible_to(user))
 
 
 def attendance_visible_to(user) -> QuerySet[Attendance]:
@@ -189,8 +194,6 @@ def congregation_turnout_history(user, congregation: Congregation, limit: int = 
 
 def turnout_by_quarter(user) -> list[dict]:
     """Report: pledged and actual per congregation (in scope) per quarter."""
-    from django.db.models.functions import ExtractQuarter, ExtractYear
-
     congregations = congregations_visible_to(user)
     pledged = (
         TurnoutPledge.objects.filter(congregation__in=congregations)
@@ -215,3 +218,17 @@ def turnout_by_quarter(user) -> list[dict]:
         {"quarter": f"{y}-Q{q}", "congregation": name, **values}
         for (y, q, name), values in sorted(table.items())
     ]
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    """The user's own calendar subscription address, if they have made one."""
+    return CalendarFeed.objects.filter(user=user).first() if access.signed_in(user) else None
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    """The feed a subscription URL's token opens: only an active user's (a deactivated login's
+    addresses stop working)."""
+    if not token:
+        return None
+    feeds = CalendarFeed.objects.select_related("user")
+    return feeds.filter(token=token, user__is_active=True).first()

@@ -1,5 +1,5 @@
 """Writes for actions: scheduling, pledges, invitations and RSVPs, door check-in, evaluation,
-and the return to relationships."""
+the return to relationships, and calendar subscription addresses."""
 
 import datetime
 import logging
@@ -13,12 +13,17 @@ from django.utils.translation import gettext as _
 
 from conect.access import Role
 from congregations.models import Membership
+from congregations.selectors import leads_of
 from members.models import Person, User
+from members.services import person_create
+from relationships.selectors import people_without_one_on_one_since
+from relationships.services import followup_create
 
 from .models import (
     Action,
     ActionFollowUp,
     Attendance,
+    CalendarFeed,
     Evaluation,
     EvaluationKind,
     Rsvp,
@@ -38,13 +43,14 @@ def action_create(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     place: str,
-    created_by,
+    by,
     campaign=None,
     congregations=(),
     turnout_goal: int = 0,
     agenda: str = "",
 ) -> Action:
-    """Schedule an action. Calendar conflicts are warnings shown by the form, never a block."""
+    """Schedule an action for `by` (recorded as its creator). Calendar conflicts are warnings
+    shown by the form, never a block."""
     if ends_at < starts_at:
         raise ValidationError(_("An action cannot end before it starts."))
     action = Action.objects.create(
@@ -56,7 +62,7 @@ def action_create(
         place=place,
         turnout_goal=turnout_goal,
         agenda=agenda,
-        created_by=created_by,
+        created_by=by,
     )
     action.congregations.set(congregations)
     return action
@@ -186,8 +192,6 @@ def attendance_walk_in(
 ) -> tuple[Attendance, Person]:
     """Someone not in the directory arrives: add them to their congregation (through the
     directory's own service, so they get a ladder row and an audit entry) and check them in."""
-    from members.services import person_create
-
     draft = Person(
         first_name=first_name.strip(), last_name=last_name.strip(), email=email, phone=phone
     )
@@ -211,7 +215,7 @@ def evaluation_record(
     *,
     action: Action,
     kind: str,
-    author,
+    by,
     held_on: datetime.date,
     what_worked: str = "",
     what_to_change: str = "",
@@ -219,8 +223,9 @@ def evaluation_record(
     turnout: int | None = None,
     standouts=(),
 ) -> Evaluation:
-    """Record an evaluation. The group evaluation completes the action and starts the return to
-    relationships (follow-ups for attendees nobody has met one-on-one in a year)."""
+    """Record an evaluation written by `by` (its author). The group evaluation completes the
+    action and starts the return to relationships (follow-ups for attendees nobody has met
+    one-on-one in a year)."""
     if turnout is None:
         turnout = Attendance.objects.filter(action=action, checked_in_at__isnull=False).count()
     if kind == EvaluationKind.GROUP and action.evaluations.filter(kind=kind).exists():
@@ -230,7 +235,7 @@ def evaluation_record(
             evaluation = Evaluation.objects.create(
                 action=action,
                 kind=kind,
-                author=author,
+                author=by,
                 held_on=held_on,
                 turnout=turnout,
                 turnout_goal=action.turnout_goal,
@@ -242,7 +247,7 @@ def evaluation_record(
         raise ValidationError(_("This action already has its group evaluation.")) from exc
     evaluation.standouts.set(standouts)
     if kind == EvaluationKind.GROUP:
-        from .tasks import return_to_relationships_task
+        from .tasks import return_to_relationships_task  # reason: the task calls this module
 
         transaction.on_commit(lambda: return_to_relationships_task.delay(action_id=action.pk))
     return evaluation
@@ -250,15 +255,16 @@ def evaluation_record(
 
 def _owners_by_congregation(congregation_ids) -> dict[int, User]:
     """Each congregation's lead (the first active one); else an organizer assigned to it."""
-    owners: dict[int, User] = {}
+    owners: dict[int, User] = {pk: leads[0] for pk, leads in leads_of(congregation_ids).items()}
+    leaderless = set(congregation_ids) - set(owners)
+    if not leaderless:
+        return owners
     links = (
         User.congregations.through.objects.filter(
-            congregation_id__in=congregation_ids,
-            user__is_active=True,
-            user__role__in=[Role.LEAD, Role.ORGANIZER],
+            congregation_id__in=leaderless, user__is_active=True, user__role=Role.ORGANIZER
         )
         .select_related("user")
-        .order_by("user__role", "user_id")  # "lead" sorts before "organizer"
+        .order_by("user_id")
     )
     for link in links:
         owners.setdefault(link.congregation_id, link.user)
@@ -269,15 +275,16 @@ def return_to_relationships(*, action: Action) -> int:
     """After the group evaluation: each checked-in attendee with no one-on-one in the last 12
     months becomes a follow-up for their congregation's lead. Once per person per action;
     running it again creates nothing new. Returns how many follow-ups were created now."""
-    from relationships.models import OneOnOne
-    from relationships.services import followup_create
-
     if not action.evaluations.filter(kind=EvaluationKind.GROUP).exists():
         return 0
     since = timezone.localdate() - datetime.timedelta(days=NO_ONE_ON_ONE_FOR_DAYS)
+    came = Person.objects.filter(
+        attendances__action=action, attendances__checked_in_at__isnull=False
+    )
+    unmet = people_without_one_on_one_since(came, since)
     attendees = list(
         Attendance.objects.filter(action=action, checked_in_at__isnull=False)
-        .exclude(person__in=OneOnOne.objects.filter(held_on__gte=since).values("person"))
+        .filter(person__in=unmet.values("pk"))
         .exclude(person__in=ActionFollowUp.objects.filter(action=action).values("person"))
         .exclude(person__do_not_contact=True)
         .select_related("person")
@@ -310,3 +317,17 @@ def return_to_relationships(*, action: Action) -> int:
         except IntegrityError:  # another run got this person first
             continue
     return created
+
+
+@transaction.atomic
+def calendar_feed_create(*, by) -> CalendarFeed:
+    """Make `by`'s secret calendar subscription address; one who has one already keeps it."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=by)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_rotate(*, by) -> CalendarFeed:
+    """Replace `by`'s calendar address with a new one: the old address stops working at once."""
+    CalendarFeed.objects.filter(user=by).delete()
+    return CalendarFeed.objects.create(user=by)

@@ -1,3 +1,4 @@
+import csv
 import datetime
 
 from django.contrib import messages
@@ -22,9 +23,20 @@ from .calendar_feed import feed_for
 from .charts import grouped_bars
 from .forms import ActionForm, EvaluationForm, InviteForm, PledgeForm, WalkInForm
 from .interfaith import calendar_warnings
-from .models import ActionFollowUp, CalendarFeed, EvaluationKind, Rsvp
+from .models import ActionFollowUp, EvaluationKind, Rsvp
+from .reports import REPORTS, commitments_report, stages_report, turnout_report
 
 PAGE_SIZE = 30
+RSVP_CHOICES = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
+
+
+def _action_for(request, pk, *, may):
+    """The action, refused by the one rule: 404 if the user may not see it, 403 if their role
+    may not do what `may` asks of it."""
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    if not may(request.user):
+        raise PermissionDenied
+    return action
 
 
 def _series():
@@ -55,7 +67,7 @@ def action_create(request):
         raise PermissionDenied
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        action = services.action_create(created_by=request.user, **form.cleaned_data)
+        action = services.action_create(by=request.user, **form.cleaned_data)
         _warn(request, action)
         return redirect(action)
     return render(request, "actions/action_form.html", {"form": form})
@@ -63,9 +75,7 @@ def action_create(request):
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
-    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not access.is_organizing_staff(request.user):
-        raise PermissionDenied
+    action = _action_for(request, pk, may=access.is_organizing_staff)
     initial = {
         **{f: getattr(action, f) for f in ("kind", "title", "campaign", "place", "agenda")},
         "starts_at": timezone.localtime(action.starts_at),
@@ -141,7 +151,7 @@ def _pledge_form(congregations, rows):
 
 @require_POST
 def pledge(request, pk):
-    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    action = _action_for(request, pk, may=access.is_staff_or_lead)
     form = PledgeForm(
         request.POST, congregations=selectors.pledge_congregations(request.user, action)
     )
@@ -158,9 +168,7 @@ def pledge(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def invite(request, pk):
-    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not access.is_staff_or_lead(request.user):
-        raise PermissionDenied
+    action = _action_for(request, pk, may=access.is_staff_or_lead)
     form = InviteForm(
         request.POST if request.method == "POST" else None,
         congregations=congregations_visible_to(request.user),
@@ -181,16 +189,11 @@ def invite(request, pk):
     return render(request, "actions/invite.html", context)
 
 
-RSVP_CHOICES = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
-
-
 @require_POST
 def rsvp(request, pk, person_pk):
     """Record what an invitee answered (htmx: swaps their row)."""
-    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not access.is_staff_or_lead(request.user):
-        raise Http404
-    person = get_object_or_404(people_visible_to(request.user), pk=person_pk)
+    person = get_object_or_404(people_visible_to(request.user), pk=person_pk)  # 404 before 403
+    action = _action_for(request, pk, may=access.is_staff_or_lead)
     answer = request.POST.get("rsvp", "")
     if answer not in Rsvp.values:
         return HttpResponse(status=400)
@@ -213,10 +216,8 @@ def _invite_filter(people, data):
 
 
 def _door(request, pk):
-    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not access.is_staff_or_lead(request.user):
-        raise Http404
-    return action
+    """The action whose door the user works: staff and leads check people in."""
+    return _action_for(request, pk, may=access.is_staff_or_lead)
 
 
 @require_GET
@@ -241,8 +242,8 @@ def check_in_search(request, pk):
 
 @require_POST
 def check_in_person(request, pk, person_pk):
+    person = get_object_or_404(people_visible_to(request.user), pk=person_pk)  # 404 before 403
     action = _door(request, pk)
-    person = get_object_or_404(people_visible_to(request.user), pk=person_pk)
     attendance, now = services.attendance_check_in(action=action, person=person, by=request.user)
     context = {
         "action": action,
@@ -296,9 +297,7 @@ def walk_in(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def evaluate(request, pk):
-    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    if not access.is_organizing_staff(request.user):
-        raise PermissionDenied
+    action = _action_for(request, pk, may=access.is_organizing_staff)
     kind = request.GET.get("kind") or request.POST.get("kind") or EvaluationKind.GROUP
     if kind not in EvaluationKind.values:
         raise Http404
@@ -316,7 +315,7 @@ def evaluate(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.evaluation_record(action=action, author=request.user, **form.cleaned_data)
+            services.evaluation_record(action=action, by=request.user, **form.cleaned_data)
             messages.success(request, _("Evaluation recorded."))
             return redirect(action)
         except ValidationError as error:
@@ -347,13 +346,18 @@ def congregation_turnout(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def calendar_subscribe(request):
-    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    """A GET only shows the address; a POST makes it, or replaces it if there is one."""
+    feed = selectors.calendar_feed_of(request.user)
     if request.method == "POST":
-        feed.delete()
-        feed = CalendarFeed.objects.create(user=request.user)
-        messages.success(request, _("New calendar link made; the old one no longer works."))
+        if feed is None:
+            services.calendar_feed_create(by=request.user)
+        else:
+            services.calendar_feed_rotate(by=request.user)
+            messages.success(request, _("New calendar link made; the old one no longer works."))
         return redirect("actions:calendar")
-    url = request.build_absolute_uri(reverse("actions:ics") + f"?token={feed.token}")
+    url = None
+    if feed is not None:
+        url = request.build_absolute_uri(reverse("actions:ics") + f"?token={feed.token}")
     return render(request, "actions/calendar.html", {"url": url})
 
 
@@ -361,11 +365,8 @@ def calendar_subscribe(request):
 @require_GET
 def calendar_ics(request):
     """The subscription feed: public action info only (title, time, place, kind), by token."""
-    token = request.GET.get("token", "")
-    feed = (
-        CalendarFeed.objects.select_related("user").filter(token=token).first() if token else None
-    )
-    if feed is None or not feed.user.is_active:
+    feed = selectors.calendar_feed_for_token(request.GET.get("token", ""))
+    if feed is None:
         raise Http404
     since = timezone.now() - datetime.timedelta(days=180)
     actions = selectors.actions_visible_to(feed.user).filter(starts_at__gte=since)
@@ -375,8 +376,6 @@ def calendar_ics(request):
 
 @require_GET
 def reports(request):
-    from .reports import commitments_report, stages_report, turnout_report
-
     _h, turnout = turnout_report(request.user)
     recent = {}
     for quarter, _name, pledged, actual in turnout:
@@ -404,10 +403,6 @@ def reports(request):
 
 @require_GET
 def report_csv(request, name):
-    import csv
-
-    from .reports import REPORTS
-
     if name not in REPORTS:
         raise Http404
     header, rows = REPORTS[name](request.user)

@@ -1,6 +1,17 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from .models import Campaign, CampaignStageChange, Commitment, Issue, ResearchAction, Target
+from . import services
+from .models import (
+    Campaign,
+    CampaignStageChange,
+    Commitment,
+    CommitmentStatus,
+    Issue,
+    ResearchAction,
+    Target,
+)
 
 
 @admin.register(Issue)
@@ -35,11 +46,53 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["name", "office", "jurisdiction"]
 
 
+class CommitmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = [
+            "target",
+            "campaign",
+            "action",
+            "ask",
+            "answer",
+            "due_on",
+            "status",
+            "evidence",
+            "recorded_by",
+            "created_at",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        # The same rule as the target page: kept or broken needs evidence.
+        try:
+            services.commitment_status_check(
+                status=data.get("status", ""), evidence=data.get("evidence", "")
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
+    form = CommitmentAdminForm
     list_display = ["target", "answer", "status", "due_on"]
     list_filter = ["answer", "status"]
     raw_id_fields = ["target", "campaign", "action", "recorded_by"]
+    readonly_fields = ["status_changed_at", "status_changed_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not {"status", "evidence"} & set(form.changed_data):
+            return super().save_model(request, obj, form, change)
+        # Status and evidence change only through the service, which records who and when.
+        status, evidence = obj.status, obj.evidence
+        obj.status = form.initial.get("status", CommitmentStatus.OPEN)
+        obj.evidence = form.initial.get("evidence", "")
+        super().save_model(request, obj, form, change)
+        services.commitment_set_status(
+            commitment=obj, status=status, evidence=evidence, by=request.user
+        )
 
 
 @admin.register(ResearchAction)

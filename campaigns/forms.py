@@ -6,6 +6,7 @@ from congregations.models import Congregation
 from members.models import Person, User
 
 from .models import Answer, Campaign, Commitment, CommitmentStatus, Issue, Stage, Target
+from .services import commitment_status_check
 
 
 class IssueForm(forms.Form):
@@ -111,9 +112,9 @@ class CommitmentStatusForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("status") in (CommitmentStatus.KEPT, CommitmentStatus.BROKEN)
-            and not data.get("evidence", "").strip()
-        ):
-            self.add_error("evidence", _("Give the evidence that the promise was kept or broken."))
+        try:
+            status, evidence = data.get("status", ""), data.get("evidence", "")
+            commitment_status_check(status=status, evidence=evidence)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         return data

@@ -9,12 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from conect import access
 
-from .models import Campaign, CampaignStageChange, Commitment, CommitmentStatus, Issue, Target
-
-
-def issues_visible_to(user) -> QuerySet[Issue]:
-    issues = Issue.objects.all()
-    return issues if access.signed_in(user) else issues.none()
+from .models import Campaign, CampaignStageChange, Commitment, CommitmentStatus, Target
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:

@@ -23,7 +23,7 @@ from .models import (
 def issue_create(
     *,
     name: str,
-    created_by,
+    by,
     description: str = "",
     heard_from_id: int | None = None,
     heard_from_label: str = "",
@@ -34,7 +34,7 @@ def issue_create(
         description=description,
         heard_from_id=heard_from_id,
         heard_from_label=heard_from_label[:120],
-        created_by=created_by,
+        created_by=by,
     )
 
 
@@ -44,7 +44,7 @@ def campaign_create(
     name: str,
     issue: Issue,
     goal: str,
-    created_by,
+    by,
     congregations=(),
     lead_organizer=None,
     leaders=(),
@@ -64,15 +64,13 @@ def campaign_create(
     campaign.congregations.set(congregations)
     campaign.leaders.set(leaders)
     CampaignStageChange.objects.create(
-        campaign=campaign, from_stage="", to_stage=stage, changed_by=created_by, changed_at=now
+        campaign=campaign, from_stage="", to_stage=stage, changed_by=by, changed_at=now
     )
     return campaign
 
 
 @transaction.atomic
-def campaign_stage_change(
-    *, campaign: Campaign, to_stage: str, changed_by, reason: str = ""
-) -> Campaign:
+def campaign_stage_change(*, campaign: Campaign, to_stage: str, by, reason: str = "") -> Campaign:
     """Move a campaign one step around the cycle (relate → listen → research → act → evaluate →
     relate). Any other move is refused: skipping research is how campaigns lose."""
     # Lock the row so two organizers pressing "next" at once make one step, not two.
@@ -95,7 +93,7 @@ def campaign_stage_change(
         from_stage=locked.stage,
         to_stage=to_stage,
         reason=reason.strip(),
-        changed_by=changed_by,
+        changed_by=by,
         changed_at=now,
     )
     locked.stage, locked.stage_changed_at = to_stage, now
@@ -109,12 +107,13 @@ def research_action_record(
     campaign: Campaign,
     held_on: datetime.date,
     met_with: str,
-    recorded_by,
+    by,
     target: Target | None = None,
     who_went=(),
     questions: str = "",
     findings: str = "",
 ) -> ResearchAction:
+    """A meeting with an official or expert, and which leaders went."""
     research = ResearchAction.objects.create(
         campaign=campaign,
         held_on=held_on,
@@ -122,7 +121,7 @@ def research_action_record(
         target=target,
         questions=questions,
         findings=findings,
-        recorded_by=recorded_by,
+        recorded_by=by,
     )
     research.who_went.set(who_went)
     return research
@@ -130,6 +129,7 @@ def research_action_record(
 
 @transaction.atomic
 def target_create(*, name: str, office: str, jurisdiction: str, public_contact: str = "") -> Target:
+    """A target by name, office and jurisdiction; the same three again return the existing one."""
     target, _created = Target.objects.get_or_create(
         name=name.strip(),
         office=office.strip(),
@@ -145,7 +145,7 @@ def commitment_record(
     target: Target,
     ask: str,
     answer: str,
-    recorded_by,
+    by,
     campaign: Campaign | None = None,
     action=None,
     due_on: datetime.date | None = None,
@@ -160,17 +160,26 @@ def commitment_record(
         ask=ask,
         answer=answer,
         due_on=due_on,
-        recorded_by=recorded_by,
+        recorded_by=by,
     )
+
+
+def commitment_status_check(*, status: str, evidence: str) -> None:
+    """Kept or broken needs evidence (a vote, a budget line, a letter): accountability is public.
+    Raises ValidationError on the evidence field, so forms (the page's, the admin's) can show it."""
+    if status != CommitmentStatus.OPEN and not evidence.strip():
+        raise ValidationError(
+            {"evidence": _("Give the evidence that the promise was kept or broken.")}
+        )
 
 
 @transaction.atomic
 def commitment_set_status(*, commitment: Commitment, status: str, evidence: str, by) -> Commitment:
-    """Kept or broken needs evidence (a vote, a budget line, a letter): accountability is public."""
-    if status != CommitmentStatus.OPEN and not evidence.strip():
-        raise ValidationError(_("Give the evidence that the promise was kept or broken."))
+    """Mark a commitment open, kept or broken, with its evidence, recording who and when."""
+    commitment_status_check(status=status, evidence=evidence)
     commitment.status = status
     commitment.evidence = evidence.strip()
     commitment.status_changed_at = timezone.now()
-    commitment.save(update_fields=["status", "evidence", "status_changed_at"])
+    commitment.status_changed_by = by
+    commitment.save(update_fields=["status", "evidence", "status_changed_at", "status_changed_by"])
     return commitment

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conect import access
 from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to
+from relationships.selectors import issues_offered
 
 from . import services
 from .cycle import cycle_nodes
@@ -35,6 +36,14 @@ def _require_manager(user):
         raise PermissionDenied
 
 
+def _campaign_to_manage(user, pk):
+    """The campaign, or 404 if the user may not see it; 403 if they see it but may not change it."""
+    campaign = get_object_or_404(campaigns_visible_to(user), pk=pk)
+    if not can_manage_campaign(user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
 @require_GET
 def campaign_list(request):
     campaigns = campaigns_visible_to(request.user).annotate(n_actions=Count("actions"))
@@ -50,9 +59,8 @@ def issue_create(request):
     initial = {}
     heard_id = request.GET.get("from_issue_heard", "")
     if heard_id.isdigit():
-        from relationships.models import IssueHeard
-
-        heard = IssueHeard.objects.filter(pk=int(heard_id)).first()
+        # Only issues still offered in the listening roll-up; a retired one starts a blank form.
+        heard = issues_offered().filter(pk=int(heard_id)).first()
         if heard:
             initial = {
                 "name": str(heard),
@@ -61,7 +69,7 @@ def issue_create(request):
             }
     form = IssueForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.issue_create(created_by=request.user, **form.cleaned_data)
+        services.issue_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("Issue created. Now give it a campaign."))
         return redirect("campaigns:create")
     return render(request, "campaigns/issue_form.html", {"form": form})
@@ -76,7 +84,7 @@ def campaign_create(request):
         people=people_visible_to(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        campaign = services.campaign_create(created_by=request.user, **form.cleaned_data)
+        campaign = services.campaign_create(by=request.user, **form.cleaned_data)
         return redirect(campaign)
     return render(request, "campaigns/campaign_form.html", {"form": form})
 
@@ -113,15 +121,11 @@ def campaign_detail(request, pk):
 
 @require_POST
 def campaign_stage(request, pk):
-    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
-    if not can_manage_campaign(request.user, campaign):
-        raise PermissionDenied
+    campaign = _campaign_to_manage(request.user, pk)
     form = StageChangeForm(request.POST)
     if form.is_valid():
         try:
-            services.campaign_stage_change(
-                campaign=campaign, changed_by=request.user, **form.cleaned_data
-            )
+            services.campaign_stage_change(campaign=campaign, by=request.user, **form.cleaned_data)
             messages.success(request, _("The campaign moved on in the cycle."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -132,15 +136,11 @@ def campaign_stage(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def research_create(request, pk):
-    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
-    if not can_manage_campaign(request.user, campaign):
-        raise PermissionDenied
+    campaign = _campaign_to_manage(request.user, pk)
     team = people_visible_to(request.user).filter(campaign_teams=campaign)
     form = ResearchActionForm(request.POST if request.method == "POST" else None, team=team)
     if request.method == "POST" and form.is_valid():
-        services.research_action_record(
-            campaign=campaign, recorded_by=request.user, **form.cleaned_data
-        )
+        services.research_action_record(campaign=campaign, by=request.user, **form.cleaned_data)
         return redirect(campaign)
     return render(request, "campaigns/research_form.html", {"form": form, "campaign": campaign})
 
@@ -172,7 +172,7 @@ def target_detail(request, pk):
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
-            services.commitment_record(target=target, recorded_by=request.user, **form.cleaned_data)
+            services.commitment_record(target=target, by=request.user, **form.cleaned_data)
             return redirect(target)
     context = {
         "target": target,
@@ -187,8 +187,9 @@ def target_detail(request, pk):
 
 @require_POST
 def commitment_status(request, pk):
-    _require_manager(request.user)
+    # Out of scope (or no such commitment) is a 404 before the role's 403.
     commitment = get_object_or_404(commitments_visible_to(request.user), pk=pk)
+    _require_manager(request.user)
     form = CommitmentStatusForm(request.POST)
     if form.is_valid():
         services.commitment_set_status(commitment=commitment, by=request.user, **form.cleaned_data)

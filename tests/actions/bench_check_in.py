@@ -15,25 +15,26 @@ import multiprocessing
 import os
 import time
 
+import django
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conect.settings")
 os.environ.setdefault("DJANGO_SECURE", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+django.setup()  # a standalone script: the models below need the app registry first
 
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-def _setup():
-    import django
-
-    django.setup()
+from actions.models import Action, Attendance  # noqa: E402
+from congregations.models import Congregation, Membership  # noqa: E402
+from members.models import Person, User  # noqa: E402
 
 
 def _phone(args):
     action_id, user_id, person_ids = args
-    _setup()
-    from django.db import connection
-    from django.test import Client
-
-    from members.models import User
-
     client = Client(HTTP_HX_REQUEST="true")
     client.force_login(User.objects.get(pk=user_id))
     statuses = []
@@ -51,17 +52,6 @@ def main():
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--clients", type=int, default=4)
     options = parser.parse_args()
-    _setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from actions.models import Action, Attendance
-    from congregations.models import Congregation, Membership
-    from members.models import Person, User
-
     call_command("migrate", verbosity=0)
     stamp = int(time.time())
     congregations = Congregation.objects.bulk_create(

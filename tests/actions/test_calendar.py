@@ -4,11 +4,13 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
 from actions.interfaith import calendar_warnings
 from actions.models import CalendarFeed
+from actions.services import calendar_feed_create, calendar_feed_rotate
 from congregations.models import Tradition
 from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
 from tests.factories import CongregationFactory, PersonFactory
@@ -113,11 +115,43 @@ def test_ical_feed_of_a_deactivated_user_stops(client, lead):
     assert client.get(reverse("actions:ics"), {"token": feed.token}).status_code == 404
 
 
-def test_subscribe_page_and_rotation(client, login, lead):
+def test_subscribe_page_get_makes_nothing(client, login, lead):
     login(client, lead)
     body = client.get(reverse("actions:calendar")).content.decode()
-    token = CalendarFeed.objects.get(user=lead).token
-    assert token in body
+    assert "Make my calendar link" in body and "ics-url" not in body
+    assert not CalendarFeed.objects.exists()
+
+
+def test_subscribe_post_makes_the_link(client, login, lead):
+    login(client, lead)
     assert client.post(reverse("actions:calendar")).status_code == 302
-    assert CalendarFeed.objects.get(user=lead).token != token
+    token = CalendarFeed.objects.get(user=lead).token
+    body = client.get(reverse("actions:calendar")).content.decode()
+    assert token in body and "Make a new address" in body
+    assert client.get(reverse("actions:ics"), {"token": token}).status_code == 200
+
+
+def test_subscribe_post_again_rotates(client, login, lead):
+    login(client, lead)
+    client.post(reverse("actions:calendar"))
+    token = CalendarFeed.objects.get(user=lead).token
+    assert client.post(reverse("actions:calendar")).status_code == 302
+    new = CalendarFeed.objects.get(user=lead).token
+    assert new != token
     assert client.get(reverse("actions:ics"), {"token": token}).status_code == 404
+    assert client.get(reverse("actions:ics"), {"token": new}).status_code == 200
+
+
+def test_subscribe_page_speaks_spanish(client, login, lead):
+    login(client, lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    body = client.get(reverse("actions:calendar")).content.decode()
+    assert "Crear mi enlace de calendario" in body
+
+
+def test_calendar_feed_services(lead):
+    feed = calendar_feed_create(by=lead)
+    assert calendar_feed_create(by=lead) == feed  # making it twice keeps the one address
+    rotated = calendar_feed_rotate(by=lead)
+    assert rotated.token != feed.token
+    assert list(CalendarFeed.objects.values_list("token", flat=True)) == [rotated.token]

@@ -4,12 +4,21 @@ checklist (happy path, invalid input, another congregation's object, anonymous, 
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Attendance, Evaluation, TurnoutPledge
-from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
-from tests.factories import PersonFactory
+from congregations.models import Tradition
+from members.models import Person
+from tests.campaigns.factories import (
+    ActionFactory,
+    AttendanceFactory,
+    CommitmentFactory,
+    PledgeFactory,
+    TargetFactory,
+)
+from tests.factories import CongregationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,10 +120,37 @@ def test_invalid_pledge_is_refused_without_500(client, login, lead, action, cong
 
 
 def test_leader_cannot_pledge(client, login, leader, action, congregation):
-    login(client, leader).post(
+    response = login(client, leader).post(
         reverse("actions:pledge", args=[action.pk]), {"congregation": congregation.pk, "pledged": 5}
     )
+    assert response.status_code == 403  # the action is in sight; pledging is not a leader's
     assert not TurnoutPledge.objects.exists()
+
+
+def test_leader_cannot_invite(client, login, leader, action, congregation):
+    login(client, leader)
+    assert client.get(reverse("actions:invite", args=[action.pk])).status_code == 403
+    response = client.post(
+        reverse("actions:invite", args=[action.pk]), {"congregation": congregation.pk}
+    )
+    assert response.status_code == 403 and not Attendance.objects.exists()
+
+
+def test_leader_posting_an_rsvp_is_refused(client, login, leader, action, other_congregation):
+    me = Person.objects.get(user=leader)
+    stranger = PersonFactory(congregation=other_congregation)
+    login(client, leader)
+    mine = reverse("actions:rsvp", args=[action.pk, me.pk])
+    assert client.post(mine, {"rsvp": "yes"}).status_code == 403  # in sight, not theirs to do
+    theirs = reverse("actions:rsvp", args=[action.pk, stranger.pk])
+    assert client.post(theirs, {"rsvp": "yes"}).status_code == 404  # out of sight
+    assert not Attendance.objects.exists()
+
+
+def test_rsvp_for_an_unknown_action_is_404(client, login, lead, congregation):
+    person = PersonFactory(congregation=congregation)
+    url = reverse("actions:rsvp", args=[999999, person.pk])
+    assert login(client, lead).post(url, {"rsvp": "yes"}).status_code == 404
 
 
 def test_invite_by_congregation_and_ladder(
@@ -152,8 +188,6 @@ def test_group_evaluation_form_prefills_turnout(
 ):
     for person in PersonFactory.create_batch(3, congregation=congregation):
         AttendanceFactory(action=past_action, person=person, checked_in_at=timezone.now())
-    from tests.campaigns.factories import CommitmentFactory, TargetFactory
-
     CommitmentFactory(
         action=past_action, target=TargetFactory(name="Mayor Rivera"), ask="Fund it", answer="yes"
     )
@@ -215,9 +249,6 @@ def test_reports_and_csv(client, login, organizer, past_action, congregation):
 
 
 def test_schedule_action_warns_but_does_not_block(client, login, organizer, congregation):
-    from congregations.models import Tradition
-    from tests.factories import CongregationFactory
-
     masjid = CongregationFactory(name="Masjid Al-Noor", tradition=Tradition.MUSLIM)
     data = {
         "kind": "assembly",
@@ -256,15 +287,16 @@ def test_lead_cannot_schedule(client, login, lead):
 def test_detail_query_count_does_not_grow_with_attendees(
     client, login, organizer, action, congregation, django_assert_max_num_queries
 ):
-    from django.utils import timezone as tz
-
     PledgeFactory(action=action, congregation=congregation, pledged=100)
     login(client, organizer)
 
     def attend(n):
         for person in PersonFactory.create_batch(n, congregation=congregation):
             AttendanceFactory(
-                action=action, person=person, congregation=congregation, checked_in_at=tz.now()
+                action=action,
+                person=person,
+                congregation=congregation,
+                checked_in_at=timezone.now(),
             )
 
     attend(3)
@@ -311,8 +343,6 @@ def test_invite_page_query_count_is_flat(
 
 
 def test_pages_speak_spanish(client, login, lead, action):
-    from django.conf import settings
-
     login(client, lead)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
     body = client.get(reverse("actions:check_in", args=[action.pk])).content.decode()
@@ -345,3 +375,9 @@ def test_reschedule_an_action(client, login, organizer, action, congregation):
 
 def test_lead_cannot_change_an_action(client, login, lead, action):
     assert login(client, lead).get(reverse("actions:edit", args=[action.pk])).status_code == 403
+
+
+def test_changing_or_evaluating_an_unknown_action_is_404(client, login, organizer):
+    login(client, organizer)
+    assert client.get(reverse("actions:edit", args=[999999])).status_code == 404
+    assert client.get(reverse("actions:evaluate", args=[999999])).status_code == 404

@@ -3,9 +3,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from campaigns.models import CampaignStageChange, Stage
-from campaigns.services import campaign_create, campaign_stage_change, issue_create
-from tests.campaigns.factories import CampaignFactory, IssueFactory
+from campaigns.models import CampaignStageChange, CommitmentStatus, Stage, Target
+from campaigns.services import (
+    campaign_create,
+    campaign_stage_change,
+    commitment_set_status,
+    issue_create,
+)
+from tests.campaigns.factories import CampaignFactory, CommitmentFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +26,12 @@ def test_stages_form_a_cycle():
 
 
 def test_create_records_the_first_stage(organizer, congregation):
-    issue = issue_create(name="Housing", created_by=organizer)
+    issue = issue_create(name="Housing", by=organizer)
     campaign = campaign_create(
         name="Safe homes",
         issue=issue,
         goal="200 units",
-        created_by=organizer,
+        by=organizer,
         congregations=[congregation],
         stage=Stage.LISTEN,
     )
@@ -38,7 +43,7 @@ def test_a_full_turn_of_the_cycle_is_recorded(organizer):
     campaign = CampaignFactory(stage=Stage.RELATE)
     for stage in [Stage.LISTEN, Stage.RESEARCH, Stage.ACT, Stage.EVALUATE, Stage.RELATE]:
         campaign = campaign_stage_change(
-            campaign=campaign, to_stage=stage, changed_by=organizer, reason=f"ready for {stage}"
+            campaign=campaign, to_stage=stage, by=organizer, reason=f"ready for {stage}"
         )
     history = list(CampaignStageChange.objects.filter(campaign=campaign).order_by("id"))
     assert [(h.from_stage, h.to_stage) for h in history] == [
@@ -57,7 +62,7 @@ def test_a_full_turn_of_the_cycle_is_recorded(organizer):
 def test_skipping_a_stage_is_refused(organizer, bad):
     campaign = CampaignFactory(stage=Stage.RELATE)
     with pytest.raises(ValidationError):
-        campaign_stage_change(campaign=campaign, to_stage=bad, changed_by=organizer, reason="x")
+        campaign_stage_change(campaign=campaign, to_stage=bad, by=organizer, reason="x")
     campaign.refresh_from_db()
     assert campaign.stage == Stage.RELATE
     assert not campaign.stage_history.exists()
@@ -66,21 +71,27 @@ def test_skipping_a_stage_is_refused(organizer, bad):
 def test_a_reason_is_required(organizer):
     campaign = CampaignFactory(stage=Stage.RELATE)
     with pytest.raises(ValidationError):
-        campaign_stage_change(
-            campaign=campaign, to_stage=Stage.LISTEN, changed_by=organizer, reason=" "
-        )
+        campaign_stage_change(campaign=campaign, to_stage=Stage.LISTEN, by=organizer, reason=" ")
 
 
 def test_issue_keeps_the_link_to_what_was_heard(organizer):
-    issue = issue_create(
-        name="Wages", created_by=organizer, heard_from_id=7, heard_from_label="wage theft"
-    )
+    issue = issue_create(name="Wages", by=organizer, heard_from_id=7, heard_from_label="wage theft")
     assert (issue.heard_from_id, issue.heard_from_label) == (7, "wage theft")
 
 
 def test_target_has_no_partisan_fields():
-    from campaigns.models import Target
-
     names = {f.name for f in Target._meta.get_fields()}
     assert not names & {"party", "candidate", "political_party", "is_candidate"}
     assert IssueFactory()  # factories work
+
+
+def test_commitment_status_records_who_and_needs_evidence(organizer):
+    commitment = CommitmentFactory()
+    with pytest.raises(ValidationError):
+        commitment_set_status(commitment=commitment, status="kept", evidence=" ", by=organizer)
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.OPEN and commitment.status_changed_by is None
+    commitment_set_status(commitment=commitment, status="broken", evidence="Vetoed", by=organizer)
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.status_changed_by) == ("broken", organizer)
+    assert commitment.status_changed_at is not None

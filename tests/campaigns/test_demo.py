@@ -30,3 +30,19 @@ def test_seed_fills_the_cycle(capsys):
     assert Commitment.objects.filter(status="kept").exists()
     call_command("seed_demo", "--people", "400", "--reset")
     assert Action.objects.count() == 200 and Campaign.objects.count() == 10
+
+
+def test_same_seed_same_actions(capsys):
+    """The campaigns and actions steps share one random sequence: a seed gives the same rows."""
+
+    def rows():
+        return (
+            list(Action.objects.order_by("id").values_list("title", "starts_at", "place")),
+            list(Attendance.objects.order_by("id").values_list("rsvp", "checked_in_at")),
+            list(Commitment.objects.order_by("id").values_list("ask", "answer", "status")),
+        )
+
+    call_command("seed_demo", "--people", "200", "--seed", "7")
+    first = rows()
+    call_command("seed_demo", "--people", "200", "--seed", "7", "--reset")
+    assert rows() == first

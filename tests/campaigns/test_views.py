@@ -4,7 +4,10 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign, Commitment, Issue, Stage
+from campaigns.services import campaign_create, campaign_stage_change
+from relationships.models import IssueHeard
 from tests.campaigns.factories import CampaignFactory, CommitmentFactory, TargetFactory
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,19 +42,17 @@ def test_every_role_sees_campaigns(client, login, leader):
 
 
 def test_campaign_page_draws_the_cycle_with_history(client, login, organizer, congregation):
-    from campaigns.services import campaign_create, campaign_stage_change
-
     campaign = campaign_create(
         name="Safe homes",
         issue=Issue.objects.create(name="Housing"),
         goal="200 units",
-        created_by=organizer,
+        by=organizer,
         congregations=[congregation],
     )
     campaign_stage_change(
         campaign=campaign,
         to_stage=Stage.LISTEN,
-        changed_by=organizer,
+        by=organizer,
         reason="100 one-on-ones done",
     )
     body = login(client, organizer).get(campaign.get_absolute_url()).content.decode()
@@ -112,8 +113,6 @@ def test_create_issue_then_campaign(client, login, organizer, congregation):
 
 
 def test_issue_from_the_listening_roll_up(client, login, organizer):
-    from relationships.models import IssueHeard
-
     heard = IssueHeard.objects.create(name="rent increases")
     login(client, organizer)
     page = client.get(reverse("campaigns:issue_create"), {"from_issue_heard": heard.pk})
@@ -177,6 +176,7 @@ def test_record_ask_and_status(client, login, organizer, leader):
     client.post(url, {"status": "kept", "evidence": "Council vote 9-0"})
     commitment.refresh_from_db()
     assert (commitment.status, commitment.evidence) == ("kept", "Council vote 9-0")
+    assert commitment.status_changed_by == organizer and commitment.status_changed_at
     client.force_login(leader)
     assert client.post(url, {"status": "broken", "evidence": "x"}).status_code == 403
     assert client.post(target.get_absolute_url(), {"ask": "x", "answer": "no"}).status_code == 403
@@ -201,8 +201,6 @@ def test_lists_query_count_is_flat(client, login, organizer, django_assert_max_n
 
 
 def test_leaders_team_and_who_went(client, login, organizer, congregation, other_congregation):
-    from tests.factories import PersonFactory
-
     mine = PersonFactory(first_name="Keisha", level="leader", congregation=congregation)
     theirs = PersonFactory(first_name="Zebulon", level="core_team", congregation=other_congregation)
     issue = Issue.objects.create(name="Housing")
@@ -233,3 +231,37 @@ def test_leaders_team_and_who_went(client, login, organizer, congregation, other
         {"held_on": "2026-02-03", "met_with": "Housing director", "who_went": [mine.pk]},
     )
     assert list(campaign.research_actions.get().who_went.all()) == [mine]
+
+
+def test_refusals_unknown_is_404_before_the_roles_403(client, login, leader, congregation):
+    campaign = CampaignFactory(congregations=[congregation])
+    commitment = CommitmentFactory()
+    login(client, leader)
+    # In scope (campaigns and commitments are public to every role) but not theirs to change.
+    assert client.post(reverse("campaigns:stage", args=[campaign.pk])).status_code == 403
+    assert client.get(reverse("campaigns:research_create", args=[campaign.pk])).status_code == 403
+    status_url = reverse("targets:commitment_status", args=[commitment.pk])
+    assert client.post(status_url, {"status": "kept", "evidence": "x"}).status_code == 403
+    # No such object: 404 whatever the role.
+    assert client.post(reverse("campaigns:stage", args=[99999])).status_code == 404
+    assert client.get(reverse("campaigns:research_create", args=[99999])).status_code == 404
+    unknown = reverse("targets:commitment_status", args=[99999])
+    assert client.post(unknown, {"status": "kept", "evidence": "x"}).status_code == 404
+    commitment.refresh_from_db()
+    assert commitment.status == "open"
+
+
+def test_unknown_objects_are_404_for_organizers_too(client, login, organizer):
+    login(client, organizer)
+    assert client.post(reverse("campaigns:stage", args=[99999])).status_code == 404
+    assert client.get(reverse("campaigns:research_create", args=[99999])).status_code == 404
+    unknown = reverse("targets:commitment_status", args=[99999])
+    assert client.post(unknown, {"status": "open", "evidence": ""}).status_code == 404
+
+
+def test_retired_issue_heard_starts_a_blank_issue(client, login, organizer):
+    retired = IssueHeard.objects.create(name="parking", is_active=False)
+    page = login(client, organizer).get(
+        reverse("campaigns:issue_create"), {"from_issue_heard": retired.pk}
+    )
+    assert page.status_code == 200 and "parking" not in page.content.decode()

@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from actions.demo import seed_actions, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
@@ -25,10 +26,11 @@ STEPS = [
     seed_logins,
     seed_dues,
     seed_campaigns,
+    seed_actions,  # right after seed_campaigns: it continues the same random sequence
     seed_relationships,
 ]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
-WIPES = [wipe_relationships, wipe_campaigns, wipe_dues, wipe_people]
+WIPES = [wipe_relationships, wipe_actions, wipe_campaigns, wipe_dues, wipe_people]
 
 
 class Command(BaseCommand):
