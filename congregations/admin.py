@@ -3,6 +3,7 @@ from django.contrib import admin
 from conect.admin import ReadOnlyAdmin
 
 from .models import Congregation, DuesTier, LedgerEntry, Membership, OtherIncome
+from .selectors import congregations_visible_to
 
 
 @admin.register(Congregation)
@@ -14,8 +15,6 @@ class CongregationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Scoped like the app (issue 3), so a narrower admin role later sees only its share.
-        from .selectors import congregations_visible_to
-
         return congregations_visible_to(request.user)
 
 
@@ -28,8 +27,6 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("person__last_name", "person__first_name", "congregation__name")
 
     def get_queryset(self, request):
-        from .selectors import congregations_visible_to
-
         visible = congregations_visible_to(request.user).values("pk")
         return super().get_queryset(request).filter(congregation__in=visible)
 

@@ -64,7 +64,7 @@ def ledger_payment_record(
     received_on: datetime.date,
     method: str,
     idempotency_key: str,
-    created_by,
+    by,
     reference: str = "",
     memo: str = "",
 ) -> tuple[LedgerEntry, bool]:
@@ -83,7 +83,7 @@ def ledger_payment_record(
         method=method,
         reference=reference,
         memo=memo,
-        created_by=created_by,
+        created_by=by,
         idempotency_key=f"payment:{idempotency_key}",
     )
     if not created:
@@ -99,7 +99,7 @@ def ledger_adjustment_post(
     effective_on: datetime.date,
     memo: str,
     idempotency_key: str,
-    created_by,
+    by,
 ) -> tuple[LedgerEntry, bool]:
     """Post an adjustment: positive adds to what is owed, negative is a credit (a waiver)."""
     if amount_cents == 0:
@@ -113,7 +113,7 @@ def ledger_adjustment_post(
         fiscal_year=fiscal_year_of(effective_on),
         effective_on=effective_on,
         memo=memo,
-        created_by=created_by,
+        created_by=by,
         idempotency_key=f"adjustment:{idempotency_key}",
     )
     if not created:
@@ -123,7 +123,7 @@ def ledger_adjustment_post(
 
 @transaction.atomic
 def ledger_entry_reverse(
-    *, entry: LedgerEntry, created_by, memo: str, on: datetime.date | None = None
+    *, entry: LedgerEntry, by, memo: str, on: datetime.date | None = None
 ) -> LedgerEntry:
     """Cancel `entry` with an equal and opposite reversal. An entry is reversed at most once
     (a unique constraint, so two concurrent reversals cannot both succeed)."""
@@ -145,7 +145,7 @@ def ledger_entry_reverse(
                 effective_on=on,
                 memo=memo,
                 reverses=entry,
-                created_by=created_by,
+                created_by=by,
                 idempotency_key=f"reversal:{entry.pk}",
             )
     except IntegrityError:
@@ -171,7 +171,7 @@ class AssessmentRun:
 
 
 @transaction.atomic
-def dues_assess_year(*, fiscal_year: int, created_by=None, dry_run: bool = False) -> AssessmentRun:
+def dues_assess_year(*, fiscal_year: int, by=None, dry_run: bool = False) -> AssessmentRun:
     """Post one assessment per member congregation for `fiscal_year`, by its tier, prorated for
     congregations that joined during the year. Idempotent: congregations already assessed for
     the year are skipped, and the key `assessment:<congregation>:<year>` makes a concurrent run
@@ -209,7 +209,7 @@ def dues_assess_year(*, fiscal_year: int, created_by=None, dry_run: bool = False
             "fiscal_year": fiscal_year,
             "effective_on": max(first, congregation.joined_on or first),
             "memo": memo,
-            "created_by": created_by,
+            "created_by": by,
             "idempotency_key": assessment_key(congregation.pk, fiscal_year),
         }
         if dry_run:
@@ -229,9 +229,9 @@ def assessment_key(congregation_id: int, fiscal_year: int) -> str:
 
 
 @transaction.atomic
-def other_income_record(*, created_by, **fields) -> OtherIncome:
+def other_income_record(*, by, **fields) -> OtherIncome:
     """Record a donation or grant (never dues, never government money: `OtherIncome.clean`)."""
-    income = OtherIncome(created_by=created_by, **fields)
+    income = OtherIncome(created_by=by, **fields)
     income.full_clean()
     income.save()
     return income

@@ -1,20 +1,21 @@
 """Dues pages: the network page /dues/, a congregation's statement, and the admin's forms.
 
-Reads go through the dues selectors (a lead sees only their own congregations; another
-congregation's dues are a 404). Posting entries is for admins only (403 for other roles).
+Reads go through the dues selectors (a lead sees only their own congregations). The house rule:
+a congregation outside your scope is a 404; one inside it whose dues are not yours to see (a
+leader's) or to post (anyone but an admin) is a 403.
 """
 
 import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from conect.access import Role
+from conect import access
 from conect.spreadsheet import neutralise
 
 from . import services
@@ -23,6 +24,7 @@ from .fiscal import fiscal_year_label, fiscal_year_of
 from .forms_dues import AdjustmentForm, OtherIncomeForm, PaymentForm, ReversalForm
 from .models import EntryKind
 from .selectors import (
+    congregations_visible_to,
     congregations_with_dues,
     dues_by_month,
     dues_congregations_visible_to,
@@ -35,26 +37,34 @@ from .selectors import (
 
 
 def _require_admin(user) -> None:
-    if user.role != Role.ADMIN:
+    if not access.is_admin(user):
+        raise PermissionDenied
+
+
+def _require_dues_reader(user) -> None:
+    if not access.is_staff_or_lead(user):
         raise PermissionDenied
 
 
 def _congregation(request, slug):
-    visible = congregations_with_dues(dues_congregations_visible_to(request.user))
-    return get_object_or_404(visible.select_related("dues_tier"), slug=slug)
+    """The congregation at `slug` with its dues figures: 404 outside the user's scope, 403
+    inside it for a role that does not see dues."""
+    visible = congregations_with_dues(congregations_visible_to(request.user))
+    congregation = get_object_or_404(visible.select_related("dues_tier"), slug=slug)
+    _require_dues_reader(request.user)
+    return congregation
 
 
 @require_GET
 def dues_network(request):
+    _require_dues_reader(request.user)
     visible = dues_congregations_visible_to(request.user)
-    if request.user.role == Role.LEADER:
-        raise Http404
     congregations = list(congregations_with_dues(visible).select_related("dues_tier"))
     context = {
         "congregations": congregations,
         "totals": dues_network_totals(congregations),
         "chart": month_bars(dues_by_month(visible)),
-        "is_admin": request.user.role == Role.ADMIN,
+        "is_admin": access.is_admin(request.user),
         "fiscal_year": fiscal_year_label(fiscal_year_of(timezone.localdate())),
     }
     return render(request, "congregations/dues_network.html", context)
@@ -82,7 +92,7 @@ def congregation_dues(request, slug):
         "years": sorted(set(years) | {congregation.dues.fiscal_year}, reverse=True),
         "opening": opening,
         "entries": list(entries),
-        "is_admin": request.user.role == Role.ADMIN,
+        "is_admin": access.is_admin(request.user),
     }
     return render(request, "congregations/dues_statement.html", context)
 
@@ -142,7 +152,7 @@ def payment_new(request, slug):
                 reference=data["reference"],
                 memo=data["memo"],
                 idempotency_key=data["idempotency_key"],
-                created_by=request.user,
+                by=request.user,
             )
         except services.LedgerError as error:
             form.add_error(None, str(error))
@@ -171,7 +181,7 @@ def adjustment_new(request, slug):
                 effective_on=data["effective_on"],
                 memo=data["memo"],
                 idempotency_key=data["idempotency_key"],
-                created_by=request.user,
+                by=request.user,
             )
         except services.LedgerError as error:
             form.add_error(None, str(error))
@@ -192,7 +202,7 @@ def entry_reverse(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.ledger_entry_reverse(
-                entry=entry, memo=form.cleaned_data["memo"], created_by=request.user
+                entry=entry, memo=form.cleaned_data["memo"], by=request.user
             )
         except services.LedgerError as error:
             form.add_error(None, str(error))
@@ -226,7 +236,7 @@ def income_new(request):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in OtherIncomeForm.Meta.fields}
         services.other_income_record(
-            created_by=request.user, amount_cents=form.instance.amount_cents, **data
+            by=request.user, amount_cents=form.instance.amount_cents, **data
         )
         messages.success(request, _("Income recorded."))
         return redirect("dues:income_list")

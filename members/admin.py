@@ -11,7 +11,7 @@ from congregations.models import Membership
 
 from .models import AuditEvent, ImportJob, LeadershipChange, Person, Tag, User
 from .selectors import people_visible_to
-from .services import person_archive, person_delete, person_unarchive
+from .services import person_admin_save, person_archive, person_delete, person_unarchive
 
 
 class InviteUserForm(forms.ModelForm):
@@ -107,6 +107,9 @@ class PersonAdmin(admin.ModelAdmin):
         # Scoped like the app, so a narrower admin role later cannot see more than its share.
         return people_visible_to(request.user, include_archived=True).prefetch_related("tags")
 
+    def save_model(self, request, obj, form, change):
+        person_admin_save(person=obj, by=request.user, adding=not change, changed=form.changed_data)
+
     def delete_model(self, request, obj):
         person_delete(person=obj, by=request.user, reason=_("deleted in the admin"))
 
@@ -173,7 +176,10 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadershipChange)
-class LeadershipChangeAdmin(admin.ModelAdmin):
+class LeadershipChangeAdmin(ReadOnlyAdmin):
+    """Read-only: the ladder's history is written by members.services.person_move_on_ladder
+    (the person page's ladder form), so the level and its history never disagree."""
+
     list_display = ("person", "from_level", "to_level", "changed_by", "changed_at")
     list_select_related = ("person", "changed_by")
     raw_id_fields = ("person",)

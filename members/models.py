@@ -260,6 +260,14 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("default congregation"),
     )
+    confirmed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     filename = models.CharField(_("file name"), max_length=255)
     content = models.TextField(_("content"))  # the decoded CSV; cleared once imported
     status = models.CharField(

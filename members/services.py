@@ -5,7 +5,8 @@ rows, audit events, matching) hold whichever door a change comes through.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,9 +38,10 @@ class MergeConflict(Exception):
     """Two people cannot be merged without losing a one-to-one record (e.g. two logins)."""
 
 
-def audit_log(*, actor: User | None, action: str, person_id: int | None = None, **detail):
+def audit_log(*, by: User | None, action: str, person_id: int | None = None, **detail):
+    """One row in the audit log: who (`by`, None for the system) did what, to whom."""
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=by if by is not None and by.pk else None,
         action=action,
         person_id=person_id,
         detail=detail,
@@ -106,10 +108,29 @@ def person_create(
         if other.pk != congregation.pk:
             Membership.objects.create(person=person, congregation=other, is_primary=False)
     person.tags.set([*tags, *tags_get_or_create(names=new_tags)])
+    _record_added(person, by=by)
+    return person
+
+
+def _record_added(person: Person, *, by: User) -> None:
+    """A new person's first ladder row (who added them) and audit row."""
     LeadershipChange.objects.create(
         person=person, from_level="", to_level=person.level, changed_by=by, reason=_("Added")
     )
-    audit_log(actor=by, action=AuditEvent.Action.CREATE, person_id=person.pk)
+    audit_log(by=by, action=AuditEvent.Action.CREATE, person_id=person.pk)
+
+
+@transaction.atomic
+def person_admin_save(*, person: Person, by: User, adding: bool, changed: Iterable[str]) -> Person:
+    """Save a person from the Django admin with the same records as the app's forms: a new
+    person's first ladder row, an audit row either way. (The admin's own form has validated
+    the fields; memberships arrive through its inline, saved after this.)"""
+    person.save()
+    if adding:
+        _record_added(person, by=by)
+    else:
+        fields = sorted(name for name in changed if name != "level")
+        audit_log(by=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=fields)
     return person
 
 
@@ -139,7 +160,7 @@ def person_update(
         _set_other_congregations(person, other_congregations, within=list(editable_congregations))
     if tags is not None:
         person.tags.set([*tags, *tags_get_or_create(names=new_tags)])
-    audit_log(actor=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=changed)
+    audit_log(by=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=changed)
     return person
 
 
@@ -170,7 +191,7 @@ def person_archive(*, person: Person, by: User) -> Person:
     if person.archived_at is None:
         person.archived_at = timezone.now()
         person.save(update_fields=["archived_at", "updated_at"])
-        audit_log(actor=by, action=AuditEvent.Action.ARCHIVE, person_id=person.pk)
+        audit_log(by=by, action=AuditEvent.Action.ARCHIVE, person_id=person.pk)
     return person
 
 
@@ -179,7 +200,7 @@ def person_unarchive(*, person: Person, by: User) -> Person:
     if person.archived_at is not None:
         person.archived_at = None
         person.save(update_fields=["archived_at", "updated_at"])
-        audit_log(actor=by, action=AuditEvent.Action.UNARCHIVE, person_id=person.pk)
+        audit_log(by=by, action=AuditEvent.Action.UNARCHIVE, person_id=person.pk)
     return person
 
 
@@ -191,13 +212,13 @@ def person_delete(*, person: Person, by: User, reason: str) -> None:
         raise PermissionError("only admins delete people")
     person_id = person.pk
     person.delete()
-    audit_log(actor=by, action=AuditEvent.Action.DELETE, person_id=person_id, reason=str(reason))
+    audit_log(by=by, action=AuditEvent.Action.DELETE, person_id=person_id, reason=str(reason))
 
 
 def audit_sensitive_view(*, person: Person, by: User) -> None:
     """Record that `by` was shown someone's ethnicity or private notes."""
     if person.ethnicity or person.notes:
-        audit_log(actor=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk)
+        audit_log(by=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk)
 
 
 @transaction.atomic
@@ -307,7 +328,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
     person_merged.send(sender=Person, survivor=survivor, duplicate_id=duplicate_id)
     duplicate.delete()
     audit_log(
-        actor=by,
+        by=by,
         action=AuditEvent.Action.MERGE,
         person_id=survivor.pk,
         merged_person_id=duplicate_id,
@@ -344,7 +365,7 @@ def people_import(
         if not plan.is_valid or not plan.has_changes:
             return plan
         _write_plan(plan)
-        audit_log(actor=by, action=AuditEvent.Action.IMPORT, filename=filename[:200], **plan.counts)
+        audit_log(by=by, action=AuditEvent.Action.IMPORT, filename=filename[:200], **plan.counts)
     return plan
 
 
@@ -433,11 +454,24 @@ def _job_progress(job: ImportJob) -> Callable[[int, int], None]:
     return report
 
 
+@contextmanager
+def _failing_job(job: ImportJob) -> Iterator[None]:
+    """Mark `job` failed if the block raises (and re-raise): the page stops polling and says
+    so, rather than spinning for ever."""
+    try:
+        yield
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+
+
 def import_job_create(
     *, by: User, filename: str, text: str, congregation: Congregation | None
 ) -> ImportJob:
     """Keep the uploaded file and check it: now if it is small, on a worker if it is large."""
-    from .tasks import import_job_analyse_task
+    from .tasks import import_job_analyse_task  # reason: the task calls this module back
 
     rows = max(0, text.count("\n") - 1) or (1 if text.strip() else 0)
     job = ImportJob.objects.create(
@@ -456,7 +490,7 @@ def import_job_create(
 
 def import_job_analyse(*, job: ImportJob) -> ImportJob:
     """The preview: the same plan the import will write, with counts and row errors."""
-    try:
+    with _failing_job(job):
         plan = people_import(
             text=job.content,
             by=job.created_by,
@@ -465,12 +499,6 @@ def import_job_analyse(*, job: ImportJob) -> ImportJob:
             dry_run=True,
             progress=_job_progress(job),
         )
-    except Exception:
-        # The page stops polling and says so, rather than spinning for ever.
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, finished_at=timezone.now()
-        )
-        raise
     job.refresh_from_db(fields=["status"])
     job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
     if plan.is_valid:
@@ -498,11 +526,12 @@ def import_uploads_purge(*, older_than: datetime.timedelta) -> int:
 
 
 def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
-    """Write a previewed import (re-checked against the database as it is now)."""
-    from .tasks import import_job_run_task
+    """Write a previewed import (re-checked against the database as it is now); the audit row
+    names `by`, who confirmed it."""
+    from .tasks import import_job_run_task  # reason: the task calls this module back
 
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
-        status=ImportJob.Status.IMPORTING, processed_rows=0
+        status=ImportJob.Status.IMPORTING, processed_rows=0, confirmed_by=by
     )
     if not claimed:  # a double click, or another tab, got there first
         return job
@@ -514,22 +543,18 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
 
 
 def import_job_run(*, job: ImportJob) -> ImportJob:
+    """Write a claimed import (status IMPORTING); anything else is left as it is."""
     job.refresh_from_db()
     if job.status != ImportJob.Status.IMPORTING:
         return job
-    try:
+    with _failing_job(job):
         plan = people_import(
             text=job.content,
-            by=job.created_by,
+            by=job.confirmed_by or job.created_by,
             congregations=_job_congregations(job),
             default_congregation=job.congregation,
             filename=job.filename,
         )
-    except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, finished_at=timezone.now()
-        )
-        raise
     job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]
     job.processed_rows = plan.total_rows

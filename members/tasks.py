@@ -1,15 +1,16 @@
 """Celery tasks: thin wrappers over members.services, so the command, the browser and the worker
 share one import code path."""
 
+import datetime
+
 from celery import shared_task
 
 from .models import ImportJob
+from .services import import_job_analyse, import_job_run, import_uploads_purge
 
 
 @shared_task
 def import_job_analyse_task(*, job_id: int) -> None:
-    from .services import import_job_analyse
-
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.ANALYSING).first()
     if job is not None:
         import_job_analyse(job=job)
@@ -17,8 +18,6 @@ def import_job_analyse_task(*, job_id: int) -> None:
 
 @shared_task
 def import_job_run_task(*, job_id: int) -> None:
-    from .services import import_job_run
-
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING).first()
     if job is not None:
         import_job_run(job=job)
@@ -27,8 +26,4 @@ def import_job_run_task(*, job_id: int) -> None:
 @shared_task(ignore_result=True)
 def purge_import_uploads_task(*, days: int = 7) -> int:
     """Daily from beat: forget the CSV text of imports previewed but never confirmed."""
-    import datetime
-
-    from .services import import_uploads_purge
-
     return import_uploads_purge(older_than=datetime.timedelta(days=days))

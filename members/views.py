@@ -1,13 +1,8 @@
 """People pages: thin views over members.selectors (reads) and members.services (writes)."""
 
-import csv
-from collections import defaultdict
-from itertools import islice
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,18 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
-from conect.spreadsheet import neutralise
-from congregations.models import Membership
 
-from . import services
+from . import exporting, services
 from .duplicates import find_pairs_among
 from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
 from .importing import CONTRACT_HEADER, decode
-from .models import AuditEvent, Person
+from .models import Person
 from .selectors import (
     import_jobs_visible_to,
-    people_editable_by,
     people_visible_to,
     person_for_page,
     with_list_details,
@@ -40,6 +32,14 @@ PAIRS_PAGE_SIZE = 25
 def _require_editor(user):
     if not access.is_staff_or_lead(user):
         raise PermissionDenied
+
+
+def _person_to_change(request, pk) -> Person:
+    """The person at `pk` for a change: 404 outside the user's scope, 403 inside it for a role
+    that does not edit people (a leader, even on their own record)."""
+    person = get_object_or_404(people_visible_to(request.user, include_archived=True), pk=pk)
+    _require_editor(request.user)
+    return person
 
 
 def _filtered(request) -> PersonFilter:
@@ -102,7 +102,7 @@ def person_create(request):
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
-    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    person = _person_to_change(request, pk)
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.person_update(
@@ -119,7 +119,7 @@ def person_edit(request, pk):
 
 @require_POST
 def person_ladder(request, pk):
-    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    person = _person_to_change(request, pk)
     form = LadderMoveForm(request.POST, person=person)
     if form.is_valid():
         services.person_move_on_ladder(
@@ -137,7 +137,7 @@ def person_ladder(request, pk):
 
 @require_POST
 def person_archive(request, pk):
-    person = get_object_or_404(people_editable_by(request.user), pk=pk)
+    person = _person_to_change(request, pk)
     if request.POST.get("restore"):
         services.person_unarchive(person=person, by=request.user)
         messages.success(request, _("Restored to the directory."))
@@ -160,59 +160,15 @@ def person_delete(request, pk):
     return render(request, "members/person_delete.html", {"person": person, "form": form})
 
 
-def batched(iterable, size):
-    """itertools.batched arrives in Python 3.12."""
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-# The import contract's columns first, so an export can be imported again unchanged.
-EXPORT_COLUMNS = [
-    *CONTRACT_HEADER,
-    "level",
-    "email_ok",
-    "sms_ok",
-    "do_not_contact",
-]
-
-
-def _export_rows(people):
-    """CSV lines for `people`: plain values, 2,000 people and one tag query at a time."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-    primary = Membership.objects.filter(person=OuterRef("pk"), is_primary=True)
-    rows = people.annotate(
-        congregation=Subquery(primary.values("congregation__slug")[:1])
-    ).values_list("pk", *[c for c in EXPORT_COLUMNS if c != "tags"])
-    for chunk in batched(rows.iterator(chunk_size=2000), 2000):
-        tags = defaultdict(list)
-        links = Person.tags.through.objects.filter(person_id__in=[row[0] for row in chunk])
-        for person_id, name in links.values_list("person_id", "tag__name").order_by("tag__name"):
-            tags[person_id].append(name)
-        for pk, *values in chunk:
-            record = dict(zip([c for c in EXPORT_COLUMNS if c != "tags"], values, strict=True))
-            record["tags"] = ";".join(tags[pk])
-            for flag in ("email_ok", "sms_ok", "do_not_contact"):
-                record[flag] = int(record[flag])
-            yield writer.writerow([neutralise(record[column]) for column in EXPORT_COLUMNS])
-
-
 @require_GET
 def people_export(request):
     _require_editor(request.user)  # leaders have no bulk export: their scope is personal
-    people = _filtered(request).qs
-    services.audit_log(
-        actor=request.user,
-        action=AuditEvent.Action.EXPORT,
+    rows = exporting.people_export(
+        people=_filtered(request).qs,
+        by=request.user,
         filters={k: v for k, v in request.GET.items() if k != "page"},
     )
-    response = StreamingHttpResponse(_export_rows(people), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="conect-people-{stamp}.csv"'
     return response
@@ -277,9 +233,8 @@ def duplicates(request):
 
 @require_http_methods(["GET", "POST"])
 def person_merge(request, pk, other_pk):
-    editable = people_editable_by(request.user)
-    first = get_object_or_404(editable, pk=pk)
-    second = get_object_or_404(editable, pk=other_pk)
+    first = _person_to_change(request, pk)
+    second = _person_to_change(request, other_pk)
     if first.pk == second.pk:
         raise Http404
     form = MergeForm(request.POST or None, people=[first, second])
@@ -302,9 +257,8 @@ def person_merge(request, pk, other_pk):
 
 @require_POST
 def duplicate_dismiss(request, pk, other_pk):
-    editable = people_editable_by(request.user)
-    first = get_object_or_404(editable, pk=pk)
-    second = get_object_or_404(editable, pk=other_pk)
+    first = _person_to_change(request, pk)
+    second = _person_to_change(request, other_pk)
     if first.pk == second.pk:
         raise Http404
     services.duplicate_dismiss(first=first, second=second, by=request.user)
@@ -315,8 +269,6 @@ def duplicate_dismiss(request, pk, other_pk):
 @require_GET
 def import_template(request):
     """An empty CSV with the contract header, to fill in a spreadsheet."""
-    from .importing import CONTRACT_HEADER
-
     response = HttpResponse("\ufeff" + ",".join(CONTRACT_HEADER) + "\r\n", content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="conect-people-template.csv"'
     return response

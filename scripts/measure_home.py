@@ -1,6 +1,7 @@
 """Queries and time of one page for one login, in-process, on the configured database.
 
-    DATABASE_URL=postgres://… DJANGO_DEBUG=0 python scripts/measure_home.py organizer@conect.example /
+    DATABASE_URL=postgres://… DJANGO_DEBUG=0 \
+        python scripts/measure_home.py organizer@conect.example /
 
 Prints the query count of a warm request and the median, p95 and min of N timed requests (the
 session and user lookups included, as a browser's request would pay them).
@@ -43,7 +44,8 @@ def main(email: str, path: str, runs: int = 30) -> None:
     times.sort()
     print(
         f"{path} as {email}: {len(queries)} queries; "
-        f"median {statistics.median(times):.0f} ms, p95 {times[int(0.95 * len(times)) - 1]:.0f} ms, "
+        f"median {statistics.median(times):.0f} ms, "
+        f"p95 {times[int(0.95 * len(times)) - 1]:.0f} ms, "
         f"min {times[0]:.0f} ms over {runs} requests"
     )
 

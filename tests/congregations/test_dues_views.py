@@ -95,8 +95,8 @@ class TestNetworkPage:
         assert "St. Mark" in body and "Temple Sinai" not in body and "$9,999" not in body
         assert "Other income" not in body
 
-    def test_leader_gets_404(self, client, login, leader):
-        assert login(client, leader).get("/dues/").status_code == 404
+    def test_leader_gets_403(self, client, login, leader):
+        assert login(client, leader).get("/dues/").status_code == 403
 
     def test_query_count_is_flat(self, client, login, admin_user, django_assert_max_num_queries):
         login(client, admin_user)
@@ -126,8 +126,9 @@ class TestCongregationPage:
     def test_unknown_slug_is_404(self, client, login, admin_user):
         assert login(client, admin_user).get("/congregations/nowhere/dues/").status_code == 404
 
-    def test_leader_is_404(self, client, login, leader, congregation):
-        assert login(client, leader).get(url("dues", congregation)).status_code == 404
+    def test_leader_of_the_congregation_is_403(self, client, login, leader, congregation):
+        # their own congregation is in scope, its dues are not theirs to see
+        assert login(client, leader).get(url("dues", congregation)).status_code == 403
 
     def test_csv_download(self, client, login, lead, assessed):
         LedgerEntryFactory(

@@ -27,7 +27,7 @@ def pay(congregation, admin, cents=50_000, key="k1", day=datetime.date(2026, 10,
         method=PaymentMethod.CHECK,
         reference="1042",
         idempotency_key=key,
-        created_by=admin,
+        by=admin,
     )
 
 
@@ -124,16 +124,16 @@ class TestPayments:
 class TestReversals:
     def test_reversal_cancels_the_entry(self, congregation, admin_user):
         payment, _ = pay(congregation, admin_user)
-        reversal = ledger_entry_reverse(entry=payment, created_by=admin_user, memo="bounced")
+        reversal = ledger_entry_reverse(entry=payment, by=admin_user, memo="bounced")
         assert reversal.amount_cents == 50_000 and reversal.reverses == payment
         assert reversal.fiscal_year == payment.fiscal_year
         assert sum(LedgerEntry.objects.values_list("amount_cents", flat=True)) == 0
 
     def test_second_reversal_gets_a_clear_error(self, congregation, admin_user):
         payment, _ = pay(congregation, admin_user)
-        ledger_entry_reverse(entry=payment, created_by=admin_user, memo="bounced")
+        ledger_entry_reverse(entry=payment, by=admin_user, memo="bounced")
         with pytest.raises(LedgerError, match="already been reversed"):
-            ledger_entry_reverse(entry=payment, created_by=admin_user, memo="again")
+            ledger_entry_reverse(entry=payment, by=admin_user, memo="again")
         assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 1
 
     def test_database_allows_one_reversal_per_entry(self, congregation):
@@ -154,19 +154,19 @@ class TestReversals:
 
     def test_a_reversal_cannot_be_reversed(self, congregation, admin_user):
         payment, _ = pay(congregation, admin_user)
-        reversal = ledger_entry_reverse(entry=payment, created_by=admin_user, memo="bounced")
+        reversal = ledger_entry_reverse(entry=payment, by=admin_user, memo="bounced")
         with pytest.raises(LedgerError, match="cannot itself be reversed"):
-            ledger_entry_reverse(entry=reversal, created_by=admin_user, memo="oops")
+            ledger_entry_reverse(entry=reversal, by=admin_user, memo="oops")
 
     def test_reversal_needs_a_reason(self, congregation, admin_user):
         payment, _ = pay(congregation, admin_user)
         with pytest.raises(LedgerError):
-            ledger_entry_reverse(entry=payment, created_by=admin_user, memo="  ")
+            ledger_entry_reverse(entry=payment, by=admin_user, memo="  ")
 
 
 class TestAdjustments:
     def test_credit_and_charge(self, congregation, admin_user):
-        common = {"congregation": congregation, "created_by": admin_user}
+        common = {"congregation": congregation, "by": admin_user}
         day = datetime.date(2026, 8, 1)
         credit, _ = ledger_adjustment_post(
             amount_cents=-20_000, effective_on=day, memo="waiver", idempotency_key="a", **common

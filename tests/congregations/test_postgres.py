@@ -1,6 +1,7 @@
 """PostgreSQL: the triggers, and exact balances under many concurrent payments and reversals.
 
-Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/conect_dues pytest -m postgres tests/congregations
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/conect_dues \
+  pytest -m postgres tests/congregations
 """
 
 import datetime
@@ -59,7 +60,7 @@ def test_concurrent_payments_and_reversals_keep_the_balance_exact(wipe_ledger_af
             received_on=today,
             method=PaymentMethod.CHECK,
             idempotency_key=f"seed-{i}",
-            created_by=admin,
+            by=admin,
         )[0].pk
         for i in range(60)
     ]
@@ -87,7 +88,7 @@ def test_concurrent_payments_and_reversals_keep_the_balance_exact(wipe_ledger_af
                             received_on=today,
                             method=PaymentMethod.ACH,
                             idempotency_key=f"shared-{key}",
-                            created_by=admin,
+                            by=admin,
                         )
                         if created:
                             posted += entry.amount_cents
@@ -100,12 +101,12 @@ def test_concurrent_payments_and_reversals_keep_the_balance_exact(wipe_ledger_af
                             received_on=today,
                             method=PaymentMethod.CARD,
                             idempotency_key=uuid.uuid4().hex,
-                            created_by=admin,
+                            by=admin,
                         )
                         posted += entry.amount_cents
                     else:  # race to reverse one of the shared targets
                         target = LedgerEntry.objects.get(pk=rng.choice(targets))
-                        reversal = ledger_entry_reverse(entry=target, created_by=admin, memo="race")
+                        reversal = ledger_entry_reverse(entry=target, by=admin, memo="race")
                         reversed_ok.append((target.pk, reversal.amount_cents))
                 except LedgerError:
                     refused += 1

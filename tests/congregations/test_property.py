@@ -66,7 +66,7 @@ def _apply(congregation, admin, ops) -> int:
                 received_on=TODAY - datetime.timedelta(days=ago),
                 method=PaymentMethod.ACH,
                 idempotency_key=f"{key}-{cents}",
-                created_by=admin,
+                by=admin,
             ) or (None, False)
             expected -= cents if created else 0
         elif op[0] == "adjust":
@@ -77,16 +77,14 @@ def _apply(congregation, admin, ops) -> int:
                 effective_on=TODAY - datetime.timedelta(days=ago),
                 memo="property",
                 idempotency_key=f"adj-{n}",
-                created_by=admin,
+                by=admin,
             )
             expected += cents
         elif op[0] == "reverse":
             entries = list(LedgerEntry.objects.order_by("id"))
             if entries:
                 target = entries[op[1] % len(entries)]
-                reversal = _maybe(
-                    ledger_entry_reverse, entry=target, created_by=admin, memo="property"
-                )
+                reversal = _maybe(ledger_entry_reverse, entry=target, by=admin, memo="property")
                 expected += reversal.amount_cents if reversal else 0
         else:
             posted = dues_assess_year(fiscal_year=op[1]).posted

@@ -80,7 +80,7 @@ def test_credit_balance_has_no_aging(congregation):
 def test_reversed_charge_drops_out_of_aging(congregation, admin_user):
     old = entry(congregation, 100_00, 200)
     entry(congregation, 50_00, 10)
-    ledger_entry_reverse(entry=old, created_by=admin_user, memo="wrong tier", on=days_ago(1))
+    ledger_entry_reverse(entry=old, by=admin_user, memo="wrong tier", on=days_ago(1))
     s = standing(congregation)
     assert s.balance_cents == 50_00 and s.aging == (50_00, 0, 0, 0) and not s.in_arrears
 
@@ -89,7 +89,7 @@ def test_bounced_payment_brings_the_debt_back(congregation, admin_user):
     entry(congregation, 100_00, 200)
     payment = entry(congregation, -100_00, 150, kind=EntryKind.PAYMENT)
     assert not standing(congregation).in_arrears
-    ledger_entry_reverse(entry=payment, created_by=admin_user, memo="bounced", on=days_ago(2))
+    ledger_entry_reverse(entry=payment, by=admin_user, memo="bounced", on=days_ago(2))
     s = standing(congregation)
     assert s.balance_cents == 100_00 and s.aging == (0, 0, 0, 100_00) and s.in_arrears
 
