@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from conect.admin import become_saved_row
 
 from . import services
 from .models import Action, Attendance, CalendarFeed, Evaluation, TurnoutPledge
@@ -10,15 +14,52 @@ class PledgeInline(admin.TabularInline):
     raw_id_fields = ["congregation", "pledged_by"]
 
 
+class ActionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("An action cannot end before it starts."))
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
+    """Scheduled and changed through actions.services, as in the app: the creator is whoever
+    saved it, and an action never ends before it starts."""
+
+    form = ActionAdminForm
     list_display = ["title", "kind", "starts_at", "place", "turnout_goal"]
     list_filter = ["kind"]
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
-    raw_id_fields = ["campaign", "created_by"]
+    raw_id_fields = ["campaign"]
+    readonly_fields = ["created_by"]
     filter_horizontal = ["congregations"]
     inlines = [PledgeInline]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.action_update(action=obj, congregations=data.get("congregations"))
+            return
+        action = services.action_create(
+            by=request.user,
+            kind=obj.kind,
+            title=obj.title,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            place=obj.place,
+            campaign=obj.campaign,
+            congregations=data.get("congregations", ()),
+            turnout_goal=obj.turnout_goal,
+            agenda=obj.agenda,
+        )
+        become_saved_row(obj, action)
 
 
 @admin.register(Attendance)
@@ -59,11 +100,7 @@ class EvaluationAdmin(admin.ModelAdmin):
             asks_answered=obj.asks_answered,
             standouts=form.cleaned_data.get("standouts", ()),
         )
-        # The admin logs, redirects to and saves the form's many-to-many on `obj`: make it the
-        # row the service wrote.
-        for field in Evaluation._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(evaluation, field.attname))
-        obj._state.adding, obj._state.db = False, evaluation._state.db
+        become_saved_row(obj, evaluation)
 
 
 @admin.register(CalendarFeed)
