@@ -17,7 +17,18 @@ class PledgeInline(admin.TabularInline):
 class ActionAdminForm(forms.ModelForm):
     class Meta:
         model = Action
-        fields = "__all__"
+        fields = [
+            "kind",
+            "title",
+            "campaign",
+            "congregations",
+            "starts_at",
+            "ends_at",
+            "place",
+            "turnout_goal",
+            "agenda",
+            "created_at",
+        ]
 
     def clean(self):
         cleaned = super().clean()
