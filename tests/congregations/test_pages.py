@@ -81,3 +81,35 @@ class TestEdit:
     def test_anonymous_and_method(self, client, login, organizer, congregation):
         assert client.get(edit_url(congregation)).status_code == 302
         assert login(client, organizer).delete(edit_url(congregation)).status_code == 405
+
+
+class TestCongregationPages:
+    def test_list_is_scoped(self, client, login, lead, congregation, other_congregation):
+        body = login(client, lead).get(reverse("congregations:list")).content.decode()
+        assert "St. Mark" in body and "Temple Sinai" not in body
+
+    def test_detail_happy_path(self, client, login, lead, congregation):
+        PersonFactory(congregation=congregation, first_name="Core")
+        response = login(client, lead).get(congregation.get_absolute_url())
+        assert response.status_code == 200
+        assert "Core team" in response.content.decode()
+
+    def test_other_congregation_is_404(self, client, login, lead, other_congregation):
+        response = login(client, lead).get(other_congregation.get_absolute_url())
+        assert response.status_code == 404
+
+    def test_unknown_slug_is_404(self, client, login, admin_user):
+        response = login(client, admin_user).get("/congregations/no-such-place/")
+        assert response.status_code == 404
+
+    def test_leader_sees_no_people_counts(self, client, login, leader, congregation):
+        body = login(client, leader).get(congregation.get_absolute_url()).content.decode()
+        assert "Core team (" not in body
+
+    def test_list_query_count_is_flat(
+        self, client, login, admin_user, django_assert_max_num_queries
+    ):
+        login(client, admin_user)
+        CongregationFactory.create_batch(40)
+        with django_assert_max_num_queries(6):
+            client.get(reverse("congregations:list"))

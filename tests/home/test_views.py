@@ -1,0 +1,107 @@
+"""The role homes at / and the language switch."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Rsvp
+from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
+from tests.factories import CongregationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("admin_user", "The network"),
+        ("organizer", "This week"),
+        ("lead", "Core team ("),
+        ("leader", "My congregation"),
+    ],
+)
+def test_each_role_gets_its_home(client, login, request, persona, expected, congregation):
+    user = request.getfixturevalue(persona)
+    response = login(client, user).get(reverse("home"))
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert user.get_role_display() in response.content.decode()
+
+
+def test_lead_home_shows_their_congregation_counts(client, login, lead, congregation):
+    PersonFactory.create_batch(3, congregation=congregation)
+    body = login(client, lead).get(reverse("home")).content.decode()
+    assert congregation.name.replace("'", "&#x27;") in body
+    assert "People (3)" in body
+
+
+def test_lead_home_never_shows_other_congregations(client, login, lead, other_congregation):
+    PersonFactory(congregation=other_congregation, first_name="Zebulon")
+    body = login(client, lead).get(reverse("home")).content.decode()
+    assert other_congregation.name not in body
+
+
+def test_home_query_count_does_not_grow_with_congregations(
+    client, login, admin_user, django_assert_max_num_queries
+):
+    login(client, admin_user)
+    CongregationFactory.create_batch(3)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("home"))
+    CongregationFactory.create_batch(30)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("home"))
+
+
+def test_language_switch_to_spanish(client, login, organizer):
+    login(client, organizer)
+    response = client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert response.status_code == 302
+    body = client.get(reverse("home")).content.decode()
+    assert 'lang="es"' in body
+    assert "Esta semana" in body
+
+
+def test_homes_show_the_next_action_with_pledges_and_rsvps(
+    client, login, lead, organizer, congregation, other_congregation
+):
+    ActionFactory(title="Somebody else's vigil")  # sooner, but not theirs
+    action = ActionFactory(
+        title="Housing assembly", starts_at=timezone.now() + datetime.timedelta(days=20)
+    )
+    PledgeFactory(action=action, congregation=congregation, pledged=40)
+    PledgeFactory(action=action, congregation=other_congregation, pledged=200)
+    for _ in range(3):
+        AttendanceFactory(
+            action=action,
+            person=PersonFactory(congregation=congregation),
+            rsvp=Rsvp.YES,
+            congregation=congregation,
+        )
+    lead_page = login(client, lead).get(reverse("home")).content.decode()
+    assert "Housing assembly" in lead_page and "pledged 40 · RSVP 3" in lead_page
+    organizer_page = login(client, organizer).get(reverse("home")).content.decode()
+    assert "pledged 40 · RSVP 3" in organizer_page  # an organizer of one congregation
+
+
+def test_home_pages_answer_405_to_a_post(client, login, organizer, congregation):
+    person = PersonFactory(congregation=congregation)
+    login(client, organizer)
+    assert client.post(reverse("home")).status_code == 405
+    assert client.post(reverse("home:person_practice", args=[person.pk])).status_code == 405
+
+
+def test_practice_panel_counts_actions_and_meetings(client, login, organizer, congregation):
+    person = PersonFactory(congregation=congregation, first_name="Inés")
+    action = ActionFactory(title="Vigil", starts_at=timezone.now() - datetime.timedelta(days=3))
+    AttendanceFactory(
+        action=action,
+        person=person,
+        congregation=congregation,
+        checked_in_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    body = login(client, organizer).get(reverse("home:person_practice", args=[person.pk]))
+    assert body.status_code == 200
+    assert body.context["practice"]["actions"] == 1
