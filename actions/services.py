@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conect.access import Role
-from congregations.models import Membership
-from congregations.selectors import leads_of
+from congregations.selectors import leads_of, primary_congregation_ids
 from members.models import Person, User
 from members.services import person_create
 from relationships.selectors import people_without_one_on_one_since
@@ -98,21 +97,13 @@ def pledge_set(*, action: Action, congregation, pledged: int, by) -> TurnoutPled
     raise IntegrityError("could not record the pledge")
 
 
-def _primary_congregations(person_ids) -> dict[int, int]:
-    return dict(
-        Membership.objects.filter(person_id__in=person_ids, is_primary=True).values_list(
-            "person_id", "congregation_id"
-        )
-    )
-
-
 @transaction.atomic
 def attendance_invite(*, action: Action, people, by) -> int:
     """Invite people (already scoped by the caller) to an action; re-inviting changes nothing.
     Returns how many were newly invited."""
     ids = list(people.values_list("pk", flat=True)) if hasattr(people, "values_list") else people
     before = Attendance.objects.filter(action=action).count()
-    homes = _primary_congregations(ids)
+    homes = primary_congregation_ids(ids)
     now = timezone.now()
     Attendance.objects.bulk_create(
         [
@@ -133,7 +124,7 @@ def attendance_invite(*, action: Action, people, by) -> int:
 
 @transaction.atomic
 def attendance_rsvp(*, action: Action, person: Person, rsvp: str) -> Attendance:
-    home = _primary_congregations([person.pk]).get(person.pk)
+    home = primary_congregation_ids([person.pk]).get(person.pk)
     attendance, _created = Attendance.objects.get_or_create(
         action=action, person=person, defaults={"congregation_id": home, "rsvp": rsvp}
     )
@@ -154,7 +145,7 @@ def attendance_check_in(
     time is kept; the second tap changes nothing.
     """
     if congregation_id is None:
-        congregation_id = _primary_congregations([person.pk]).get(person.pk)
+        congregation_id = primary_congregation_ids([person.pk]).get(person.pk)
     now = timezone.now()
     with transaction.atomic():
         Attendance.objects.bulk_create(

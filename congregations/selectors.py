@@ -103,6 +103,15 @@ def primary_memberships_prefetch() -> Prefetch:
     )
 
 
+def primary_congregation_ids(person_ids) -> dict[int, int]:
+    """{person id: their primary congregation's id} for `person_ids`, in one query."""
+    return dict(
+        Membership.objects.filter(person_id__in=person_ids, is_primary=True).values_list(
+            "person_id", "congregation_id"
+        )
+    )
+
+
 def leads_of(congregation_ids) -> dict[int, list]:
     """{congregation id: [its active leads (users), oldest login first]}: one query."""
     links = (
