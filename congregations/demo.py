@@ -2,10 +2,23 @@
 
 import datetime
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Congregation, CongregationStatus, Tradition
+from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of, months_remaining
+from .ledger_triggers import wipe_ledger
+from .models import (
+    Congregation,
+    CongregationStatus,
+    DuesTier,
+    EntryKind,
+    LedgerEntry,
+    OtherIncome,
+    PaymentMethod,
+    Tradition,
+)
+from .services import assessment_amount, assessment_key
 
 C, J, M, S, Q, U = (
     Tradition.CHRISTIAN,
@@ -298,10 +311,6 @@ def seed_dues(demo: dict) -> str:
     """Tiers, two fiscal years of assessments and payments (a few congregations in arrears, one
     bounced check reversed), and some donations and grants. Bulk inserts; the assessment keys are
     the ones assess_dues uses, so running it afterwards posts nothing for these years."""
-    from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of, months_remaining
-    from .models import DuesTier, EntryKind, LedgerEntry, OtherIncome, PaymentMethod
-    from .services import assessment_amount, assessment_key
-
     rng = demo["rng"]
     admin = demo.get("users", {}).get("admin")
     today = timezone.localdate()
@@ -412,11 +421,6 @@ def seed_dues(demo: dict) -> str:
 def wipe_dues() -> None:
     """Empty the dues ledger, other income and tiers (seed_demo --reset). The ledger's triggers
     refuse DELETE, so this drops them, deletes and re-installs them in the caller's transaction."""
-    from django.db import connection
-
-    from .ledger_triggers import wipe_ledger
-    from .models import DuesTier, OtherIncome
-
     wipe_ledger(connection)
     OtherIncome.objects.all().delete()
     Congregation.objects.update(dues_tier=None)

@@ -65,7 +65,7 @@ class Congregation(models.Model):
     def dues(self):
         """This congregation's DuesStanding: from the annotations of
         `congregations_with_dues()` when present (lists), else one query."""
-        from .selectors import dues_standing
+        from .selectors import dues_standing  # reason: selectors import these models
 
         return dues_standing(self)
 
