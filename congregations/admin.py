@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from conect.admin import ReadOnlyAdmin
+from conect.admin import ReadOnlyAdmin, become_saved_row
 
+from . import services
 from .models import Congregation, DuesTier, LedgerEntry, Membership, OtherIncome
 from .selectors import congregations_visible_to
 
@@ -64,6 +65,8 @@ class OtherIncomeAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by", "created_at")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        income = services.other_income_record(by=request.user, **form.cleaned_data)
+        become_saved_row(obj, income)
