@@ -5,22 +5,23 @@ new rows' count; the sweep is safe to run as often as you like (every 5 minutes 
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.db.models import CharField, Exists, Max, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
 from conect.access import Role
-from conect.ladder import Level
-from members.models import User
+from conect.config import conect_setting
+from conect.ladder import LEADER_LEVELS
+from members.models import Person, User
+from relationships.models import FollowUp, OneOnOne
+from relationships.selectors import weekly_target_of
 
-from .models import Kind
+from .models import Kind, Notification
 from .services import Due, notifications_claim
 
 Rule = Callable[[datetime.datetime], Iterable[Due]]
 RULES: list[Rule] = []
-LEADER_LEVELS = [Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER]
 
 
 def rule(function: Rule) -> Rule:
@@ -28,35 +29,22 @@ def rule(function: Rule) -> Rule:
     return function
 
 
-def timing(name: str):
-    """A reminder's timing: settings.CONECT[name] when set, else the default here."""
-    defaults = {
-        "NOTIFY_DAILY_HOUR": 7,  # daily reminders go out from 7:00 local time
-        "FOLLOWUP_OVERDUE_DAYS": 3,
-        "CADENCE_DAYS": 60,
-        "DIGEST_WEEKDAY": 0,  # Monday
-        "DIGEST_HOUR": 7,
-        "ACTION_RSVP_DAYS": 2,
-        "ACTION_PLEDGE_DAYS": (7, 2),
-        "EVALUATION_LATE_HOURS": 48,
-        "FORMAL_EVALUATION_DAYS": (7, 10),
-        "COMMITMENT_NOTICE_DAYS": 7,
-        "DUES_OVERDUE_STEPS": (30, 60, 90),
-        # Old, forgotten items are not dug up by a first sweep after a deploy or a long outage.
-        "LOOKBACK_DAYS": 30,
-    }
-    return getattr(settings, "CONECT", {}).get(name, defaults[name])
-
-
 def local(now: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(now)
+
+
+def daily_reminder_day(now: datetime.datetime) -> datetime.date | None:
+    """The local date when `now` is on or after the daily send hour (daily reminders go out from
+    CONECT["NOTIFY_DAILY_HOUR"]), else None: a daily rule has nothing to say before then."""
+    moment = local(now)
+    if moment.hour < conect_setting("NOTIFY_DAILY_HOUR"):
+        return None
+    return moment.date()
 
 
 def already_claimed(kind: str, prefix: str, for_date, recipient: str) -> Exists:
     """EXISTS a claimed row for the outer row (its pk after `prefix`, its `recipient` user): lets
     a sweep skip, inside the database, what an earlier sweep already claimed."""
-    from .models import Notification
-
     return Exists(
         Notification.objects.filter(
             kind=kind,
@@ -70,12 +58,9 @@ def already_claimed(kind: str, prefix: str, for_date, recipient: str) -> Exists:
 @rule
 def followups_due(now):
     """Follow-up due tomorrow, and again on the day, to its owner."""
-    from relationships.models import FollowUp
-
-    moment = local(now)
-    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+    today = daily_reminder_day(now)
+    if today is None:
         return
-    today = moment.date()
     tomorrow = today + datetime.timedelta(days=1)
     open_ = (
         FollowUp.objects.filter(
@@ -118,13 +103,11 @@ def organizers_of(owner, organizers_by_congregation: dict[int, list]) -> set:
 @rule
 def followups_overdue(now):
     """Follow-up still open N days after it was due: tell the owner's organizer(s)."""
-    from relationships.models import FollowUp
-
-    moment = local(now)
-    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+    today = daily_reminder_day(now)
+    if today is None:
         return
-    days = timing("FOLLOWUP_OVERDUE_DAYS")
-    cutoff = moment.date() - datetime.timedelta(days=days)
+    days = conect_setting("FOLLOWUP_OVERDUE_DAYS")
+    cutoff = today - datetime.timedelta(days=days)
     late = (
         FollowUp.objects.filter(done_at__isnull=True, due_on__lte=cutoff)
         .exclude(owner__role__in=[Role.ORGANIZER, Role.ADMIN])
@@ -157,7 +140,8 @@ def followups_overdue(now):
 def digest_monday(now) -> datetime.date | None:
     """The digest's date when `now` is on or after the digest hour of the digest weekday."""
     moment = local(now)
-    if moment.weekday() != timing("DIGEST_WEEKDAY") or moment.hour < timing("DIGEST_HOUR"):
+    weekday, hour = conect_setting("DIGEST_WEEKDAY"), conect_setting("DIGEST_HOUR")
+    if moment.weekday() != weekday or moment.hour < hour:
         return None
     return moment.date()
 
@@ -173,20 +157,15 @@ def digest_section(function):
 
 @digest_section
 def digest_one_on_ones(organizer, monday):
-    from relationships.models import OneOnOne
-
     last_week = (monday - datetime.timedelta(days=7), monday)
     held = OneOnOne.objects.filter(
         author=organizer, held_on__gte=last_week[0], held_on__lt=last_week[1]
     ).count()
-    target = getattr(getattr(organizer, "weekly_target", None), "one_on_ones", None) or 10
-    return {"one_on_ones": held, "target": target}
+    return {"one_on_ones": held, "target": weekly_target_of(organizer)}
 
 
 @digest_section
 def digest_follow_ups(organizer, monday):
-    from relationships.models import FollowUp
-
     week_end = monday + datetime.timedelta(days=6)
     due = FollowUp.objects.filter(owner=organizer, done_at__isnull=True, due_on__lte=week_end)
     return {
@@ -199,10 +178,8 @@ def digest_follow_ups(organizer, monday):
 def digest_cadence(organizer, monday):
     """The organizer's leaders (people at leader level or above they have met) not met by them
     in CADENCE_DAYS: the one-on-one cadence."""
-    from members.models import Person
-    from relationships.models import OneOnOne
-
-    cutoff = monday - datetime.timedelta(days=timing("CADENCE_DAYS"))
+    cadence_days = conect_setting("CADENCE_DAYS")
+    cutoff = monday - datetime.timedelta(days=cadence_days)
     last_met = (
         OneOnOne.objects.filter(author=organizer, person__level__in=LEADER_LEVELS)
         .values("person")
@@ -213,7 +190,7 @@ def digest_cadence(organizer, monday):
     rows = list(last_met[:10])
     people = Person.objects.in_bulk([row["person"] for row in rows])
     cold = [(people[row["person"]], row["last"]) for row in rows if row["person"] in people]
-    return {"going_cold": cold, "cadence_days": timing("CADENCE_DAYS")}
+    return {"going_cold": cold, "cadence_days": cadence_days}
 
 
 @rule
@@ -222,8 +199,6 @@ def weekly_digest(now):
     monday = digest_monday(now)
     if monday is None:
         return
-    from .models import Notification
-
     # Build each digest once: organizers who already have this Monday's are skipped up front.
     done = Notification.objects.filter(
         kind=Kind.WEEKLY_DIGEST, for_date=monday, recipient_user__isnull=False
@@ -231,9 +206,9 @@ def weekly_digest(now):
     organizers = (
         User.objects.filter(role=Role.ORGANIZER, is_active=True)
         .exclude(pk__in=done)
-        .select_related("person")
+        .select_related("person", "weekly_target")  # weekly_target_of reads it: no query
     )
-    for organizer in organizers.select_related("weekly_target"):
+    for organizer in organizers:
         context = {"organizer": organizer, "monday": monday}
         for section in DIGEST_SECTIONS:
             context.update(section(organizer, monday))

@@ -2,16 +2,22 @@
 about them. Registered into notifications.reminders by importing this module (reminders does)."""
 
 import datetime
-from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 
+from actions.models import Action, Attendance, Evaluation, EvaluationKind, Rsvp, TurnoutPledge
+from actions.selectors import actions_visible_to
+from campaigns.models import Commitment, CommitmentStatus
 from conect.access import Role
+from conect.config import conect_setting
+from congregations.fiscal import fiscal_year_bounds, fiscal_year_of
+from congregations.models import Congregation, CongregationStatus
+from congregations.selectors import congregations_visible_to, congregations_with_dues, leads_of
 from members.models import User
 
 from .models import Kind
-from .reminders import digest_section, local, rule, timing
+from .reminders import daily_reminder_day, digest_section, local, rule
 from .services import Due
 
 
@@ -19,25 +25,21 @@ def _action_day(action) -> datetime.date:
     return timezone.localtime(action.starts_at).date()
 
 
-def _leads_by_congregation(congregation_ids) -> dict[int, list]:
-    leads = defaultdict(list)
-    through = User.congregations.through.objects.filter(
-        congregation_id__in=list(congregation_ids), user__role=Role.LEAD, user__is_active=True
-    ).select_related("user__person")
-    for row in through:
-        leads[row.congregation_id].append(row.user)
+def _leads_with_person(congregation_ids) -> dict[int, list]:
+    """`leads_of`, with each lead's Person loaded in one more query (a claim reads the
+    recipient's language and do-not-contact flag from it)."""
+    leads = leads_of(congregation_ids)
+    prefetch_related_objects([lead for found in leads.values() for lead in found], "person")
     return leads
 
 
 @rule
 def action_rsvps(now):
     """People who said yes hear about the action two days before, with place and time."""
-    from actions.models import Action, Attendance, Rsvp
-
-    moment = local(now)
-    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+    today = daily_reminder_day(now)
+    if today is None:
         return
-    day = moment.date() + datetime.timedelta(days=timing("ACTION_RSVP_DAYS"))
+    day = today + datetime.timedelta(days=conect_setting("ACTION_RSVP_DAYS"))
     actions = {a.pk: a for a in Action.objects.filter(starts_at__date=day)}
     if not actions:
         return
@@ -47,7 +49,7 @@ def action_rsvps(now):
         yield Due(
             kind=Kind.ACTION_RSVP,
             subject_key=f"action:{action.pk}",
-            for_date=moment.date(),
+            for_date=today,
             recipient_person=attendance.person,
             context={"action": action, "person": attendance.person},
             url=action.get_absolute_url(),
@@ -57,12 +59,10 @@ def action_rsvps(now):
 @rule
 def action_pledges(now):
     """Congregation leads 7 and 2 days before an action: their pledge against RSVPs so far."""
-    from actions.models import Action, Attendance, Rsvp, TurnoutPledge
-
-    moment = local(now)
-    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+    today = daily_reminder_day(now)
+    if today is None:
         return
-    days = {moment.date() + datetime.timedelta(days=n): n for n in timing("ACTION_PLEDGE_DAYS")}
+    days = {today + datetime.timedelta(days=n): n for n in conect_setting("ACTION_PLEDGE_DAYS")}
     actions = list(
         Action.objects.filter(starts_at__date__in=list(days)).prefetch_related("congregations")
     )
@@ -84,7 +84,7 @@ def action_pledges(now):
             congregations[(action.pk, congregation.pk)] = congregation
     for action_id, congregation_id in pledged:
         congregations.setdefault((action_id, congregation_id), None)
-    leads = _leads_by_congregation({cid for _aid, cid in congregations})
+    leads = _leads_with_person({cid for _aid, cid in congregations})
     by_id = {a.pk: a for a in actions}
     for (action_id, congregation_id), congregation in congregations.items():
         action = by_id[action_id]
@@ -92,7 +92,7 @@ def action_pledges(now):
             yield Due(
                 kind=Kind.ACTION_PLEDGE,
                 subject_key=f"action:{action_id}:congregation:{congregation_id}",
-                for_date=moment.date(),
+                for_date=today,
                 recipient_user=lead,
                 context={
                     "action": action,
@@ -116,15 +116,14 @@ def _evaluation_owner(action):
 def evaluations(now):
     """Group evaluation due right after the action, a reminder if it is not recorded after 48
     hours, and the formal evaluation from 7 to 10 days after — to the lead organizer."""
-    from actions.models import Action, Evaluation, EvaluationKind
+    lookback = datetime.timedelta(days=conect_setting("LOOKBACK_DAYS"))
+    late_after = datetime.timedelta(hours=conect_setting("EVALUATION_LATE_HOURS"))
 
     def recorded(kind):
         return Exists(Evaluation.objects.filter(action=OuterRef("pk"), kind=kind))
 
     ended = (
-        Action.objects.filter(
-            ends_at__lte=now, ends_at__gte=now - datetime.timedelta(days=timing("LOOKBACK_DAYS"))
-        )
+        Action.objects.filter(ends_at__lte=now, ends_at__gte=now - lookback)
         .annotate(
             has_group=recorded(EvaluationKind.GROUP), has_formal=recorded(EvaluationKind.FORMAL)
         )
@@ -139,7 +138,7 @@ def evaluations(now):
         end_day = timezone.localtime(action.ends_at).date()
         base = {"action": action}
         if not action.has_group:
-            late = now >= action.ends_at + datetime.timedelta(hours=timing("EVALUATION_LATE_HOURS"))
+            late = now >= action.ends_at + late_after
             yield Due(
                 kind=Kind.EVALUATION_DUE,
                 subject_key=f"action:{action.pk}:group{'-late' if late else ''}",
@@ -149,7 +148,7 @@ def evaluations(now):
                 url=action.get_absolute_url(),
             )
         first, last = (
-            end_day + datetime.timedelta(days=d) for d in timing("FORMAL_EVALUATION_DAYS")
+            end_day + datetime.timedelta(days=d) for d in conect_setting("FORMAL_EVALUATION_DAYS")
         )
         if not action.has_formal and first <= today <= last:
             yield Due(
@@ -165,13 +164,10 @@ def evaluations(now):
 @rule
 def commitments(now):
     """An open commitment due in 7 days, or past due, to the campaign's lead organizer."""
-    from campaigns.models import Commitment, CommitmentStatus
-
-    moment = local(now)
-    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+    today = daily_reminder_day(now)
+    if today is None:
         return
-    today = moment.date()
-    notice = today + datetime.timedelta(days=timing("COMMITMENT_NOTICE_DAYS"))
+    notice = today + datetime.timedelta(days=conect_setting("COMMITMENT_NOTICE_DAYS"))
     open_ = (
         Commitment.objects.filter(
             status=CommitmentStatus.OPEN, campaign__lead_organizer__isnull=False
@@ -180,7 +176,7 @@ def commitments(now):
             Q(due_on=notice)
             | Q(
                 due_on__lt=today,
-                due_on__gte=today - datetime.timedelta(days=timing("LOOKBACK_DAYS")),
+                due_on__gte=today - datetime.timedelta(days=conect_setting("LOOKBACK_DAYS")),
             )
         )
         .select_related("target", "campaign__lead_organizer__person")
@@ -206,14 +202,9 @@ def _staff():
 def dues(now):
     """Statements to congregation leads in the first week of the fiscal year; 30/60/90 days
     overdue to the leads and to staff, once per step per fiscal year."""
-    from congregations.fiscal import fiscal_year_bounds, fiscal_year_of
-    from congregations.models import Congregation, CongregationStatus
-    from congregations.selectors import congregations_with_dues
-
-    moment = local(now)
-    if moment.hour < timing("NOTIFY_DAILY_HOUR"):
+    today = daily_reminder_day(now)
+    if today is None:
         return
-    today = moment.date()
     year = fiscal_year_of(today)
     start, _end = fiscal_year_bounds(year)
     members = list(
@@ -221,7 +212,7 @@ def dues(now):
             Congregation.objects.filter(status=CongregationStatus.MEMBER), today=today
         )
     )
-    leads = _leads_by_congregation([c.pk for c in members])
+    leads = _leads_with_person([c.pk for c in members])
     staff = _staff()
     for congregation in members:
         standing = congregation.dues
@@ -237,7 +228,7 @@ def dues(now):
                     url=f"{congregation.get_absolute_url()}dues/",
                 )
         older = {30: sum(standing.aging[1:]), 60: sum(standing.aging[2:]), 90: standing.aging[3]}
-        steps = [step for step in timing("DUES_OVERDUE_STEPS") if older[step] > 0]
+        steps = [step for step in conect_setting("DUES_OVERDUE_STEPS") if older[step] > 0]
         if not steps:
             continue
         step = steps[-1]
@@ -255,9 +246,6 @@ def dues(now):
 @digest_section
 def digest_actions(organizer, monday):
     """Upcoming actions in the next two weeks where RSVPs trail a congregation's pledge."""
-    from actions.models import Attendance, Rsvp, TurnoutPledge
-    from actions.selectors import actions_visible_to
-
     start = timezone.make_aware(datetime.datetime.combine(monday, datetime.time()))
     soon = actions_visible_to(organizer).filter(
         starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=14)
@@ -279,7 +267,5 @@ def digest_actions(organizer, monday):
 
 @digest_section
 def digest_arrears(organizer, monday):
-    from congregations.selectors import congregations_visible_to, congregations_with_dues
-
     scoped = congregations_with_dues(congregations_visible_to(organizer), today=monday)
     return {"in_arrears": [c for c in scoped.order_by("name") if c.dues.in_arrears]}

@@ -15,13 +15,13 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from conect.config import conect_setting
 from members.models import Person, User
 
 from .models import Kind, Notification, Preference, Status
@@ -29,14 +29,6 @@ from .models import Kind, Notification, Preference, Status
 log = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=10)
 BATCH = 1000
-
-
-def rules() -> dict:
-    return {
-        "NOTIFY_MAX_ATTEMPTS": 5,
-        "NOTIFY_BACKOFF_MINUTES": 1,
-        **getattr(settings, "CONECT", {}),
-    }
 
 
 @dataclass
@@ -211,15 +203,14 @@ def _send_one(connection, notification: Notification, counts: dict, now) -> None
 
 
 def _record_failure(notification: Notification, error: Exception, counts: dict, now) -> None:
-    limits = rules()
     log.warning(
         "notification %s failed (attempt %s): %s", notification.pk, notification.attempts, error
     )
-    if notification.attempts >= limits["NOTIFY_MAX_ATTEMPTS"]:
+    if notification.attempts >= conect_setting("NOTIFY_MAX_ATTEMPTS"):
         status, next_at = Status.FAILED, now
         counts["failed"] += 1
     else:
-        delay = limits["NOTIFY_BACKOFF_MINUTES"] * 4 ** (notification.attempts - 1)
+        delay = conect_setting("NOTIFY_BACKOFF_MINUTES") * 4 ** (notification.attempts - 1)
         status, next_at = Status.PENDING, now + datetime.timedelta(minutes=delay)
         counts["retry"] += 1
     Notification.objects.filter(pk=notification.pk, lease_token=notification.lease_token).update(
@@ -234,23 +225,24 @@ def _record_failure(notification: Notification, error: Exception, counts: dict, 
 def _email_body(notification: Notification) -> str:
     link = ""
     if notification.url:
-        site = str(getattr(settings, "CONECT", {}).get("SITE_URL", ""))
+        site = str(conect_setting("SITE_URL"))
         link = f"\n\n{site.rstrip('/')}{notification.url}"
     return f"{notification.body}{link}\n"
 
 
 @transaction.atomic
-def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark some (or all) of `user`'s unread notifications read; returns how many."""
-    unread = Notification.objects.filter(recipient_user=user, read_at__isnull=True)
+def notification_mark_read(*, by: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark some (or all) of `by`'s own unread notifications read; returns how many."""
+    unread = Notification.objects.filter(recipient_user=by, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
 
 
 @transaction.atomic
-def preferences_save(*, user, email_by_kind: dict[str, bool]) -> None:
-    """Store which kinds `user` wants by email (every kind always shows in the app)."""
+def preferences_save(*, by: User, email_by_kind: dict[str, bool]) -> None:
+    """Store which kinds `by` wants by email, for themself (every kind always shows in the
+    app)."""
     for kind, email in email_by_kind.items():
         if kind in Kind.values:
-            Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
+            Preference.objects.update_or_create(user=by, kind=kind, defaults={"email": email})

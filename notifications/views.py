@@ -19,7 +19,7 @@ def inbox(request):
 def mark_read(request):
     raw = request.POST.getlist("id")
     ids = [int(value) for value in raw if value.isdigit()] if raw else None
-    notification_mark_read(user=request.user, notification_ids=ids)
+    notification_mark_read(by=request.user, notification_ids=ids)
     return redirect("notifications:inbox")
 
 
@@ -27,7 +27,7 @@ def mark_read(request):
 def preferences(request):
     form = PreferencesForm(request.POST or None, initial_by_kind=email_preferences(request.user))
     if request.method == "POST" and form.is_valid():
-        preferences_save(user=request.user, email_by_kind=form.cleaned_data)
+        preferences_save(by=request.user, email_by_kind=form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -7,7 +7,7 @@ import datetime
 from conect.config import conect_setting
 from members.selectors import people_visible_to, with_primary_congregation
 
-from .models import OneOnOne, WeeklyTarget
+from .models import OneOnOne
 from .selectors import (
     follow_up_buckets,
     follow_ups_open,
@@ -16,17 +16,11 @@ from .selectors import (
     one_on_ones_visible_to,
     rising,
     weekly_counts,
+    weekly_target_of,
 )
 
 LIST_LENGTH = 6
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_BAR = 120, 32, 8
-
-
-def weekly_target(user) -> int:
-    """The user's own weekly one-on-one target, else their role's default (conect/config.py)."""
-    own = WeeklyTarget.objects.filter(user=user).values_list("one_on_ones", flat=True).first()
-    defaults = conect_setting("WEEKLY_TARGET")
-    return own or defaults.get(user.role, defaults["organizer"])
 
 
 def sparkline(counts: list[int], target: int) -> list[dict]:
@@ -50,7 +44,7 @@ def relational_week(user, people, *, meetings=None, today: datetime.date | None 
     if meetings is None:
         meetings = OneOnOne.objects.filter(author=user)
     weeks = weekly_counts(meetings, today)
-    target = weekly_target(user)
+    target = weekly_target_of(user)
     week_end = today + datetime.timedelta(days=7)
     due = list(follow_ups_open(user, until=week_end)[: LIST_LENGTH * 2])
     days: int = conect_setting("GOING_COLD_DAYS")

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from conect.access import Role
-from conect.ladder import Level
+from conect.ladder import LEADER_LEVELS, Level
 from congregations.models import Membership, MembershipRole
 from members.models import Person, User
 
@@ -67,7 +67,6 @@ ORGANIZERS = [
     ("Harpreet", "Gill"),
     ("Fabienne", "Pierre"),
 ]
-HIGHER = {Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER}
 
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> None:
@@ -201,7 +200,7 @@ def seed_relationships(demo: dict) -> str:
         if cid is None:
             continue
         people_by_cong[cid].append((pk, first, last))
-        if level in HIGHER:
+        if level in LEADER_LEVELS:
             higher_by_cong[cid].append(pk)
 
     organizers, organizer_congs, leaders, leader_homes, new_persons = _make_logins(

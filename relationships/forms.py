@@ -12,6 +12,7 @@ from members.selectors import people_visible_to
 
 from .models import IssueHeard, Potential
 from .selectors import issues_offered, local_today
+from .services import NewPerson
 
 NEW_PERSON = "new"
 FOLLOW_UP_CHOICES = [
@@ -114,6 +115,28 @@ class OneOnOneForm(forms.Form):
         days = FOLLOW_UP_DAYS.get(self.cleaned_data.get("follow_up") or "")
         return self.cleaned_data["held_on"] + datetime.timedelta(days=days) if days else None
 
+    def log_arguments(self) -> dict:
+        """The cleaned form as services.one_on_one_log's keywords."""
+        data = self.cleaned_data
+        person = data["person_obj"] or NewPerson(
+            first_name=data["new_first_name"],
+            last_name=data["new_last_name"],
+            congregation=data["new_congregation"],
+        )
+        return {
+            "person": person,
+            "held_on": data["held_on"],
+            "issues": data["issues"],
+            "new_issues": [data["new_issue"]],
+            "notes": data["notes"],
+            "share_notes": data["share_notes"],
+            "place": data["place"],
+            "duration_minutes": data["duration_minutes"],
+            "potential": data["potential"],
+            "next_step": data["next_step"],
+            "follow_up_on": self.follow_up_on(),
+        }
+
 
 class HouseMeetingForm(forms.Form):
     congregation = forms.ModelChoiceField(
@@ -162,6 +185,20 @@ class HouseMeetingForm(forms.Form):
             if parts:
                 names.append((parts[0][:100], " ".join(parts[1:])[:100]))
         return names[:100]
+
+    def log_arguments(self) -> dict:
+        """The cleaned form as services.house_meeting_log's keywords."""
+        data = self.cleaned_data
+        return {
+            "congregation": data["congregation"],
+            "held_on": data["held_on"],
+            "place": data["place"],
+            "attendees": data["attendees"],
+            "new_attendees": self.new_attendee_names(),
+            "issues": data["issues"],
+            "notes": data["notes"],
+            "share_notes": data["share_notes"],
+        }
 
 
 class PeriodFilterForm(forms.Form):

@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from conect.access import Role
-from congregations.models import Congregation, Membership
+from congregations.models import Congregation
+from congregations.selectors import primary_congregation_ids
 from members.models import Person
 
 from .models import HouseMeeting, IssueHeard, OneOnOne
@@ -134,11 +135,7 @@ def relationship_graph(user, *, congregation=None, since=None, until=None) -> di
         if a in node_ids and b in node_ids and a != b:
             pairs[(a, b)] += n
     ids = list(node_ids)
-    home: dict[int, int | str] = dict(
-        Membership.objects.filter(is_primary=True, person_id__in=ids).values_list(
-            "person_id", "congregation_id"
-        )
-    )
+    home: dict[int, int | str] = dict(primary_congregation_ids(ids))
     for pid in staff:
         home[pid] = STAFF
     names = {

@@ -23,14 +23,14 @@ from django.db.models import (
 from django.utils import timezone
 
 from conect import access
-from conect.ladder import Level
+from conect.config import conect_setting
+from conect.ladder import LEADER_LEVELS, Level
 from congregations.models import Membership, MembershipRole
 from congregations.selectors import core_team_congregation_ids
 from members.models import Person
 
-from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne
+from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
 
-GOING_COLD_LEVELS = [Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER]
 RISING_LEVELS = [Level.MEMBER, Level.PARTICIPANT]
 RISING_MIN_MEETINGS = 3
 
@@ -63,7 +63,7 @@ def _meeting_scope(user, *, author_field: str) -> Q | None:
     if not access.signed_in(user):
         return Q(pk__in=[])
     own = Q(**{author_field: user})
-    if user.role in (access.Role.ORGANIZER, access.Role.LEAD):
+    if access.is_staff_or_lead(user):  # an organizer or a lead (admins see the whole network)
         return own | Q(congregation_id__in=access.visible_congregation_ids(user))
     return own  # a leader: their own meetings only
 
@@ -154,6 +154,17 @@ def weekly_counts(meetings: QuerySet, today: datetime.date, weeks: int = 12) -> 
     return counts
 
 
+def weekly_target_of(user) -> int:
+    """The user's own weekly one-on-one target, else their role's default (conect/config.py).
+    No query when the caller loaded `weekly_target` with select_related."""
+    try:
+        own = user.weekly_target.one_on_ones
+    except WeeklyTarget.DoesNotExist:
+        own = None
+    defaults = conect_setting("WEEKLY_TARGET")
+    return own or defaults.get(user.role, defaults["organizer"])
+
+
 def issues_offered() -> QuerySet[IssueHeard]:
     return IssueHeard.objects.filter(is_active=True).order_by("name")
 
@@ -170,7 +181,7 @@ def going_cold(people: QuerySet[Person], today: datetime.date, days: int) -> Que
         OneOnOne.objects.filter(person=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
     )
     return (
-        people.filter(Q(level__in=GOING_COLD_LEVELS) | _is_core_team())
+        people.filter(Q(level__in=LEADER_LEVELS) | _is_core_team())
         .annotate(last_met=last_met)
         .filter(last_met__lt=cutoff)
         .order_by("-last_met", "id")

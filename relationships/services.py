@@ -1,15 +1,29 @@
-"""Writes for relational meetings: one function per business verb, keyword-only, atomic."""
+"""Writes for relational meetings: one function per business verb, keyword-only, atomic; the
+user acting is always `by`."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from congregations.models import Congregation, Membership
-from members.models import Person
+from members.models import Person, User
+from members.services import person_create
 
 from .models import FollowUp, FollowUpSource, HouseMeeting, IssueHeard, OneOnOne
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Someone met for the first time: added to the directory as the meeting is logged."""
+
+    first_name: str
+    last_name: str
+    congregation: Congregation
+
 
 _KIND_BY_MODEL = {
     "oneonone": FollowUpSource.ONE_ON_ONE,
@@ -60,7 +74,7 @@ def followup_complete(*, follow_up: FollowUp, outcome: str = "") -> FollowUp:
     return follow_up
 
 
-def issues_add(*, names) -> list[IssueHeard]:
+def issues_add(*, names: Iterable[str]) -> list[IssueHeard]:
     """Issues by name, creating the ones the vocabulary does not have yet (case-insensitive)."""
     issues = []
     for raw in names:
@@ -83,13 +97,24 @@ def _primary_congregation_id(person: Person) -> int | None:
     )
 
 
+def _person_add(*, by: User, first_name: str, last_name: str, congregation) -> Person:
+    """A new person met at a meeting, through the directory's own service (ladder row, audit)."""
+    return person_create(
+        by=by,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        congregation=congregation,
+    )
+
+
 @transaction.atomic
 def one_on_one_log(
     *,
-    author,
-    person: Person,
+    by: User,
+    person: Person | NewPerson,
     held_on: datetime.date,
-    issues=(),
+    issues: Iterable[IssueHeard] = (),
+    new_issues: Iterable[str] = (),
     notes: str = "",
     share_notes: bool = False,
     place: str = "",
@@ -98,10 +123,19 @@ def one_on_one_log(
     next_step: str = "",
     follow_up_on: datetime.date | None = None,
 ) -> OneOnOne:
-    """Log a one-on-one `author` held with `person`, and the follow-up they promised, if any."""
+    """Log a one-on-one `by` held with `person` (a `NewPerson` is added to the directory first),
+    the issues heard (`new_issues` are added to the vocabulary), and the follow-up `by` promised,
+    if any."""
+    if isinstance(person, NewPerson):
+        person = _person_add(
+            by=by,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            congregation=person.congregation,
+        )
     meeting = OneOnOne.objects.create(
-        author=author,
-        author_person=Person.objects.filter(user=author).first(),
+        author=by,
+        author_person=Person.objects.filter(user=by).first(),
         person=person,
         congregation_id=_primary_congregation_id(person),
         held_on=held_on,
@@ -112,10 +146,10 @@ def one_on_one_log(
         potential=potential,
         next_step=next_step,
     )
-    meeting.issues.set(issues)
+    meeting.issues.set([*issues, *issues_add(names=new_issues)])
     if follow_up_on:
         followup_create(
-            owner=author, person=person, due_on=follow_up_on, source=meeting, note=next_step
+            owner=by, person=person, due_on=follow_up_on, source=meeting, note=next_step
         )
     return meeting
 
@@ -123,24 +157,31 @@ def one_on_one_log(
 @transaction.atomic
 def house_meeting_log(
     *,
-    facilitator,
+    by: User,
     congregation: Congregation,
     held_on: datetime.date,
-    attendees=(),
-    issues=(),
+    attendees: Iterable[Person] = (),
+    new_attendees: Iterable[tuple[str, str]] = (),
+    issues: Iterable[IssueHeard] = (),
     notes: str = "",
     share_notes: bool = False,
     place: str = "",
 ) -> HouseMeeting:
-    """Log a house meeting; its attendees see it on their timeline."""
+    """Log a house meeting `by` facilitated for `congregation`; `new_attendees` (first and last
+    names) are added to the directory as people of the host congregation. Its attendees see it on
+    their timeline."""
+    new_people = [
+        _person_add(by=by, first_name=first, last_name=last, congregation=congregation)
+        for first, last in new_attendees
+    ]
     meeting = HouseMeeting.objects.create(
-        facilitator=facilitator,
+        facilitator=by,
         congregation=congregation,
         held_on=held_on,
         notes=notes,
         notes_shared_with_core_team=share_notes,
         place=place,
     )
-    meeting.attendees.set(attendees)
+    meeting.attendees.set([*attendees, *new_people])
     meeting.issues.set(issues)
     return meeting

@@ -5,8 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,10 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
-from congregations.models import Membership
 from congregations.selectors import congregations_visible_to
-from members.selectors import people_visible_to
-from members.services import person_create
+from members.selectors import people_visible_to, with_primary_congregation
 
 from . import reports, services
 from .forms import NEW_PERSON, HouseMeetingForm, OneOnOneForm, PeriodFilterForm
@@ -36,64 +33,6 @@ RECENT_DAYS = 30
 SEARCH_LIMIT = 8
 
 
-def _with_primary_congregation(people):
-    return people.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(is_primary=True).select_related("congregation"),
-            to_attr="primary_memberships",
-        )
-    )
-
-
-@transaction.atomic
-def _log_one_on_one(user, form):
-    data = form.cleaned_data
-    person = data["person_obj"] or person_create(
-        by=user,
-        first_name=data["new_first_name"].strip(),
-        last_name=data["new_last_name"].strip(),
-        congregation=data["new_congregation"],
-    )
-    return services.one_on_one_log(
-        author=user,
-        person=person,
-        held_on=data["held_on"],
-        issues=[*data["issues"], *services.issues_add(names=[data["new_issue"]])],
-        notes=data["notes"],
-        share_notes=data["share_notes"],
-        place=data["place"],
-        duration_minutes=data["duration_minutes"],
-        potential=data["potential"],
-        next_step=data["next_step"],
-        follow_up_on=form.follow_up_on(),
-    )
-
-
-@transaction.atomic
-def _log_house_meeting(user, form):
-    data = form.cleaned_data
-    new_people = [
-        person_create(
-            by=user,
-            first_name=first.strip(),
-            last_name=last.strip(),
-            congregation=data["congregation"],
-        )
-        for first, last in form.new_attendee_names()
-    ]
-    return services.house_meeting_log(
-        facilitator=user,
-        congregation=data["congregation"],
-        held_on=data["held_on"],
-        place=data["place"],
-        attendees=[*data["attendees"], *new_people],
-        issues=data["issues"],
-        notes=data["notes"],
-        share_notes=data["share_notes"],
-    )
-
-
 @require_GET
 def person_search(request):
     """Type-ahead for the one-on-one form: up to 8 people the user may see, plus "new"."""
@@ -103,7 +42,7 @@ def person_search(request):
         found = people_visible_to(request.user)
         for word in query.split()[:3]:
             found = found.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
-        people = _with_primary_congregation(found.order_by("last_name", "first_name", "id"))
+        people = with_primary_congregation(found.order_by("last_name", "first_name", "id"))
         people = people[:SEARCH_LIMIT]
     multi = request.GET.get("multi") == "1"  # house-meeting attendees: checkboxes
     context = {"people": people, "query": query, "new_value": NEW_PERSON, "multi": multi}
@@ -114,15 +53,15 @@ def person_search(request):
 def one_on_one_new(request):
     form = OneOnOneForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        meeting = _log_one_on_one(request.user, form)
+        meeting = services.one_on_one_log(by=request.user, **form.log_arguments())
         messages.success(request, _("One-on-one with %(name)s saved.") % {"name": meeting.person})
         return redirect(meeting)
     chosen, suggested = None, []
     if form.is_bound and form.data.get("person", "").isdigit():
-        chosen = _with_primary_congregation(form.people).filter(pk=form.data["person"]).first()
+        chosen = with_primary_congregation(form.people).filter(pk=form.data["person"]).first()
     elif not form.is_bound:  # people I owe a follow-up this week: one tap, no typing
         due = follow_ups_open(request.user, until=local_today() + datetime.timedelta(days=7))
-        suggested = _with_primary_congregation(
+        suggested = with_primary_congregation(
             form.people.filter(pk__in=due.values("person_id")).order_by("last_name")
         )[:SEARCH_LIMIT]
     context = {"form": form, "chosen": chosen, "suggested": suggested, "new_value": NEW_PERSON}
@@ -188,13 +127,13 @@ def house_meeting_list(request):
 def house_meeting_new(request):
     form = HouseMeetingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        meeting = _log_house_meeting(request.user, form)
+        meeting = services.house_meeting_log(by=request.user, **form.log_arguments())
         messages.success(request, _("House meeting saved."))
         return redirect(meeting)
     chosen = []
     if form.is_bound:
         ids = [i for i in form.data.getlist("attendees") if i.isdigit()][:200]
-        chosen = _with_primary_congregation(form.fields["attendees"].queryset.filter(pk__in=ids))
+        chosen = with_primary_congregation(form.fields["attendees"].queryset.filter(pk__in=ids))
     context = {"form": form, "chosen_attendees": chosen}
     return render(request, "relationships/house_meeting_form.html", context)
 
@@ -204,7 +143,7 @@ def house_meeting_detail(request, pk):
     meeting = get_object_or_404(
         house_meetings_visible_to(request.user).prefetch_related("issues"), pk=pk
     )
-    attendees = _with_primary_congregation(
+    attendees = with_primary_congregation(
         people_visible_to(request.user).filter(house_meetings=meeting)
     ).order_by("last_name", "first_name")
     hidden = meeting.attendees.count() - len(attendees)

@@ -11,9 +11,14 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from celery import Celery
+from django.conf import settings
 from django.db import connection
 
 from notifications.models import Notification, Status
+from notifications.reminders import reminders_sweep
+from notifications.services import notifications_deliver
+from notifications.tasks import safe_delay
 from tests.factories import PersonFactory, UserFactory
 from tests.relationships.factories import FollowUpFactory
 
@@ -97,10 +102,6 @@ def test_real_worker_on_redis_delivers_once(tmp_path):
         if os.environ.get("CONECT_REQUIRE_POSTGRES") == "1":
             pytest.fail("Redis is not answering on 127.0.0.1:6379")
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    from celery import Celery
-
-    from notifications.reminders import reminders_sweep
-
     expected = seed_due_follow_ups(n_owners=4, per_owner=10)
     reminders_sweep(datetime.datetime(2026, 11, 27, 13, 0, tzinfo=datetime.UTC))
     ids = list(Notification.objects.values_list("pk", flat=True))
@@ -149,13 +150,6 @@ def test_real_worker_on_redis_delivers_once(tmp_path):
 @pytest.mark.django_db
 def test_broker_down_keeps_the_app_working_and_loses_nothing(client, login, organizer, mailoutbox):
     """Redis down: queueing fails fast without an error page, and the rows wait for the sweep."""
-    from celery import Celery
-    from django.conf import settings
-
-    from notifications.reminders import reminders_sweep
-    from notifications.services import notifications_deliver
-    from notifications.tasks import safe_delay
-
     owner = UserFactory(role="leader")
     PersonFactory(user=owner)
     FollowUpFactory(owner=owner, due_on=datetime.date(2026, 11, 27))

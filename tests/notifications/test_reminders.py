@@ -5,13 +5,17 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from actions.models import Rsvp
 from conect.access import Role
 from members.models import Level
+from members.services import person_merge
 from notifications.models import Kind, Notification, Preference, Status
 from notifications.reminders import reminders_sweep
 from notifications.services import Due, notifications_claim, notifications_deliver
+from tests.campaigns.factories import ActionFactory, AttendanceFactory
 from tests.factories import PersonFactory, UserFactory
 from tests.relationships.factories import FollowUpFactory, OneOnOneFactory
 
@@ -51,8 +55,6 @@ class TestFollowUpDue:
         assert mailoutbox == [] and not Notification.objects.exists()
 
     def test_done_follow_ups_are_quiet(self, owner, mailoutbox):
-        from django.utils import timezone
-
         FollowUpFactory(owner=owner, due_on=datetime.date(2026, 11, 27), done_at=timezone.now())
         sweep(at(2026, 11, 27, 8, 0))
         assert mailoutbox == []
@@ -219,8 +221,6 @@ class TestCommand:
         assert len(mailoutbox) == 1
 
     def test_bad_now_is_a_clear_error(self):
-        from django.core.management import CommandError
-
         with pytest.raises(CommandError, match="not an ISO"):
             call_command("send_due_reminders", "--now", "next tuesday")
 
@@ -234,10 +234,6 @@ def test_inactive_owner_gets_nothing(db, mailoutbox):
 
 def test_merging_people_keeps_reminders_once(admin_user, congregation, mailoutbox):
     """A person reminded before a merge is not reminded again under the survivor's id."""
-    from actions.models import Rsvp
-    from members.services import person_merge
-    from tests.campaigns.factories import ActionFactory, AttendanceFactory
-
     action = ActionFactory(starts_at=at(2026, 12, 10, 19, 0), ends_at=at(2026, 12, 10, 21, 0))
     survivor = PersonFactory(congregation=congregation, email="ana@example.org")
     duplicate = PersonFactory(email="ana.r@example.org")

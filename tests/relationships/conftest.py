@@ -5,6 +5,7 @@ import importlib.util
 
 import pytest
 
+from conect.access import Role
 from congregations.models import MembershipRole
 
 # The Playwright fixtures (browser, phone, sign_in, screenshot) for test_e2e_*.py here: offered
@@ -31,8 +32,6 @@ def stranger(other_congregation):
 @pytest.fixture
 def core_team_user(congregation):
     """A leader with a login who is on the congregation's core team."""
-    from conect.access import Role
-
     user = UserFactory(role=Role.LEADER)
     person = PersonFactory(user=user, first_name="Core", last_name="Member")
     MembershipFactory(person=person, congregation=congregation, role=MembershipRole.CORE_TEAM)

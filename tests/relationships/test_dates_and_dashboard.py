@@ -8,11 +8,17 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from conect.access import Role
-from members.models import Level
-from relationships.dashboard import relational_week, sparkline
+from members.models import Level, Person
+from members.selectors import people_visible_to
+from relationships.dashboard import congregation_week, relational_week, sparkline
 from relationships.ladder import suggest_next_level
 from relationships.models import Potential, WeeklyTarget
-from relationships.selectors import follow_up_buckets, follow_ups_open, local_today
+from relationships.selectors import (
+    follow_up_buckets,
+    follow_ups_open,
+    local_today,
+    people_without_one_on_one_since,
+)
 from tests.factories import PersonFactory, UserFactory
 
 from .factories import FollowUpFactory, OneOnOneFactory
@@ -92,23 +98,17 @@ class TestDashboard:
 
     def test_week_counts_against_hand_counts(self, organizer, congregation):
         self.make_week(organizer, congregation)
-        from members.selectors import people_visible_to
-
         week = relational_week(organizer, people_visible_to(organizer), today=self.TODAY)
         assert week["week_count"] == 3 and week["target"] == 10
         assert week["weeks"][-2:] == [1, 3] and sum(week["weeks"]) == 4
         assert len(week["spark"]) == 12
 
     def test_per_user_target_and_leader_default(self, organizer, leader):
-        from members.selectors import people_visible_to
-
         WeeklyTarget.objects.create(user=organizer, one_on_ones=15)
         assert relational_week(organizer, people_visible_to(organizer))["target"] == 15
         assert relational_week(leader, people_visible_to(leader))["target"] == 2
 
     def test_going_cold_and_rising(self, organizer, congregation):
-        from members.selectors import people_visible_to
-
         cold = PersonFactory(congregation=congregation, level=Level.LEADER, first_name="Cold")
         warm = PersonFactory(congregation=congregation, level=Level.CORE_TEAM, first_name="Warm")
         never = PersonFactory(congregation=congregation, level=Level.LEADER, first_name="Never")
@@ -194,8 +194,6 @@ def test_member_who_came_to_an_action_is_suggested_participant():
 
 
 def test_lead_congregation_week_counts_everyone_s_meetings(lead, organizer, congregation):
-    from relationships.dashboard import congregation_week
-
     person = PersonFactory(congregation=congregation)
     stranger = PersonFactory()
     today = local_today()
@@ -207,9 +205,6 @@ def test_lead_congregation_week_counts_everyone_s_meetings(lead, organizer, cong
 
 
 def test_people_without_a_recent_one_on_one(congregation):
-    from members.models import Person
-    from relationships.selectors import people_without_one_on_one_since
-
     met = PersonFactory(congregation=congregation)
     long_ago = PersonFactory(congregation=congregation)
     never = PersonFactory(congregation=congregation)

@@ -6,6 +6,8 @@ import time
 import pytest
 
 from relationships.models import FollowUp, IssueHeard, OneOnOne
+from relationships.selectors import local_today
+from relationships.services import followup_create
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -86,9 +88,6 @@ def test_log_a_new_person_with_a_follow_up_then_complete_it(
 def test_a_follow_up_person_is_one_tap_and_a_draft_survives_a_reload(
     phone, sign_in, organizer, congregation
 ):
-    from relationships.selectors import local_today
-    from relationships.services import followup_create
-
     IssueHeard.objects.create(name="wages")
     owed = PersonFactory(congregation=congregation, first_name="Tomas", last_name="Berg")
     followup_create(owner=organizer, person=owed, due_on=local_today())

@@ -4,10 +4,11 @@ checked for every role on every page that shows meetings."""
 import pytest
 from django.urls import reverse
 
+from members.selectors import people_visible_to
 from relationships.selectors import one_on_ones_visible_to
 
 from .conftest import SECRET
-from .factories import HouseMeetingFactory
+from .factories import HouseMeetingFactory, OneOnOneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +105,6 @@ def test_house_meeting_notes_follow_the_same_rule(client, login, organizer, lead
 def test_leader_sees_only_own_meetings_and_the_people_they_met(
     client, login, leader, private_meeting, member
 ):
-    from members.selectors import people_visible_to
-
-    from .factories import OneOnOneFactory
-
     login(client, leader)
     assert client.get(private_meeting.get_absolute_url()).status_code == 404
     assert member not in people_visible_to(leader)

@@ -1,11 +1,19 @@
-"""Writes: the one-on-one log and follow-ups (idempotency is what other apps rely on)."""
+"""Writes: the one-on-one and house-meeting logs and follow-ups (idempotency is what other apps
+rely on)."""
 
 import datetime
 
 import pytest
 
+from members.models import AuditEvent, LeadershipChange, Person
 from relationships.models import FollowUp, FollowUpSource, OneOnOne
-from relationships.services import followup_complete, followup_create, one_on_one_log
+from relationships.services import (
+    NewPerson,
+    followup_complete,
+    followup_create,
+    house_meeting_log,
+    one_on_one_log,
+)
 from tests.factories import PersonFactory
 from tests.relationships.factories import IssueHeardFactory, OneOnOneFactory
 
@@ -44,7 +52,7 @@ def test_one_on_one_log_records_congregation_issues_and_follow_up(organizer, con
     person = PersonFactory(congregation=congregation)
     housing = IssueHeardFactory(name="housing")
     meeting = one_on_one_log(
-        author=organizer,
+        by=organizer,
         person=person,
         held_on=DAY,
         issues=[housing],
@@ -70,3 +78,37 @@ def test_followup_complete_twice_keeps_first_time(organizer, congregation):
     followup_complete(follow_up=follow_up, outcome="again")
     follow_up.refresh_from_db()
     assert follow_up.done_at == first and follow_up.outcome == "called"
+
+
+def test_one_on_one_with_someone_new_adds_them_through_the_directory(organizer, congregation):
+    housing = IssueHeardFactory(name="housing")
+    meeting = one_on_one_log(
+        by=organizer,
+        person=NewPerson(first_name=" Rosa ", last_name="Delgado", congregation=congregation),
+        held_on=DAY,
+        issues=[housing],
+        new_issues=["Bus  routes", "HOUSING", ""],
+    )
+    rosa = Person.objects.get(first_name="Rosa", last_name="Delgado")
+    assert meeting.person == rosa and meeting.author == organizer
+    assert meeting.congregation == congregation
+    assert rosa.memberships.get().is_primary
+    assert LeadershipChange.objects.get(person=rosa).changed_by == organizer
+    assert AuditEvent.objects.get(person_id=rosa.pk).actor == organizer
+    assert sorted(i.name for i in meeting.issues.all()) == ["bus routes", "housing"]
+
+
+def test_house_meeting_new_attendees_join_the_host_congregation(organizer, congregation):
+    known = PersonFactory(congregation=congregation)
+    meeting = house_meeting_log(
+        by=organizer,
+        congregation=congregation,
+        held_on=DAY,
+        attendees=[known],
+        new_attendees=[("Ana", "Ruiz"), ("Tomas", "")],
+    )
+    assert meeting.facilitator == organizer
+    ana = Person.objects.get(first_name="Ana")
+    assert ana.memberships.get().congregation == congregation
+    assert LeadershipChange.objects.get(person=ana).changed_by == organizer
+    assert set(meeting.attendees.all()) == {known, ana, Person.objects.get(first_name="Tomas")}
