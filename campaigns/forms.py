@@ -99,7 +99,7 @@ class CommitmentForm(forms.Form):
     # Actions are a floor up (actions imports campaigns): the field's model comes from the FK.
     action = forms.ModelChoiceField(
         label=_("Asked at"),
-        queryset=Commitment.action.field.related_model.objects.order_by("-starts_at"),
+        queryset=Commitment.action.field.related_model._default_manager.order_by("-starts_at"),
         required=False,
     )
 

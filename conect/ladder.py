@@ -2,6 +2,7 @@
 core team → key leader. The ground floor: imports no app."""
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +20,6 @@ LADDER = [value for value, _label in Level.choices]  # lowest rung first
 LEADER_LEVELS = [Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER]  # leader and up
 
 
-def ladder_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+def ladder_counts(counts: dict[str, int]) -> list[tuple[str | Promise, int]]:
     """(label, count) for every rung, lowest first, from {level: count}."""
     return [(label, counts.get(value, 0)) for value, label in Level.choices]
