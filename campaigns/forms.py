@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conect.ladder import Level
+from conect import access
+from conect.ladder import LEADER_LEVELS
 from congregations.models import Congregation
 from members.models import Person, User
 
@@ -45,11 +46,11 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["congregations"].queryset = congregations
         # Leaders and up, among the people the organizer may see.
-        self.fields["leaders"].queryset = people.filter(
-            level__in=[Level.LEADER, Level.CORE_TEAM, Level.KEY_LEADER]
-        ).order_by("last_name", "first_name")
+        self.fields["leaders"].queryset = people.filter(level__in=LEADER_LEVELS).order_by(
+            "last_name", "first_name"
+        )
         self.fields["lead_organizer"].queryset = User.objects.filter(
-            role__in=["organizer", "admin"], is_active=True
+            role__in=access.ORGANIZING_STAFF_ROLES, is_active=True
         )
 
 

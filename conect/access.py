@@ -35,6 +35,12 @@ def signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# The role sets behind the predicates below, for the places that filter rows by role in a query
+# (a user's role in a queryset cannot call a Python function).
+ORGANIZING_STAFF_ROLES = (Role.ADMIN, Role.ORGANIZER)
+STAFF_OR_LEAD_ROLES = (*ORGANIZING_STAFF_ROLES, Role.LEAD)
+
+
 def is_admin(user) -> bool:
     """CONECT's staff director and data stewards: the Django admin, the ledger's forms, deletion
     for privacy requests, other income."""
@@ -44,13 +50,13 @@ def is_admin(user) -> bool:
 def is_organizing_staff(user) -> bool:
     """Admins and organizers, CONECT's paid staff: they run campaigns and actions, keep
     congregation profiles, and read sensitive fields (docs/privacy.md)."""
-    return signed_in(user) and user.role in (Role.ADMIN, Role.ORGANIZER)
+    return signed_in(user) and user.role in ORGANIZING_STAFF_ROLES
 
 
 def is_staff_or_lead(user) -> bool:
     """Staff and congregation leads: they work with the people of their congregations (add, edit,
     import, export, pledge, invite, check in) and see their dues."""
-    return signed_in(user) and user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD)
+    return signed_in(user) and user.role in STAFF_OR_LEAD_ROLES
 
 
 def sees_whole_network(user) -> bool:

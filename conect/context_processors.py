@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conect.access import Role
+from conect import access
 
 
 def navigation(request) -> dict:
@@ -10,21 +10,21 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Home"), reverse("home"))]
-    if user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD):
+    if access.is_staff_or_lead(user):
         items.append((_("Congregations"), reverse("congregations:list")))
         items.append((_("People"), reverse("members:person_list")))
         items.append((_("Dues"), reverse("dues:network")))
-    elif user.role == Role.LEADER:
+    else:  # a leader
         items.append((_("My congregation"), reverse("congregations:list")))
     # relationships (issue 4): everyone logs one-on-ones and owes follow-ups.
     items.append((_("Follow-ups"), reverse("relationships:follow_up_list")))
-    if user.role in (Role.ADMIN, Role.ORGANIZER, Role.LEAD):
+    if access.is_staff_or_lead(user):
         items.append((_("Listening"), reverse("relationships:listening")))
         items.append((_("Map"), reverse("relationships:map")))
     # Campaigns and actions are public campaign/action info for every role.
     items.append((_("Campaigns"), reverse("campaigns:list")))
     items.append((_("Actions"), reverse("actions:list")))
-    if user.role == Role.ADMIN:
+    if access.is_admin(user):
         items.append((_("Admin"), reverse("admin:index")))
     path = request.path
     nav = [

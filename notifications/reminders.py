@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from conect import access
 from conect.access import Role
 from conect.config import conect_setting
 from conect.ladder import LEADER_LEVELS
@@ -110,7 +111,7 @@ def followups_overdue(now):
     cutoff = today - datetime.timedelta(days=days)
     late = (
         FollowUp.objects.filter(done_at__isnull=True, due_on__lte=cutoff)
-        .exclude(owner__role__in=[Role.ORGANIZER, Role.ADMIN])
+        .exclude(owner__role__in=access.ORGANIZING_STAFF_ROLES)
         .select_related("owner__person", "person")
         .prefetch_related("owner__congregations", "owner__person__memberships")
     )

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from conect.access import Role
+from conect import access
 from congregations.models import Congregation
 from congregations.selectors import primary_congregation_ids
 from members.models import Person
@@ -21,7 +21,7 @@ from .selectors import house_meetings_visible_to, local_today, one_on_ones_visib
 
 MAP_MAX_NODES = 5000
 STAFF = "staff"  # the middle group: staff organizers (and admins) who log meetings
-STAFF_ROLES = {Role.ORGANIZER, Role.ADMIN}
+STAFF_ROLES = set(access.ORGANIZING_STAFF_ROLES)
 DEFAULT_MONTHS = 12
 
 

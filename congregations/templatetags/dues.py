@@ -1,10 +1,17 @@
-"""Template filters for money in integer cents."""
+"""Template filters for money in integer cents, and who sees dues."""
 
 from django import template
 
+from conect import access
 from congregations.fiscal import fiscal_year_label
 
 register = template.Library()
+
+
+@register.filter
+def sees_dues(user) -> bool:
+    """The dues rule of congregations.selectors.dues_congregations_visible_to, for templates."""
+    return access.is_staff_or_lead(user)
 
 
 @register.filter
