@@ -212,6 +212,7 @@ def _turnout(rng, action, congregations, members, past: bool, organizer, rows) -
                     congregation=congregation,
                     rsvp=rsvp,
                     invited_at=action.created_at,
+                    invited_by=organizer,
                     checked_in_at=checked_in_at,
                 )
             )

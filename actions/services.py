@@ -99,8 +99,8 @@ def pledge_set(*, action: Action, congregation, pledged: int, by) -> TurnoutPled
 
 @transaction.atomic
 def attendance_invite(*, action: Action, people, by) -> int:
-    """Invite people (already scoped by the caller) to an action; re-inviting changes nothing.
-    Returns how many were newly invited."""
+    """`by` invites people (already scoped by the caller) to an action; re-inviting changes
+    nothing (the first inviter stays). Returns how many were newly invited."""
     ids = list(people.values_list("pk", flat=True)) if hasattr(people, "values_list") else people
     before = Attendance.objects.filter(action=action).count()
     homes = primary_congregation_ids(ids)
@@ -113,6 +113,7 @@ def attendance_invite(*, action: Action, people, by) -> int:
                 congregation_id=homes.get(pk),
                 rsvp=Rsvp.INVITED,
                 invited_at=now,
+                invited_by=by,
             )
             for pk in ids
         ],

@@ -164,8 +164,8 @@ def test_invite_by_congregation_and_ladder(
         {"congregation": congregation.pk, "level": "leader"},
     )
     assert response.status_code == 302
-    assert list(Attendance.objects.values_list("person", "rsvp", "congregation")) == [
-        (keen.pk, "invited", congregation.pk)
+    assert list(Attendance.objects.values_list("person", "rsvp", "congregation", "invited_by")) == [
+        (keen.pk, "invited", congregation.pk, lead.pk)
     ]
 
 
