@@ -10,7 +10,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from actions.demo import seed_actions, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
@@ -64,6 +64,12 @@ class Command(BaseCommand):
                 line = step(demo)
                 if line:
                     self.stdout.write(f"  {line}")
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: until autovacuum gets round to the new rows it
+            # plans for empty tables (seen: a scope count over 30k people planned for 9 rows took
+            # 106 ms; 16 ms after ANALYZE).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Demo network seeded in {elapsed:.1f} s (seed {seed}).")
