@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser import sign_out
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,9 +32,7 @@ def test_persona_signs_in_on_a_phone(
 
 def test_menu_opens_and_signs_out(phone, sign_in, organizer):
     sign_in(phone, organizer)
-    phone.get_by_role("button", name="Open the menu").click()
-    phone.get_by_role("button", name="Sign out").click()
-    phone.wait_for_url("**/accounts/**")
+    sign_out(phone)
     assert "/accounts/" in phone.url
 
 

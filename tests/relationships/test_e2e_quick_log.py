@@ -8,6 +8,7 @@ import pytest
 from relationships.models import FollowUp, IssueHeard, OneOnOne
 from relationships.selectors import local_today
 from relationships.services import followup_create
+from tests.browser import sign_out
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -126,7 +127,5 @@ def test_signing_out_forgets_an_unsaved_draft(phone, sign_in, organizer):
     phone.get_by_role("textbox", name="Story").fill(STORY)
     key = f"conect:one-on-one:{organizer.pk}"
     assert STORY in phone.evaluate(f"localStorage.getItem('{key}')")
-    phone.get_by_role("button", name="Open the menu").click()
-    phone.get_by_role("button", name="Sign out").click()
-    phone.wait_for_url("**/accounts/**")
+    sign_out(phone)
     assert phone.evaluate(f"localStorage.getItem('{key}')") is None
