@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ConectConfig(AppConfig):
+    default = True  # this module also holds the admin's AppConfig
     name = "conect"
     verbose_name = "CONECT"
+
+
+class ConectAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with CONECT's site: its login is allauth's (conect.admin)."""
+
+    default = False
+    default_site = "conect.admin.ConectAdminSite"
