@@ -7,6 +7,13 @@ class ConectConfig(AppConfig):
     name = "conect"
     verbose_name = "CONECT"
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from conect.middleware import start_idle_clock  # the middleware imports models
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="conect-idle-clock")
+
 
 class ConectAdminConfig(admin_apps.AdminConfig):
     """The Django admin with CONECT's site: its login is allauth's (conect.admin)."""

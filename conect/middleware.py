@@ -67,6 +67,13 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """On sign-in (the user_logged_in signal): the idle clock starts now, saved with the new
+    session, so the first pages after signing in write nothing more."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """Sign staff and leads out after a quiet spell; LoginRequiredMiddleware then sends them to
     the login page with `next`, so they come back where they were."""
