@@ -6,6 +6,7 @@ import time
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from tests.browser import PASSWORD
@@ -183,3 +184,25 @@ class TestPages:
         password_login(client, lead)
         client.post(reverse("set_language"), {"language": "es", "next": "/"})
         assert "Configure el inicio de sesión en dos pasos" in client.get(ACTIVATE).content.decode()
+
+
+class TestLostPhone:
+    def test_admin_sees_no_secret_and_deleting_brings_the_setup_back(
+        self, client, settings, admin_user, network_organizer
+    ):
+        other = Client()
+        password_login(other, network_organizer)
+        secret = activate_totp(other)
+        authenticator = Authenticator.objects.get(user=network_organizer, type="totp")
+        password_login(client, admin_user)
+        activate_totp(client)
+        page = client.get(f"/admin/mfa/authenticator/{authenticator.pk}/change/")
+        assert page.status_code == 200
+        assert secret not in page.content.decode()
+        assert str(network_organizer) in page.content.decode()
+        response = client.post(
+            f"/admin/mfa/authenticator/{authenticator.pk}/delete/", {"post": "yes"}
+        )
+        assert response.status_code == 302
+        assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+        assert other.get("/")["Location"] == ACTIVATE
