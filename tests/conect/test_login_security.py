@@ -114,6 +114,18 @@ class TestRateLimits:
         )
 
 
+    def test_too_many_attempts_from_one_address_get_a_page_that_says_so(self, client, settings):
+        settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
+        cache.clear()
+        user = UserFactory()
+        for _ in range(2):
+            attempt(client, user, "wrong")
+        response = attempt(client, user)
+        assert response.status_code == 429
+        assert "Too many attempts" in response.content.decode()
+        cache.clear()
+
+
 class TestClientIp:
     @pytest.mark.parametrize(
         ("count", "forwarded", "expected"),
