@@ -113,7 +113,6 @@ class TestRateLimits:
             attempt(client, other, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy).status_code == 302
         )
 
-
     def test_too_many_attempts_from_one_address_get_a_page_that_says_so(self, client, settings):
         settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
         cache.clear()
