@@ -20,7 +20,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 
 # Web server on 127.0.0.1:8000, Celery worker and beat; Ctrl-C stops all three.
 run: seed

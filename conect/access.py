@@ -66,6 +66,13 @@ def sees_whole_network(user) -> bool:
     )
 
 
+def must_use_mfa(user) -> bool:
+    """Two-step sign-in is required of whoever sees the whole network (admins, network-wide
+    organizers): one stolen password there opens every congregation's people. Optional for the
+    others (docs/security.md)."""
+    return sees_whole_network(user)
+
+
 # --- Scope ---------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     # Dues: fiscal year start month, and days after which unpaid dues mean arrears.
     "FISCAL_YEAR_START_MONTH": 7,
     "DUES_ARREARS_DAYS": 90,
+    # Sign-in (docs/security.md): two-step sign-in required of admins and network-wide
+    # organizers; staff and leads signed out after this many minutes without a request (0: never).
+    "MFA_REQUIRED": True,
+    "STAFF_IDLE_MINUTES": 8 * 60,
 }
 
 

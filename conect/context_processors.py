@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from conect import access
+from conect.config import conect_setting
 
 
 def navigation(request) -> dict:
@@ -30,4 +31,8 @@ def navigation(request) -> dict:
     nav = [
         (label, url, path == url if url == "/" else path.startswith(url)) for label, url in items
     ]
-    return {"nav_items": nav}
+    # The two-step sign-in page says when it is required of this user (conect.middleware).
+    return {
+        "nav_items": nav,
+        "mfa_required": conect_setting("MFA_REQUIRED") and access.must_use_mfa(user),
+    }

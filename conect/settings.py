@@ -65,7 +65,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],test
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "conect.apps.ConectAdminConfig",  # the admin, signing in through allauth (conect/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_bootstrap5",
     "django_filters",
     "django_htmx",
@@ -102,6 +103,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # docs/security.md: no-store and Permissions-Policy; the idle sign-out (after the messages,
+    # it leaves one); two-step sign-in for whoever must have it (after allauth's middleware).
+    "conect.middleware.SecurityHeadersMiddleware",
+    "conect.middleware.IdleTimeoutMiddleware",
+    "conect.middleware.MFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -148,8 +154,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if redis_url := os.environ.get("REDIS_URL"):
+    # Fails open: with Redis down every read is a miss and a warning is logged, so sign-in still
+    # works (conect/cache.py). Short timeouts: an unreachable host must not hang a request.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "conect.cache.FailOpenRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -176,7 +188,25 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"  # staff invite people; there is no open sign-up to verify
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Sign-in limits (docs/security.md "Rate limits"): strict per account, generous per address so
+# an assembly hall behind one NAT never locks its people out. Per address: sign-in attempts, and
+# failed ones; per account ("key", the email): 5 failures in 5 minutes.
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("DJANGO_LOGIN_RATE", "300/m/ip"),
+    "login_failed": os.environ.get("DJANGO_LOGIN_FAILED_RATE", "60/m/ip,5/5m/key"),
+}
+# How many proxies we run in front of the app, each appending to X-Forwarded-For: the client's
+# address is the N-th entry from the right (conect/client_ip.py). 0 ignores the header; the
+# documented stack (one TLS proxy) needs 1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more")
+# Two-step sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes. Who must use it
+# is conect.access.must_use_mfa, enforced by conect.middleware.MFARequiredMiddleware.
+MFA_ADAPTER = "members.adapters.ConectMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CONECT Organizer"
+MFA_TOTP_TOLERANCE = 1  # a phone clock 30 s off still signs in
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -271,7 +301,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# The longest a sign-in lasts; staff and leads are also signed out after STAFF_IDLE_MINUTES
+# without a request (conect/config.py, CONECT_STAFF_IDLE_MINUTES).
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_HOURS", str(14 * 24))) * 3600)
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if env_bool("DJANGO_SECURE", default=not DEBUG):
@@ -318,6 +350,9 @@ CONECT = {
         "NOTIFY_MAX_ATTEMPTS": int,
         "FISCAL_YEAR_START_MONTH": int,
         "DUES_ARREARS_DAYS": int,
+        "STAFF_IDLE_MINUTES": int,
     }.items()
     if os.environ.get(f"CONECT_{name}")
 }
+if os.environ.get("CONECT_MFA_REQUIRED"):
+    CONECT["MFA_REQUIRED"] = env_bool("CONECT_MFA_REQUIRED")

@@ -1,4 +1,5 @@
 from allauth.account.forms import ResetPasswordForm
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -184,3 +185,23 @@ class LeadershipChangeAdmin(ReadOnlyAdmin):
     list_select_related = ("person", "changed_by")
     raw_id_fields = ("person",)
     readonly_fields = ("changed_at",)
+
+
+# Two-step sign-in: an admin sees who has set up an authenticator and may delete one (a lost
+# phone: the person sets up a new one at their next sign-in); nobody reads its secret or seed.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

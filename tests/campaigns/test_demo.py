@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_fills_the_cycle(capsys):
-    call_command("seed_demo", "--people", "400")
+    call_command("seed_demo", "--force", "--people", "400")
     assert "200 actions" in capsys.readouterr().out
     assert set(Campaign.objects.values_list("stage", flat=True)) == set(Stage.values)
     assert Issue.objects.count() == 8 and Target.objects.count() == 15
@@ -28,7 +28,7 @@ def test_seed_fills_the_cycle(capsys):
     assert Attendance.objects.filter(checked_in_at__isnull=False).exists()
     assert Evaluation.objects.filter(kind="group").count() > 100
     assert Commitment.objects.filter(status="kept").exists()
-    call_command("seed_demo", "--people", "400", "--reset")
+    call_command("seed_demo", "--force", "--people", "400", "--reset")
     assert Action.objects.count() == 200 and Campaign.objects.count() == 10
 
 
@@ -42,7 +42,7 @@ def test_same_seed_same_actions(capsys):
             list(Commitment.objects.order_by("id").values_list("ask", "answer", "status")),
         )
 
-    call_command("seed_demo", "--people", "200", "--seed", "7")
+    call_command("seed_demo", "--force", "--people", "200", "--seed", "7")
     first = rows()
-    call_command("seed_demo", "--people", "200", "--seed", "7", "--reset")
+    call_command("seed_demo", "--force", "--people", "200", "--seed", "7", "--reset")
     assert rows() == first

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(capsys, *args):
-    call_command("seed_demo", "--people", "400", *args)
+    call_command("seed_demo", "--force", "--people", "400", *args)
     return capsys.readouterr().out
 
 
@@ -64,4 +64,21 @@ def test_negative_people_is_refused():
     from django.core.management import CommandError
 
     with pytest.raises(CommandError):
-        call_command("seed_demo", "--people", "-1")
+        call_command("seed_demo", "--force", "--people", "-1")
+
+
+def test_refuses_without_debug_unless_forced(settings, capsys):
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1.*--force"):
+        call_command("seed_demo", "--people", "10")
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", "--people", "10", "--reset")
+    assert not Congregation.objects.exists() and not User.objects.exists()
+
+
+def test_runs_on_a_developer_machine(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--people", "10")
+    assert Congregation.objects.count() == 37

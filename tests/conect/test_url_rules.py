@@ -150,7 +150,9 @@ SAMPLE_ARGS = {"slug": "st-marks", "pk": 1, "other_pk": 2, "person_pk": 1, "name
 
 
 def url_patterns(resolver=None, namespace=None):
-    """(name, pattern) of every project URL; the admin and allauth have their own rules."""
+    """(name, pattern) of every project URL; the admin and allauth have their own rules (the admin
+    is the admin role's, tests/conect/test_admin_site.py; allauth's sign-in and two-step pages
+    under /accounts/, tests/conect/test_mfa.py and test_login_security.py)."""
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             module = getattr(entry.urlconf_module, "__name__", "")

@@ -200,10 +200,10 @@ def test_admin_is_read_only(client, login, admin_user, congregation):
 
 
 def test_seed_demo_reset_works_despite_the_triggers(capsys):
-    call_command("seed_demo", "--people", "50")
+    call_command("seed_demo", "--force", "--people", "50")
     first = LedgerEntry.objects.count()
     assert first > 0
-    call_command("seed_demo", "--people", "50", "--reset")
+    call_command("seed_demo", "--force", "--people", "50", "--reset")
     assert LedgerEntry.objects.count() == first
     out = capsys.readouterr().out
     assert "dues tiers" in out

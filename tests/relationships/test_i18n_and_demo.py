@@ -35,7 +35,7 @@ def test_quick_log_renders_in_spanish(client, login, organizer):
 
 
 def test_seed_demo_adds_meetings_deterministically(capsys):
-    call_command("seed_demo", "--people", "400", "--seed", "3")
+    call_command("seed_demo", "--force", "--people", "400", "--seed", "3")
     out = capsys.readouterr().out
     assert "one-on-ones" in out and "organizer2@conect.example" in out
     assert IssueHeard.objects.filter(name="housing").exists()
@@ -48,7 +48,7 @@ def test_seed_demo_adds_meetings_deterministically(capsys):
     )
     assert not OneOnOne.objects.exclude(Exists(primary)).exists()
     assert set(FollowUp.objects.values_list("source_type__model", flat=True)) == {"oneonone"}
-    call_command("seed_demo", "--people", "400", "--seed", "3", "--reset")
+    call_command("seed_demo", "--force", "--people", "400", "--seed", "3", "--reset")
     again = list(OneOnOne.objects.order_by("id").values_list("held_on")[:50])
     assert [held_on for _p, held_on in first] == [held_on for (held_on,) in again]
     assert OneOnOne.objects.count() == meetings

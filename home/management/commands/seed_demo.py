@@ -1,4 +1,7 @@
-"""`python manage.py seed_demo [--people N] [--seed S] [--reset]`: the demo network.
+"""`python manage.py seed_demo [--people N] [--seed S] [--reset] [--force]`: the demo network.
+
+It refuses to run unless DJANGO_DEBUG=1 (a developer's machine) or --force is given: its logins
+share a published password and --reset empties the database, ledger included.
 
 Deterministic by seed, bulk inserts, and idempotent: a second run does nothing unless --reset.
 Each app contributes a step (a function in its demo.py); STEPS runs them in order, each taking
@@ -9,6 +12,7 @@ for the summary.
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -43,8 +47,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="delete existing data and seed again"
         )
+        parser.add_argument(
+            "--force", action="store_true", help="run even though DJANGO_DEBUG is off"
+        )
 
-    def handle(self, *args, people, seed, password, reset, **options):
+    def handle(self, *args, people, seed, password, reset, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo runs only with DJANGO_DEBUG=1: it creates logins with a published "
+                "password (admin@ included) and --reset deletes every person and the dues "
+                "ledger. This looks like a production setting. If this really is a demo "
+                "database, run it again with --force."
+            )
         if people < 0:
             raise CommandError("--people must be zero or more")
         if Congregation.objects.exists() and not reset:
