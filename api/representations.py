@@ -30,7 +30,9 @@ def iso(moment: datetime.datetime | None) -> str | None:
     """UTC, to the second, with a Z: how Action Network writes its dates."""
     if moment is None:
         return None
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: strftime writes the year 482 as "482", not RFC 3339's "0482".
+    utc = moment.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None)
+    return utc.isoformat() + "Z"
 
 
 class Links:

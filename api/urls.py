@@ -35,6 +35,7 @@ urlpatterns = [
     resource(f"events/{UUID}", views.EventView, "event"),
     resource(f"events/{UUID}/attendances", views.AttendancesView, "attendances"),
     resource(f"events/{EVENT}/attendances/{UUID}", views.AttendanceView, "attendance"),
+    re_path(r"^v2/", login_not_required(views.NotFoundView.as_view()), name="not_found"),
     # The schema answers a token or a signed-in session; the documentation page needs a login.
     path("schema/", login_not_required(docs.SchemaView.as_view()), name="schema"),
     path("docs/", docs.DocsView.as_view(), name="docs"),

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -118,6 +118,16 @@ class OsdiView(APIView):
         last = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
         person: Person = selectors.by_uuid(people_visible_to(self.request.user), last)
         return person
+
+
+class NotFoundView(OsdiView):
+    """Any other path under /api/v2/: a JSON 404 (after the token check), not Django's page."""
+
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound
 
 
 class EntryPoint(OsdiView):
