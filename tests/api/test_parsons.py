@@ -10,9 +10,9 @@ person is named with `person_id`.
 import logging
 
 import pytest
-from requests.exceptions import HTTPError
 from parsons import ActionNetwork
 from parsons.utilities.api_connector import APIConnector
+from requests.exceptions import HTTPError
 
 from actions.models import Action, Attendance, Rsvp
 from api import services
