@@ -2,6 +2,7 @@
 are listed (and revoked through the service) for when a user cannot do it themself."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from conect.admin import ReadOnlyAdmin
@@ -23,6 +24,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     ]
     list_filter = ("is_active",)
     readonly_fields = ("created_by", "created_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = (
         "url",
         "description",

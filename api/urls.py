@@ -4,7 +4,7 @@ documentation, and the page where users make and revoke their tokens.
 Resource paths take an optional trailing slash: Action Network clients write both
 (`…/people` and `…/people/`), and a redirect would turn their POST into a GET."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path, re_path
 
 from . import docs, token_views, views
@@ -38,7 +38,8 @@ urlpatterns = [
     re_path(r"^v2/", login_not_required(views.NotFoundView.as_view()), name="not_found"),
     # The schema answers a token or a signed-in session; the documentation page needs a login.
     path("schema/", login_not_required(docs.SchemaView.as_view()), name="schema"),
-    path("docs/", docs.DocsView.as_view(), name="docs"),
+    # DRF marks its views login-not-required; a person opening the page goes to the login.
+    path("docs/", login_required(docs.DocsView.as_view()), name="docs"),
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]
