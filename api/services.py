@@ -30,7 +30,7 @@ from members.models import Person, Tag, User
 from members.services import audit_log, people_import, person_update, tags_get_or_create
 
 from .models import ApiIdentity, ApiToken
-from .selectors import Tagging, identity_rows
+from .selectors import Tagging, identities_of_model, identity_rows
 
 AUDIT_ACTION = "api"  # one audit action for everything written through the API
 MAX_FOREIGN_IDENTIFIERS = 20
@@ -105,7 +105,10 @@ def identities_for(model: type[Model], ids: Iterable[int]) -> dict[int, ApiIdent
     found = identity_rows(model, ids)
     missing = [pk for pk in ids if pk not in found]
     if missing:
-        content_type = ContentType.objects.get_for_model(model)
+        opts = model._meta  # uncached: see selectors.identities_of_model
+        content_type, _new = ContentType.objects.get_or_create(
+            app_label=opts.app_label, model=opts.model_name
+        )
         ApiIdentity.objects.bulk_create(
             [ApiIdentity(content_type=content_type, object_id=pk) for pk in missing],
             ignore_conflicts=True,
@@ -136,16 +139,12 @@ def identity_keep_foreign(*, obj: Model, identifiers: Iterable[str]) -> ApiIdent
 
 def identity_touch(*, model: type[Model], pk: int) -> None:
     """`model` #`pk` changed just now (for objects with no modification time of their own)."""
-    content_type = ContentType.objects.get_for_model(model)
-    ApiIdentity.objects.filter(content_type=content_type, object_id=pk).update(
-        touched_at=timezone.now()
-    )
+    identities_of_model(model).filter(object_id=pk).update(touched_at=timezone.now())
 
 
 def identity_forget(*, model: type[Model], pk: int) -> None:
     """The object is gone (a privacy deletion, say): so are the identifiers kept for it."""
-    content_type = ContentType.objects.get_for_model(model)
-    ApiIdentity.objects.filter(content_type=content_type, object_id=pk).delete()
+    identities_of_model(model).filter(object_id=pk).delete()
 
 
 def identity_merge(*, survivor_id: int, duplicate_id: int) -> None:

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from api.models import ApiIdentity
+from api.services import identity_of
 from members.models import AuditEvent, Person, Tag
 from tests.api.conftest import uuid_of
 from tests.factories import PersonFactory
@@ -99,17 +99,11 @@ def test_one_person_and_404s(api_as, lead, congregation, other_congregation):
     organizer_view = api_as(lead).get(PEOPLE).json()["_embedded"]["osdi:people"][0]
     client = api_as(lead)
     assert client.get(f"{PEOPLE}/{uuid_of(organizer_view)}").json()["given_name"] == mine.first_name
-    other = ApiIdentity.objects.create(content_type_id=_ct(Person), object_id=theirs.pk)
+    other = identity_of(theirs)
     assert client.get(f"{PEOPLE}/{other.uuid}").status_code == 404  # exists, not in scope
     assert client.get(f"{PEOPLE}/00000000-0000-0000-0000-000000000000").status_code == 404
     assert client.get("/api/v2/nothing-here").json() == {"error": "Not found."}
     assert client.put(f"{PEOPLE}/{uuid_of(organizer_view)}", {}).status_code == 405
-
-
-def _ct(model):
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(model).pk
 
 
 def test_private_fields_and_do_not_contact_details_never_leave(api_as, organizer, congregation):
