@@ -28,6 +28,7 @@ from .models import (
     Rsvp,
     TurnoutPledge,
 )
+from .signals import attendance_changed
 
 log = logging.getLogger(__name__)
 FOLLOW_UP_AFTER_DAYS = 7
@@ -168,6 +169,8 @@ def attendance_check_in(
             congregation=Coalesce(F("congregation"), congregation_id),
         )
     attendance = Attendance.objects.get(action=action, person=person)
+    if stamped:
+        attendance_changed.send(sender=Attendance, attendance_ids=[attendance.pk])
     return attendance, bool(stamped)
 
 

@@ -340,6 +340,60 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- API (issue 15): OSDI / Action Network v2 over Django REST framework ----------------------
+# The app sits on its own floor, below home (docs/api.md). Tokens, not sessions, sign in to
+# /api/v2/; the schema and its Swagger page (assets from drf-spectacular-sidecar, no CDN) also
+# answer a signed-in session.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.OsdiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "api.renderers.HalJsonRenderer",
+        "rest_framework.renderers.JSONRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "api.renderers.HalJsonParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    # Per token; Action Network allows 4 requests a second.
+    "DEFAULT_THROTTLE_RATES": {"osdi_token": os.environ.get("CONECT_API_RATE", "240/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.osdi_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CONECT Organizer API",
+    "DESCRIPTION": "OSDI / Action Network v2-compatible: people, tags, taggings, events "
+    "(actions) and attendances. Send your token in the OSDI-API-Token header. See docs/api.md.",
+    "VERSION": "2",
+    "SCHEMA_PATH_PREFIX": r"/api/v2",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.OsdiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EmailStatusEnum": "api.serializers.EMAIL_STATUSES",
+        "ConsentStatusEnum": "api.serializers.CONSENT_STATUSES",
+        "EventStatusEnum": "api.serializers.EVENT_STATUSES",
+        "AttendanceStatusEnum": "api.serializers.ATTENDANCE_STATUSES",
+    },
+}
+# Webhooks: a sweep queues deliveries whose retry is due (a lost task, a broker outage); old
+# changes and their delivery log are purged after 30 days.
+CELERY_BEAT_SCHEDULE["api-webhooks-sweep"] = {
+    "task": "api.tasks.webhooks_sweep_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["api-webhooks-purge"] = {
+    "task": "api.tasks.webhooks_purge_task",
+    "schedule": crontab(hour=3, minute=40),
+}
+
 # --- Organizing rules -------------------------------------------------------------------------
 # The defaults are in conect/config.py (read them with conect_setting); these come from the
 # environment.

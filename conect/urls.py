@@ -24,6 +24,7 @@ urlpatterns = [
     path("actions/", include("actions.urls")),
     path("dues/", include("congregations.urls_dues")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),  # OSDI / Action Network v2 (issue 15)
     # relationships (issue 4): /one-on-ones/, /house-meetings/, /follow-ups/, /relationships/map/,
     # /listening/
     path("", include("relationships.urls")),

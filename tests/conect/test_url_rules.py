@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.models import ImportJob
+from actions.services import attendance_rsvp
+from api.services import identity_of, token_create
+from members.models import ImportJob, Tag
 from tests.campaigns.factories import ActionFactory, CampaignFactory, CommitmentFactory
 from tests.congregations.factories import LedgerEntryFactory
 from tests.factories import PersonFactory, UserFactory
@@ -33,6 +36,7 @@ class Rule:
 
     outside: Any
     forbidden: tuple[str, Any] | None = None
+    token: bool = False  # the API: a token, not a login (anonymous → 401; the walk sends one)
 
 
 def other_slug(o):
@@ -49,6 +53,14 @@ def other_person(o):
 
 def leaders_self(o):
     return {"pk": o["leader_person"].pk}
+
+
+def api_uuid(obj):
+    return str(identity_of(obj).uuid)
+
+
+def api_other_person(o):
+    return {"uuid": api_uuid(o["person_other"])}
 
 
 RULES: dict[str, Rule] = {
@@ -141,12 +153,46 @@ RULES: dict[str, Rule] = {
         lambda o: {"pk": o["action"].pk, "person_pk": o["person_other"].pk},
         ("leader", lambda o: {"pk": o["action"].pk, "person_pk": o["leader_person"].pk}),
     ),
+    # the API (issue 15): token-authenticated; writes' roles are walked in tests/api
+    "api:entry": Rule(NO_OBJECT, token=True),
+    "api:not_found": Rule(NO_OBJECT, token=True),
+    "api:people": Rule(NO_OBJECT, token=True),
+    "api:person": Rule(api_other_person, token=True),
+    "api:person_attendances": Rule(api_other_person, token=True),
+    "api:tags": Rule(NO_OBJECT, token=True),
+    "api:tag": Rule(NETWORK, token=True),
+    "api:taggings": Rule(NETWORK, token=True),
+    "api:tagging": Rule(
+        lambda o: {"tag_uuid": api_uuid(o["tag"]), "uuid": api_uuid(o["tagging_other"])},
+        token=True,
+    ),
+    "api:events": Rule(NO_OBJECT, token=True),
+    "api:event": Rule(NETWORK, token=True),
+    "api:attendances": Rule(NETWORK, token=True),
+    "api:attendance": Rule(
+        lambda o: {"event_uuid": api_uuid(o["action"]), "uuid": api_uuid(o["attendance_other"])},
+        token=True,
+    ),
+    "api:schema": Rule(NO_OBJECT, token=True),
+    "api:docs": Rule(NO_OBJECT),
+    "api:tokens": Rule(NO_OBJECT),
+    "api:token_revoke": Rule(lambda o: {"pk": o["token_other"].pk}),
     # notifications: always one's own
     "notifications:inbox": Rule(NO_OBJECT),
     "notifications:mark_read": Rule(NO_OBJECT),
     "notifications:preferences": Rule(NO_OBJECT),
 }
-SAMPLE_ARGS = {"slug": "st-marks", "pk": 1, "other_pk": 2, "person_pk": 1, "name": "turnout"}
+SAMPLE_UUID = "00000000-0000-0000-0000-000000000001"
+SAMPLE_ARGS = {
+    "slug": "st-marks",
+    "pk": 1,
+    "other_pk": 2,
+    "person_pk": 1,
+    "name": "turnout",
+    "uuid": SAMPLE_UUID,
+    "tag_uuid": SAMPLE_UUID,
+    "event_uuid": SAMPLE_UUID,
+}
 
 
 def url_patterns(resolver=None, namespace=None):
@@ -185,6 +231,9 @@ def world(db, congregation, other_congregation, lead, organizer, leader):
     stranger = UserFactory()
     person = PersonFactory(congregation=congregation)
     person_other = PersonFactory(congregation=other_congregation)
+    action = ActionFactory()
+    tag = Tag.objects.create(name="housing")
+    person_other.tags.add(tag)
     return {
         "mine": congregation,
         "other": other_congregation,
@@ -202,7 +251,11 @@ def world(db, congregation, other_congregation, lead, organizer, leader):
         ),
         "follow_up_other": FollowUpFactory(owner=stranger, person=person_other),
         "campaign": CampaignFactory(),
-        "action": ActionFactory(),
+        "action": action,
+        "tag": tag,
+        "tagging_other": Tag.people.through.objects.get(person=person_other),
+        "attendance_other": attendance_rsvp(action=action, person=person_other, rsvp="yes"),
+        "token_other": token_create(user=stranger, name="theirs", by=stranger)[0],
         "commitment": CommitmentFactory(),
         "users": {"lead": lead, "organizer": organizer, "leader": leader},
     }
@@ -215,9 +268,12 @@ def _kwargs(spec, world):
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_anonymous_goes_to_login_unless_public(client, name):
     pattern = dict(url_patterns())[name]
-    kwargs = {key: SAMPLE_ARGS[key] for key in pattern.pattern.converters}
+    names = pattern.pattern.converters or pattern.pattern.regex.groupindex
+    kwargs = {key: SAMPLE_ARGS[key] for key in names}
     response = _call(client, _url(name, kwargs))
-    if RULES[name].outside == PUBLIC:
+    if RULES[name].token:
+        assert response.status_code == 401
+    elif RULES[name].outside == PUBLIC:
         assert response.status_code != 302 or "/accounts/login/" not in response["Location"]
     else:
         assert response.status_code == 302
@@ -231,7 +287,12 @@ FORBIDDEN = sorted(name for name, rule in RULES.items() if rule.forbidden)
 @pytest.mark.parametrize("name", OUTSIDE)
 def test_out_of_scope_object_is_404(client, login, world, name):
     url = _url(name, _kwargs(RULES[name].outside, world))
-    assert _call(login(client, world["users"]["lead"]), url).status_code == 404
+    lead = world["users"]["lead"]
+    if RULES[name].token:
+        client = Client(
+            headers={"OSDI-API-Token": token_create(user=lead, name="walk", by=lead)[1]}
+        )
+    assert _call(login(client, lead), url).status_code == 404
 
 
 @pytest.mark.parametrize("name", FORBIDDEN)

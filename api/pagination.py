@@ -1,0 +1,61 @@
+"""Pages as Action Network v2 sends them: `page`, `per_page` (25 at most), `total_pages`,
+`total_records`, next/previous links. A page past the end is empty, not an error: clients
+(Parsons among them) read pages until one comes back empty."""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+MAX_PER_PAGE = 25
+
+
+def _positive(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValidationError({name: _("A whole number, 1 or more.")})
+    return value
+
+
+@dataclass
+class Page:
+    objects: list
+    meta: dict[str, Any]
+
+
+def page_of(request, queryset: QuerySet) -> Page:
+    page = _positive(request, "page", 1)
+    per_page = min(_positive(request, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
+    total = queryset.count()
+    start = (page - 1) * per_page
+    objects = list(queryset[start : start + per_page]) if start < total else []
+    total_pages = math.ceil(total / per_page)
+    links = {"self": {"href": _with(request, page, per_page)}}
+    if page < total_pages:
+        links["next"] = {"href": _with(request, page + 1, per_page)}
+    if 1 < page <= total_pages + 1:
+        links["previous"] = {"href": _with(request, page - 1, per_page)}
+    meta = {
+        "total_pages": total_pages,
+        "per_page": per_page,
+        "page": page,
+        "total_records": total,
+        "_links": links,
+    }
+    return Page(objects, meta)
+
+
+def _with(request, page: int, per_page: int) -> str:
+    query = request.query_params.copy()
+    query["page"] = str(page)
+    query["per_page"] = str(per_page)
+    return request.build_absolute_uri(request.path) + "?" + query.urlencode()

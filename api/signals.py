@@ -1,0 +1,61 @@
+"""What the API hears from the apps below it (it sits above them, so it listens; they never
+call it). post_save / post_delete of people, attendance and commitments become webhook changes;
+saves of actions, attendance and tags date their API identity; a merge moves identifiers.
+
+Door check-ins write with bulk operations that send no post_save: actions sends
+`attendance_changed` for them. Bulk imports are not announced person by person."""
+
+from django.db.models.signals import post_delete, post_save
+
+from actions.models import Action, Attendance
+from actions.signals import attendance_changed
+from campaigns.models import Commitment
+from members.models import Person, Tag
+from members.signals import person_merged
+
+from . import services, webhooks
+
+
+def _changed(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata
+        return
+    if sender in (Attendance,):
+        services.identity_touch(model=sender, pk=instance.pk)
+    webhooks.change_record(obj=instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    webhooks.change_record(obj=instance, deleted=True)
+    services.identity_forget(model=sender, pk=instance.pk)
+
+
+def _touched(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.identity_touch(model=sender, pk=instance.pk)
+
+
+def _forgotten(sender, instance, **kwargs):
+    services.identity_forget(model=sender, pk=instance.pk)
+
+
+def _checked_in(sender, attendance_ids, **kwargs):
+    for row in Attendance.objects.filter(pk__in=attendance_ids):
+        services.identity_touch(model=Attendance, pk=row.pk)
+        webhooks.change_record(obj=row)
+
+
+def _merged(sender, survivor, duplicate_id, **kwargs):
+    services.identity_merge(survivor_id=survivor.pk, duplicate_id=duplicate_id)
+
+
+def connect() -> None:
+    for model in (Person, Attendance, Commitment):
+        uid = f"api-{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-saved")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-deleted")
+    for dated in (Action, Tag):
+        uid = f"api-{dated._meta.label_lower}"
+        post_save.connect(_touched, sender=dated, dispatch_uid=f"{uid}-touched")
+        post_delete.connect(_forgotten, sender=dated, dispatch_uid=f"{uid}-forgotten")
+    attendance_changed.connect(_checked_in, dispatch_uid="api-attendance-changed")
+    person_merged.connect(_merged, sender=Person, dispatch_uid="api-person-merged")
