@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actions.models import Action, Attendance, Evaluation, EvaluationKind, Rsvp, TurnoutPledge
 from actions.selectors import actions_visible_to
-from campaigns.models import Commitment, CommitmentStatus
+from campaigns.models import Answer, Commitment, CommitmentStatus
 from conect.access import Role
 from conect.config import conect_setting
 from congregations.fiscal import fiscal_year_bounds, fiscal_year_of
@@ -163,7 +163,8 @@ def evaluations(now):
 
 @rule
 def commitments(now):
-    """An open commitment due in 7 days, or past due, to the campaign's lead organizer."""
+    """An open commitment due in 7 days, or past due, to the campaign's lead organizer: a promise
+    not yet kept or broken, or an ask still waiting for its answer (a "no" is settled)."""
     today = daily_reminder_day(now)
     if today is None:
         return
@@ -172,6 +173,7 @@ def commitments(now):
         Commitment.objects.filter(
             status=CommitmentStatus.OPEN, campaign__lead_organizer__isnull=False
         )
+        .exclude(answer=Answer.NO)
         .filter(
             Q(due_on=notice)
             | Q(

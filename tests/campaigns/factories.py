@@ -84,3 +84,4 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
     target = factory.SubFactory(TargetFactory)
     ask = "Fund 200 units of deeply affordable housing"
+    answer = "yes"  # a promise, the case most tests are about

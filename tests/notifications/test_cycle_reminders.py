@@ -157,6 +157,16 @@ class TestCommitments:
         sweep(at(2026, 12, 20, 9, 0))
         assert not of_kind(Kind.COMMITMENT_DUE)
 
+    def test_a_no_is_not_an_open_promise(self, organizer):
+        CommitmentFactory(
+            campaign=CampaignFactory(lead_organizer=organizer),
+            due_on=datetime.date(2026, 12, 15),
+            answer="no",
+        )
+        sweep(at(2026, 12, 8, 9, 0))
+        sweep(at(2026, 12, 20, 9, 0))
+        assert not of_kind(Kind.COMMITMENT_DUE)
+
 
 class TestDues:
     def test_statement_at_fiscal_year_start_and_overdue_steps(
