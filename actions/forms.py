@@ -106,6 +106,23 @@ class WalkInForm(forms.Form):
         return contact
 
 
+class AttendanceAfterForm(forms.Form):
+    """Who came, recorded after the action: people the user may see, and how they know."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=_("Who came"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("How do you know they came?"),
+        max_length=300,
+        help_text=_("For example: the sign-in sheet, the lead's list, a photo."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+
+
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=EvaluationKind.choices, widget=forms.HiddenInput

@@ -113,6 +113,16 @@ def checked_in_count(action: Action) -> int:
     return Attendance.objects.filter(action=action, checked_in_at__isnull=False).count()
 
 
+def recorded_after(user, action: Action) -> QuerySet[Attendance]:
+    """Attendance recorded after the fact at `action`, of people the user may see, newest first."""
+    return (
+        attendance_visible_to(user)
+        .filter(action=action, recorded_after=True)
+        .select_related("person", "checked_in_by")
+        .order_by("-checked_in_at", "-id")
+    )
+
+
 def door_search(user, action: Action, query: str, limit: int = 15) -> list:
     """People the user may see whose first or last name (or "first last") starts with `query`,
     with their primary congregation and whether they are already checked in. Two queries."""

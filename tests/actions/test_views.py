@@ -15,6 +15,7 @@ from tests.campaigns.factories import (
     ActionFactory,
     AttendanceFactory,
     CommitmentFactory,
+    DoorOpenActionFactory,
     PledgeFactory,
     TargetFactory,
 )
@@ -342,10 +343,11 @@ def test_invite_page_query_count_is_flat(
         client.get(reverse("actions:invite", args=[action.pk]))
 
 
-def test_pages_speak_spanish(client, login, lead, action):
+def test_pages_speak_spanish(client, login, lead, action, congregation):
     login(client, lead)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
-    body = client.get(reverse("actions:check_in", args=[action.pk])).content.decode()
+    door = DoorOpenActionFactory(congregations=[congregation])
+    body = client.get(reverse("actions:check_in", args=[door.pk])).content.decode()
     assert "Agregar y registrar" in body and "Buscar nombre" in body
     assert "Comprometer asistencia" in client.get(action.get_absolute_url()).content.decode()
     assert "Ninguna en esta etapa." in client.get("/campaigns/").content.decode()
