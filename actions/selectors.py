@@ -100,6 +100,23 @@ def turnout_rows(user, action: Action) -> dict:
     return {"rows": rows, "totals": totals}
 
 
+def call_list(user, action: Action, limit: int = 10) -> dict:
+    """Whom to call next: people invited to `action` by the user's congregations who have not
+    answered yet (and may still be contacted), by name; the first `limit` and how many in all.
+    Two queries."""
+    waiting = attendance_visible_to(user).filter(
+        action=action, rsvp=Rsvp.INVITED, person__do_not_contact=False
+    )
+    ids = access.visible_congregation_ids(user)
+    if ids is not None:
+        waiting = waiting.filter(congregation_id__in=ids)
+    ordered = waiting.select_related("person", "congregation").order_by(
+        "person__last_name", "person__first_name", "id"
+    )
+    rows, total = list(ordered[:limit]), waiting.count()
+    return {"rows": rows, "total": total, "more": total - len(rows)}
+
+
 def asks_summary(action: Action) -> str:
     """One line per ask put at the action: who, their answer, what was asked (for the
     group evaluation's "asks answered")."""

@@ -98,19 +98,20 @@ def pledge_set(*, action: Action, congregation, pledged: int, by) -> TurnoutPled
 
 
 @transaction.atomic
-def attendance_invite(*, action: Action, people, by) -> int:
-    """`by` invites people (already scoped by the caller) to an action; re-inviting changes
-    nothing (the first inviter stays). Returns how many were newly invited."""
+def attendance_invite(*, action: Action, people, congregation, by) -> int:
+    """`by` invites people (already scoped by the caller) to an action on behalf of
+    `congregation`: it is credited with their RSVPs and turnout, even when it is not their home
+    congregation. Re-inviting changes nothing (the first invitation, and its congregation,
+    stay). Returns how many were newly invited."""
     ids = list(people.values_list("pk", flat=True)) if hasattr(people, "values_list") else people
     before = Attendance.objects.filter(action=action).count()
-    homes = primary_congregation_ids(ids)
     now = timezone.now()
     Attendance.objects.bulk_create(
         [
             Attendance(
                 action=action,
                 person_id=pk,
-                congregation_id=homes.get(pk),
+                congregation_id=congregation.pk,
                 rsvp=Rsvp.INVITED,
                 invited_at=now,
                 invited_by=by,

@@ -182,8 +182,11 @@ def invite(request, pk):
         congregations=congregations_visible_to(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        people = _invite_filter(people_visible_to(request.user), form.cleaned_data)
-        n = services.attendance_invite(action=action, people=people, by=request.user)
+        data = form.cleaned_data
+        people = _invite_filter(people_visible_to(request.user), data)
+        n = services.attendance_invite(
+            action=action, people=people, congregation=data["congregation"], by=request.user
+        )
         messages.success(request, _("%(n)s people invited.") % {"n": n})
         return redirect("actions:invite", pk=action.pk)
     invitees = (
@@ -192,8 +195,17 @@ def invite(request, pk):
         .select_related("person", "congregation")
         .order_by("person__last_name", "person__first_name", "id")
     )
+    answer = request.GET.get("rsvp", "")
+    if answer in Rsvp.values:  # ?rsvp=invited: the call list, those who have not answered
+        invitees = invitees.filter(rsvp=answer)
     page = Paginator(invitees, 50).get_page(request.GET.get("page"))
-    context = {"form": form, "action": action, "page": page, "choices": RSVP_CHOICES}
+    context = {
+        "form": form,
+        "action": action,
+        "page": page,
+        "choices": RSVP_CHOICES,
+        "answer": answer if answer in Rsvp.values else "",
+    }
     return render(request, "actions/invite.html", context)
 
 
@@ -213,8 +225,7 @@ def rsvp(request, pk, person_pk):
 
 
 def _invite_filter(people, data):
-    if data.get("congregation"):
-        people = people.filter(memberships__congregation=data["congregation"])
+    people = people.filter(memberships__congregation=data["congregation"])
     if data.get("tag"):
         people = people.filter(tags=data["tag"])
     if data.get("level"):
