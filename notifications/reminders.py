@@ -13,7 +13,7 @@ from django.utils import timezone
 from conect import access
 from conect.access import Role
 from conect.config import conect_setting
-from conect.ladder import LEADER_LEVELS
+from conect.ladder import LADDER, LEADER_LEVELS
 from members.models import Person, User
 from relationships.models import FollowUp, OneOnOne
 from relationships.selectors import weekly_target_of
@@ -175,23 +175,34 @@ def digest_follow_ups(organizer, monday):
     }
 
 
+DIGEST_LIST_LENGTH = {"going_cold": 10, "pledge_gaps": 15}
+
+
 @digest_section
 def digest_cadence(organizer, monday):
     """The organizer's leaders (people at leader level or above they have met) not met by them
-    in CADENCE_DAYS: the one-on-one cadence."""
+    in CADENCE_DAYS: the one-on-one cadence. Who matters most comes first: the highest on the
+    ladder, then the longest since they met."""
     cadence_days = conect_setting("CADENCE_DAYS")
     cutoff = monday - datetime.timedelta(days=cadence_days)
     last_met = (
-        OneOnOne.objects.filter(author=organizer, person__level__in=LEADER_LEVELS)
-        .values("person")
+        OneOnOne.objects.filter(
+            author=organizer, person__level__in=LEADER_LEVELS, person__archived_at__isnull=True
+        )
+        .values("person", "person__level")
         .annotate(last=Max("held_on"))
         .filter(last__lt=cutoff)
-        .order_by("last")
+        .order_by()
     )
-    rows = list(last_met[:10])
-    people = Person.objects.in_bulk([row["person"] for row in rows])
-    cold = [(people[row["person"]], row["last"]) for row in rows if row["person"] in people]
-    return {"going_cold": cold, "cadence_days": cadence_days}
+    rows = sorted(last_met, key=lambda row: (-LADDER.index(row["person__level"]), row["last"]))
+    shown = rows[: DIGEST_LIST_LENGTH["going_cold"]]
+    people = Person.objects.in_bulk([row["person"] for row in shown])
+    cold = [(people[row["person"]], row["last"]) for row in shown if row["person"] in people]
+    return {
+        "going_cold": cold,
+        "going_cold_more": len(rows) - len(shown),
+        "cadence_days": cadence_days,
+    }
 
 
 @rule
@@ -209,8 +220,10 @@ def weekly_digest(now):
         .exclude(pk__in=done)
         .select_related("person", "weekly_target")  # weekly_target_of reads it: no query
     )
+    # Every item of the digest carries a link: absolute, since it is read in a mail program.
+    site = str(conect_setting("SITE_URL")).rstrip("/")
     for organizer in organizers:
-        context = {"organizer": organizer, "monday": monday}
+        context = {"organizer": organizer, "monday": monday, "site": site}
         for section in DIGEST_SECTIONS:
             context.update(section(organizer, monday))
         yield Due(
