@@ -214,8 +214,8 @@ class TestDues:
         assert not of_kind(Kind.DUES_OVERDUE)
 
 
-def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer):
-    PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+def last_years_dues_unpaid(congregation):
+    """FY26's $1,800 assessment, still owed in December 2026: the congregation is in arrears."""
     LedgerEntryFactory(
         congregation=congregation,
         kind=EntryKind.ASSESSMENT,
@@ -223,6 +223,11 @@ def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer)
         fiscal_year=2026,
         effective_on=datetime.date(2025, 7, 1),
     )
+
+
+def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer):
+    PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+    last_years_dues_unpaid(congregation)
     sweep(at(2026, 12, 7, 7, 30))  # a Monday; the assembly is on the 10th
     digest = of_kind(Kind.WEEKLY_DIGEST)[0]
     assert "Housing assembly" in digest.body and "pledged 40, 0 RSVPs" in digest.body
@@ -265,13 +270,7 @@ class TestDigestScopeLinksAndPlurals:
         PledgeFactory(action=assembly, congregation=congregation, pledged=40)
         yes = PersonFactory(congregation=congregation)
         AttendanceFactory(action=assembly, person=yes, rsvp=Rsvp.YES, congregation=congregation)
-        LedgerEntryFactory(
-            congregation=congregation,
-            kind=EntryKind.ASSESSMENT,
-            amount_cents=180_000,
-            fiscal_year=2026,
-            effective_on=datetime.date(2025, 7, 1),
-        )
+        last_years_dues_unpaid(congregation)
         leader = PersonFactory(first_name="Rev", last_name="Lee", level="leader")
         OneOnOneFactory(author=organizer, person=leader, held_on=datetime.date(2026, 9, 1))
         OneOnOneFactory(author=organizer, held_on=datetime.date(2026, 12, 1))
