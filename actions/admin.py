@@ -75,9 +75,9 @@ class ActionAdmin(admin.ModelAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
-    list_display = ["action", "person", "congregation", "rsvp", "checked_in_at"]
-    list_filter = ["rsvp"]
-    raw_id_fields = ["action", "person", "congregation", "checked_in_by"]
+    list_display = ["action", "person", "congregation", "rsvp", "checked_in_at", "recorded_after"]
+    list_filter = ["rsvp", "recorded_after"]
+    raw_id_fields = ["action", "person", "congregation", "checked_in_by", "invited_by"]
     list_select_related = ["action", "person", "congregation"]
 
 

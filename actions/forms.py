@@ -56,8 +56,13 @@ class PledgeForm(forms.Form):
 
 
 class InviteForm(forms.Form):
+    """An invitation goes out from one congregation: its people who match the filters, and
+    their yeses count toward its pledge."""
+
     congregation = forms.ModelChoiceField(
-        label=_("Congregation"), queryset=Congregation.objects.none(), required=False
+        label=_("Inviting congregation"),
+        queryset=Congregation.objects.none(),
+        help_text=_("Its members are invited, and their yeses count toward its pledge."),
     )
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
     level = forms.ChoiceField(
@@ -69,12 +74,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, congregations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["congregation"].queryset = congregations
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("congregation") or data.get("tag") or data.get("level")):
-            raise forms.ValidationError(_("Choose a congregation, a tag or a ladder rung."))
-        return data
+        only = list(congregations[:2])
+        if len(only) == 1:  # a lead of one congregation has it chosen already
+            self.fields["congregation"].initial = only[0].pk
 
 
 class WalkInForm(forms.Form):
@@ -104,6 +106,23 @@ class WalkInForm(forms.Form):
             except forms.ValidationError as exc:
                 raise forms.ValidationError(_("Enter a phone number or an email address.")) from exc
         return contact
+
+
+class AttendanceAfterForm(forms.Form):
+    """Who came, recorded after the action: people the user may see, and how they know."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=_("Who came"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("How do you know they came?"),
+        max_length=300,
+        help_text=_("For example: the sign-in sheet, the lead's list, a photo."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
 
 
 class EvaluationForm(forms.Form):

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conect.config import conect_setting
+
 
 class ActionKind(models.TextChoices):
     PUBLIC_ACTION = "public_action", _("Public action")
@@ -71,6 +73,24 @@ class Action(models.Model):
     @property
     def has_ended(self) -> bool:
         return self.ends_at <= timezone.now()
+
+    @property
+    def check_in_opens_at(self) -> datetime.datetime:
+        minutes = conect_setting("CHECK_IN_OPENS_MINUTES_BEFORE")
+        return self.starts_at - datetime.timedelta(minutes=minutes)
+
+    @property
+    def check_in_closes_at(self) -> datetime.datetime:
+        return self.ends_at + datetime.timedelta(
+            hours=conect_setting("CHECK_IN_CLOSES_HOURS_AFTER")
+        )
+
+    def door_state(self, now: datetime.datetime | None = None) -> str:
+        """ "early", "open" or "closed": door check-in happens only while the action does."""
+        now = now or timezone.now()
+        if now < self.check_in_opens_at:
+            return "early"
+        return "open" if now <= self.check_in_closes_at else "closed"
 
     @property
     def formal_evaluation_window(self) -> tuple[datetime.date, datetime.date]:
@@ -163,6 +183,8 @@ class Attendance(models.Model):
         related_name="+",
         verbose_name=_("checked in by"),
     )
+    # Not checked in at the door: a lead or organizer recorded it afterwards (audited).
+    recorded_after = models.BooleanField(_("recorded after the fact"), default=False)
 
     class Meta:
         verbose_name = _("attendance")

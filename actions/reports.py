@@ -20,9 +20,10 @@ def turnout_report(user) -> tuple[list[str], list[list]]:
 
 def commitments_report(user) -> tuple[list[str], list[list]]:
     targets: Any = targets_with_scorecard(user).filter(asks__gt=0).order_by("name")  # type: ignore[misc]
-    header = [_("Target"), _("Office"), _("Asks"), _("Said yes"), _("Kept"), _("Broken")]
+    header = [_("Target"), _("Office"), _("Asks"), _("Promised"), _("Kept"), _("Broken")]
     return header, [
-        [t.name, f"{t.office}, {t.jurisdiction}", t.asks, t.yes_count, t.kept_count, t.broken_count]
+        [t.name, f"{t.office}, {t.jurisdiction}", t.asks, t.promised_count]
+        + [t.kept_count, t.broken_count]
         for t in targets
     ]
 

@@ -100,6 +100,23 @@ def turnout_rows(user, action: Action) -> dict:
     return {"rows": rows, "totals": totals}
 
 
+def call_list(user, action: Action, limit: int = 10) -> dict:
+    """Whom to call next: people invited to `action` by the user's congregations who have not
+    answered yet (and may still be contacted), by name; the first `limit` and how many in all.
+    Two queries."""
+    waiting = attendance_visible_to(user).filter(
+        action=action, rsvp=Rsvp.INVITED, person__do_not_contact=False
+    )
+    ids = access.visible_congregation_ids(user)
+    if ids is not None:
+        waiting = waiting.filter(congregation_id__in=ids)
+    ordered = waiting.select_related("person", "congregation").order_by(
+        "person__last_name", "person__first_name", "id"
+    )
+    rows, total = list(ordered[:limit]), waiting.count()
+    return {"rows": rows, "total": total, "more": total - len(rows)}
+
+
 def asks_summary(action: Action) -> str:
     """One line per ask put at the action: who, their answer, what was asked (for the
     group evaluation's "asks answered")."""
@@ -111,6 +128,16 @@ def asks_summary(action: Action) -> str:
 
 def checked_in_count(action: Action) -> int:
     return Attendance.objects.filter(action=action, checked_in_at__isnull=False).count()
+
+
+def recorded_after(user, action: Action) -> QuerySet[Attendance]:
+    """Attendance recorded after the fact at `action`, of people the user may see, newest first."""
+    return (
+        attendance_visible_to(user)
+        .filter(action=action, recorded_after=True)
+        .select_related("person", "checked_in_by")
+        .order_by("-checked_in_at", "-id")
+    )
 
 
 def door_search(user, action: Action, query: str, limit: int = 15) -> list:

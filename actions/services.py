@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from conect.access import Role
 from congregations.selectors import leads_of, primary_congregation_ids
-from members.models import Person, User
-from members.services import person_create
+from members.models import AuditEvent, Person, User
+from members.services import audit_log, person_create
 from relationships.selectors import people_without_one_on_one_since
 from relationships.services import followup_create
 
@@ -99,19 +99,20 @@ def pledge_set(*, action: Action, congregation, pledged: int, by) -> TurnoutPled
 
 
 @transaction.atomic
-def attendance_invite(*, action: Action, people, by) -> int:
-    """`by` invites people (already scoped by the caller) to an action; re-inviting changes
-    nothing (the first inviter stays). Returns how many were newly invited."""
+def attendance_invite(*, action: Action, people, congregation, by) -> int:
+    """`by` invites people (already scoped by the caller) to an action on behalf of
+    `congregation`: it is credited with their RSVPs and turnout, even when it is not their home
+    congregation. Re-inviting changes nothing (the first invitation, and its congregation,
+    stay). Returns how many were newly invited."""
     ids = list(people.values_list("pk", flat=True)) if hasattr(people, "values_list") else people
     before = Attendance.objects.filter(action=action).count()
-    homes = primary_congregation_ids(ids)
     now = timezone.now()
     Attendance.objects.bulk_create(
         [
             Attendance(
                 action=action,
                 person_id=pk,
-                congregation_id=homes.get(pk),
+                congregation_id=congregation.pk,
                 rsvp=Rsvp.INVITED,
                 invited_at=now,
                 invited_by=by,
@@ -136,16 +137,37 @@ def attendance_rsvp(*, action: Action, person: Person, rsvp: str) -> Attendance:
     return attendance
 
 
+def door_moment(moment: datetime.datetime) -> str:
+    """A check-in window's edge as the door page and its refusals say it (local time)."""
+    return formats.date_format(timezone.localtime(moment), "D N j, g:i A")
+
+
+def door_check(action: Action, now: datetime.datetime | None = None) -> None:
+    """Refuse a door check-in outside the action's window, saying when it opens or that it
+    closed (CONECT["CHECK_IN_OPENS_MINUTES_BEFORE"] and ["CHECK_IN_CLOSES_HOURS_AFTER"])."""
+    state = action.door_state(now)
+    if state == "early":
+        when = door_moment(action.check_in_opens_at)
+        raise ValidationError(_("Check-in opens %(when)s.") % {"when": when})
+    if state == "closed":
+        when = door_moment(action.check_in_closes_at)
+        raise ValidationError(
+            _("Check-in closed %(when)s: record attendance after the fact.") % {"when": when}
+        )
+
+
 def attendance_check_in(
     *, action: Action, person: Person, by, congregation_id: int | None = None, rsvp: str = ""
 ) -> tuple[Attendance, bool]:
-    """Check a person in at the door. Returns (attendance, checked_in_now).
+    """Check a person in at the door, while the action happens (`door_check`; ValidationError
+    outside the window). Returns (attendance, checked_in_now).
 
     Safe when two phones tap the same person at once: the row is claimed with
     INSERT … ON CONFLICT DO NOTHING on the (action, person) unique constraint, then stamped with an
     UPDATE … WHERE checked_in_at IS NULL, which only one of the two can win. The first check-in
     time is kept; the second tap changes nothing.
     """
+    door_check(action)
     if congregation_id is None:
         congregation_id = primary_congregation_ids([person.pk]).get(person.pk)
     now = timezone.now()
@@ -186,7 +208,9 @@ def attendance_walk_in(
     phone: str = "",
 ) -> tuple[Attendance, Person]:
     """Someone not in the directory arrives: add them to their congregation (through the
-    directory's own service, so they get a ladder row and an audit entry) and check them in."""
+    directory's own service, so they get a ladder row and an audit entry) and check them in.
+    Outside the door's window nobody is added (ValidationError)."""
+    door_check(action)
     draft = Person(
         first_name=first_name.strip(), last_name=last_name.strip(), email=email, phone=phone
     )
@@ -203,6 +227,51 @@ def attendance_walk_in(
         action=action, person=person, by=by, congregation_id=congregation.pk, rsvp=Rsvp.WALK_IN
     )
     return attendance, person
+
+
+@transaction.atomic
+def attendance_record_after(*, action: Action, people, by, note: str) -> int:
+    """A lead or organizer records, after the action ended, that `people` (already scoped by the
+    caller) came: a sign-in sheet, a head count by name. Each newly recorded attendance counts as
+    turnout like a door check-in, is marked `recorded_after`, and gets an audit row with `note`
+    (how they know). People already checked in are left as they were. Returns how many were
+    recorded now."""
+    if not action.has_ended:
+        raise ValidationError(_("This action has not ended yet: use door check-in."))
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Say how you know they came (a sign-in sheet, a photo…)."))
+    ids = [person.pk for person in people]
+    homes = primary_congregation_ids(ids)
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                action=action, person_id=pk, congregation_id=homes.get(pk), rsvp=Rsvp.WALK_IN
+            )
+            for pk in ids
+        ],
+        ignore_conflicts=True,
+    )
+    now, recorded = timezone.now(), 0
+    for pk in ids:  # one UPDATE each: only rows still unstamped are ours to record and audit
+        stamped = Attendance.objects.filter(
+            action=action, person_id=pk, checked_in_at__isnull=True
+        ).update(
+            checked_in_at=now,
+            checked_in_by=by,
+            recorded_after=True,
+            congregation=Coalesce(F("congregation"), homes.get(pk)),
+        )
+        if stamped:
+            recorded += 1
+            audit_log(
+                by=by,
+                action=AuditEvent.Action.ATTENDANCE_AFTER,
+                person_id=pk,
+                action_id=action.pk,
+                note=note[:300],
+            )
+    return recorded
 
 
 @transaction.atomic

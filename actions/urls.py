@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/rsvp/<int:person_pk>/", views.rsvp, name="rsvp"),
     path("<int:pk>/evaluate/", views.evaluate, name="evaluate"),
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("<int:pk>/attendance/", views.attendance_after, name="attendance_after"),
     path("<int:pk>/check-in/search/", views.check_in_search, name="check_in_search"),
     path("<int:pk>/check-in/walk-in/", views.walk_in, name="walk_in"),
     path("<int:pk>/check-in/<int:person_pk>/", views.check_in_person, name="check_in_person"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
@@ -21,7 +22,14 @@ from members.selectors import people_visible_to
 from . import selectors, services
 from .calendar_feed import feed_for
 from .charts import grouped_bars
-from .forms import ActionForm, EvaluationForm, InviteForm, PledgeForm, WalkInForm
+from .forms import (
+    ActionForm,
+    AttendanceAfterForm,
+    EvaluationForm,
+    InviteForm,
+    PledgeForm,
+    WalkInForm,
+)
 from .interfaith import calendar_warnings
 from .models import ActionFollowUp, EvaluationKind, Rsvp
 from .reports import REPORTS, commitments_report, stages_report, turnout_report
@@ -174,8 +182,11 @@ def invite(request, pk):
         congregations=congregations_visible_to(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        people = _invite_filter(people_visible_to(request.user), form.cleaned_data)
-        n = services.attendance_invite(action=action, people=people, by=request.user)
+        data = form.cleaned_data
+        people = _invite_filter(people_visible_to(request.user), data)
+        n = services.attendance_invite(
+            action=action, people=people, congregation=data["congregation"], by=request.user
+        )
         messages.success(request, _("%(n)s people invited.") % {"n": n})
         return redirect("actions:invite", pk=action.pk)
     invitees = (
@@ -184,8 +195,17 @@ def invite(request, pk):
         .select_related("person", "congregation")
         .order_by("person__last_name", "person__first_name", "id")
     )
+    answer = request.GET.get("rsvp", "")
+    if answer in Rsvp.values:  # ?rsvp=invited: the call list, those who have not answered
+        invitees = invitees.filter(rsvp=answer)
     page = Paginator(invitees, 50).get_page(request.GET.get("page"))
-    context = {"form": form, "action": action, "page": page, "choices": RSVP_CHOICES}
+    context = {
+        "form": form,
+        "action": action,
+        "page": page,
+        "choices": RSVP_CHOICES,
+        "answer": answer if answer in Rsvp.values else "",
+    }
     return render(request, "actions/invite.html", context)
 
 
@@ -205,8 +225,7 @@ def rsvp(request, pk, person_pk):
 
 
 def _invite_filter(people, data):
-    if data.get("congregation"):
-        people = people.filter(memberships__congregation=data["congregation"])
+    people = people.filter(memberships__congregation=data["congregation"])
     if data.get("tag"):
         people = people.filter(tags=data["tag"])
     if data.get("level"):
@@ -220,6 +239,15 @@ def _door(request, pk):
     return _action_for(request, pk, may=access.is_staff_or_lead)
 
 
+def _door_context(action) -> dict:
+    """Whether the door is open, and what to say when it is not (the service's refusal)."""
+    try:
+        services.door_check(action)
+    except ValidationError as refusal:
+        return {"door_open": False, "door_message": " ".join(refusal.messages)}
+    return {"door_open": True}
+
+
 @require_GET
 def check_in(request, pk):
     action = _door(request, pk)
@@ -227,6 +255,7 @@ def check_in(request, pk):
         "action": action,
         "checked_in": selectors.checked_in_count(action),
         "walk_in_form": _walk_in_form(request.user),
+        **_door_context(action),
     }
     return render(request, "actions/check_in.html", context)
 
@@ -234,6 +263,9 @@ def check_in(request, pk):
 @require_GET
 def check_in_search(request, pk):
     action = _door(request, pk)
+    door = _door_context(action)
+    if not door["door_open"]:
+        return render(request, "actions/_door_closed.html", {"action": action, **door})
     query = request.GET.get("q", "").strip()[:60]
     people = selectors.door_search(request.user, action, query) if len(query) >= 3 else []
     context = {"action": action, "people": people, "query": query}
@@ -244,7 +276,17 @@ def check_in_search(request, pk):
 def check_in_person(request, pk, person_pk):
     person = get_object_or_404(people_visible_to(request.user), pk=person_pk)  # 404 before 403
     action = _door(request, pk)
-    attendance, now = services.attendance_check_in(action=action, person=person, by=request.user)
+    try:
+        attendance, now = services.attendance_check_in(
+            action=action, person=person, by=request.user
+        )
+    except ValidationError as refusal:
+        message = " ".join(refusal.messages)
+        if request.htmx:
+            context = {"action": action, "person": person, "door_message": message}
+            return render(request, "actions/_check_in_refused.html", context)
+        messages.error(request, message)
+        return redirect("actions:check_in", pk=action.pk)
     context = {
         "action": action,
         "person": person,
@@ -293,6 +335,39 @@ def walk_in(request, pk):
         "checked_in": selectors.checked_in_count(action),
     }
     return render(request, "actions/_walk_in.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def attendance_after(request, pk):
+    """Attendance after the fact: a lead or organizer records who came, once the action has
+    ended (audited; door check-in is for the action itself)."""
+    action = _action_for(request, pk, may=access.is_staff_or_lead)
+    form = AttendanceAfterForm(
+        request.POST if request.method == "POST" else None, people=people_visible_to(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.attendance_record_after(
+                action=action, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            message = ngettext(
+                "Attendance recorded for %(n)s person.", "Attendance recorded for %(n)s people.", n
+            )
+            messages.success(request, message % {"n": n})
+            return redirect("actions:attendance_after", pk=action.pk)
+    query = request.GET.get("q", "").strip()[:60]
+    context = {
+        "action": action,
+        "form": form,
+        "query": query,
+        "found": selectors.door_search(request.user, action, query) if len(query) >= 3 else [],
+        "recorded": selectors.recorded_after(request.user, action),
+        "checked_in": selectors.checked_in_count(action),
+    }
+    return render(request, "actions/attendance_after.html", context)
 
 
 @require_http_methods(["GET", "POST"])

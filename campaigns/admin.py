@@ -67,7 +67,9 @@ class CommitmentAdminForm(forms.ModelForm):
         # The same rule as the target page: kept or broken needs evidence.
         try:
             services.commitment_status_check(
-                status=data.get("status", ""), evidence=data.get("evidence", "")
+                status=data.get("status", ""),
+                evidence=data.get("evidence", ""),
+                answer=data.get("answer", ""),
             )
         except ValidationError as error:
             self.add_error(None, error)

@@ -111,11 +111,16 @@ class CommitmentStatusForm(forms.Form):
         label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, commitment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commitment = commitment
+
     def clean(self):
         data = super().clean()
         try:
             status, evidence = data.get("status", ""), data.get("evidence", "")
-            commitment_status_check(status=status, evidence=evidence)
+            answer = self.commitment.answer if self.commitment is not None else ""
+            commitment_status_check(status=status, evidence=evidence, answer=answer)
         except forms.ValidationError as error:
             self.add_error(None, error)
         return data

@@ -210,6 +210,10 @@ class Answer(models.TextChoices):
     NO_ANSWER = "no_answer", _("No answer")
 
 
+# A yes or a partial yes is a promise: only a promise is kept or broken. A "no" is not one.
+PROMISE_ANSWERS = (Answer.YES, Answer.PARTIAL)
+
+
 class CommitmentStatus(models.TextChoices):
     OPEN = "open", _("Open")
     KEPT = "kept", _("Kept")
@@ -276,9 +280,19 @@ class Commitment(models.Model):
         return f"{self.target.name}: {self.ask[:60]}"
 
     @property
+    def is_promise(self) -> bool:
+        return self.answer in PROMISE_ANSWERS
+
+    @property
+    def is_open_promise(self) -> bool:
+        return self.is_promise and self.status == CommitmentStatus.OPEN
+
+    @property
     def is_overdue(self) -> bool:
+        """A promise, or an ask still waiting for its answer, past its due date (a "no" is done)."""
         return (
             self.status == CommitmentStatus.OPEN
+            and self.answer != Answer.NO
             and self.due_on is not None
             and self.due_on < datetime.date.today()
         )

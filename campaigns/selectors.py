@@ -9,7 +9,14 @@ from django.db.models import Count, Q, QuerySet
 
 from conect import access
 
-from .models import Campaign, CampaignStageChange, Commitment, CommitmentStatus, Target
+from .models import (
+    PROMISE_ANSWERS,
+    Campaign,
+    CampaignStageChange,
+    Commitment,
+    CommitmentStatus,
+    Target,
+)
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -23,12 +30,23 @@ def targets_visible_to(user) -> QuerySet[Target]:
 
 
 def targets_with_scorecard(user) -> QuerySet[Target]:
-    """Targets annotated with how many asks they answered and promises they kept."""
+    """Targets annotated with their asks, the promises among them (a yes or a partial yes) and
+    how those promises stand: kept + broken + open = promised, so kept never exceeds promised,
+    and a "no" counts as an ask, never as an open promise."""
+    promised = Q(commitments__answer__in=PROMISE_ANSWERS)
     return targets_visible_to(user).annotate(
         asks=Count("commitments"),
         yes_count=Count("commitments", filter=Q(commitments__answer="yes")),
-        kept_count=Count("commitments", filter=Q(commitments__status=CommitmentStatus.KEPT)),
-        broken_count=Count("commitments", filter=Q(commitments__status=CommitmentStatus.BROKEN)),
+        promised_count=Count("commitments", filter=promised),
+        kept_count=Count(
+            "commitments", filter=promised & Q(commitments__status=CommitmentStatus.KEPT)
+        ),
+        broken_count=Count(
+            "commitments", filter=promised & Q(commitments__status=CommitmentStatus.BROKEN)
+        ),
+        open_count=Count(
+            "commitments", filter=promised & Q(commitments__status=CommitmentStatus.OPEN)
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
+    PROMISE_ANSWERS,
     Campaign,
     CampaignStageChange,
     Commitment,
@@ -164,9 +165,14 @@ def commitment_record(
     )
 
 
-def commitment_status_check(*, status: str, evidence: str) -> None:
+def commitment_status_check(*, status: str, evidence: str, answer: str = "") -> None:
     """Kept or broken needs evidence (a vote, a budget line, a letter): accountability is public.
-    Raises ValidationError on the evidence field, so forms (the page's, the admin's) can show it."""
+    Only a promise (a yes or a partial yes; `answer`, when known) can be kept or broken.
+    Raises ValidationError on the field at fault, so forms (the page's, the admin's) can show it."""
+    if status != CommitmentStatus.OPEN and answer and answer not in PROMISE_ANSWERS:
+        raise ValidationError(
+            {"status": _("Only a promise (a yes or a partial yes) can be kept or broken.")}
+        )
     if status != CommitmentStatus.OPEN and not evidence.strip():
         raise ValidationError(
             {"evidence": _("Give the evidence that the promise was kept or broken.")}
@@ -176,7 +182,7 @@ def commitment_status_check(*, status: str, evidence: str) -> None:
 @transaction.atomic
 def commitment_set_status(*, commitment: Commitment, status: str, evidence: str, by) -> Commitment:
     """Mark a commitment open, kept or broken, with its evidence, recording who and when."""
-    commitment_status_check(status=status, evidence=evidence)
+    commitment_status_check(status=status, evidence=evidence, answer=commitment.answer)
     commitment.status = status
     commitment.evidence = evidence.strip()
     commitment.status_changed_at = timezone.now()

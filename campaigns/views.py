@@ -190,7 +190,7 @@ def commitment_status(request, pk):
     # Out of scope (or no such commitment) is a 404 before the role's 403.
     commitment = get_object_or_404(commitments_visible_to(request.user), pk=pk)
     _require_manager(request.user)
-    form = CommitmentStatusForm(request.POST)
+    form = CommitmentStatusForm(request.POST, commitment=commitment)
     if form.is_valid():
         services.commitment_set_status(commitment=commitment, by=request.user, **form.cleaned_data)
         messages.success(request, _("Commitment updated."))

@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "EVALUATION_LATE_HOURS": 48,
     "FORMAL_EVALUATION_DAYS": (7, 10),
     "COMMITMENT_NOTICE_DAYS": 7,
+    # Door check-in opens this long before an action starts and closes this long after it ends;
+    # outside that window attendance is recorded "after the fact" (audited), not at the door.
+    "CHECK_IN_OPENS_MINUTES_BEFORE": 120,
+    "CHECK_IN_CLOSES_HOURS_AFTER": 6,
     "DUES_OVERDUE_STEPS": (30, 60, 90),
     # Old, forgotten items are not dug up by a first sweep after a deploy or a long outage.
     "LOOKBACK_DAYS": 30,

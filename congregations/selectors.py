@@ -28,7 +28,15 @@ from conect.config import conect_setting
 from conect.ladder import LEADER_LEVELS
 
 from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
-from .models import Congregation, EntryKind, LedgerEntry, Membership, MembershipRole, OtherIncome
+from .models import (
+    Congregation,
+    CongregationStatus,
+    EntryKind,
+    LedgerEntry,
+    Membership,
+    MembershipRole,
+    OtherIncome,
+)
 
 
 def congregations_visible_to(user) -> QuerySet[Congregation]:
@@ -196,6 +204,28 @@ class DuesStanding:
     aging: tuple[int, int, int, int]  # owed for 0–30, 31–60, 61–90, 90+ days
     overdue_cents: int  # owed for longer than `arrears_days`
     arrears_days: int
+    status: str = CongregationStatus.MEMBER  # the congregation's membership status
+
+    @property
+    def in_good_standing(self) -> bool:
+        """A member congregation that owes nothing old: owing nothing does not make a lapsed
+        congregation or a prospect one in good standing."""
+        return self.status == CongregationStatus.MEMBER and not self.in_arrears
+
+    @property
+    def label(self) -> str:
+        if self.in_arrears:
+            return str(STANDING_LABELS["arrears"])
+        if self.status in STANDING_LABELS:
+            return str(STANDING_LABELS[self.status])
+        return str(STANDING_LABELS["good"])
+
+    @property
+    def tone(self) -> str:
+        """The badge's colour class for `label`."""
+        if self.in_arrears:
+            return "text-bg-danger"
+        return "text-bg-success" if self.in_good_standing else "text-bg-secondary"
 
     @property
     def fiscal_year_label(self) -> str:
@@ -220,10 +250,22 @@ class DuesStanding:
 
 
 AGING_LABELS = (_("0–30 days"), _("31–60 days"), _("61–90 days"), _("90+ days"))
+STANDING_LABELS = {
+    "arrears": _("in arrears"),
+    "good": _("in good standing"),
+    CongregationStatus.LAPSED: _("lapsed: not a member now"),
+    CongregationStatus.PROSPECT: _("prospect: no dues yet"),
+}
 
 
 def standing_from_totals(
-    *, year: int, balance: int, assessed: int, paid: int, recent: dict[int, int]
+    *,
+    year: int,
+    balance: int,
+    assessed: int,
+    paid: int,
+    recent: dict[int, int],
+    status: str = CongregationStatus.MEMBER,
 ) -> DuesStanding:
     """FIFO aging: payments settle the oldest charges first, so what is still owed is made of the
     newest charges; the part of the balance older than d days is balance − charges of the last d
@@ -243,6 +285,7 @@ def standing_from_totals(
         aging=(owed - o30, o30 - o60, o60 - o90, o90),
         overdue_cents=older_than(arrears_days),
         arrears_days=arrears_days,
+        status=status,
     )
 
 
@@ -262,6 +305,7 @@ def dues_standing(congregation: Congregation) -> DuesStanding:
         assessed=annotated.dues_assessed,
         paid=annotated.dues_paid,
         recent=recent,
+        status=annotated.status,
     )
 
 

@@ -3,7 +3,8 @@ is computed once (conect.access caches it on the user) however many panels use i
 
 from django.db.models import Count, Q
 
-from actions.selectors import turnout_rows, upcoming_actions
+from actions.models import Rsvp
+from actions.selectors import call_list, turnout_rows, upcoming_actions
 from conect import access
 from conect.ladder import ladder_counts
 from congregations.models import Congregation, Membership
@@ -32,10 +33,9 @@ def next_action(user) -> dict:
     if action is None:
         return {"next_action": None}
     rows = turnout_rows(user, action)["rows"]
-    mine = {
-        "pledged": sum(row["pledged"] for row in rows),
-        "rsvp": sum(row["rsvp"] for row in rows),
-    }
+    pledged, rsvp = sum(row["pledged"] for row in rows), sum(row["rsvp"] for row in rows)
+    # The gap: yeses still needed to meet the pledge (nothing once it is met).
+    mine = {"pledged": pledged, "rsvp": rsvp, "gap": max(pledged - rsvp, 0)}
     return {"next_action": action, "next_action_turnout": mine}
 
 
@@ -73,7 +73,11 @@ def lead_home(user) -> dict:
     cards = [
         {"congregation": c, "ladder": ladder_counts(levels.get(c.pk, {}))} for c in congregations
     ]
-    return {"cards": cards, **congregation_week(user), **next_action(user)}
+    upcoming = next_action(user)
+    if upcoming["next_action"] is not None:  # whom to call toward the pledge
+        upcoming["call_list"] = call_list(user, upcoming["next_action"])
+        upcoming["rsvp_choices"] = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
+    return {"cards": cards, **congregation_week(user), **upcoming}
 
 
 def leader_home(user) -> dict:

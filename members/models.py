@@ -211,6 +211,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Imported people")
         EXPORT = "export", _("Exported people")
         LADDER = "ladder", _("Moved on the ladder")
+        ATTENDANCE_AFTER = "attendance_after", _("Recorded attendance after the fact")
 
     actor = models.ForeignKey(
         User,

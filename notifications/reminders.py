@@ -10,10 +10,9 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
-from conect import access
 from conect.access import Role
 from conect.config import conect_setting
-from conect.ladder import LEADER_LEVELS
+from conect.ladder import LADDER, LEADER_LEVELS
 from members.models import Person, User
 from relationships.models import FollowUp, OneOnOne
 from relationships.selectors import weekly_target_of
@@ -101,41 +100,69 @@ def organizers_of(owner, organizers_by_congregation: dict[int, list]) -> set:
     return found
 
 
-@rule
-def followups_overdue(now):
-    """Follow-up still open N days after it was due: tell the owner's organizer(s)."""
-    today = daily_reminder_day(now)
-    if today is None:
-        return
-    days = conect_setting("FOLLOWUP_OVERDUE_DAYS")
-    cutoff = today - datetime.timedelta(days=days)
-    late = (
-        FollowUp.objects.filter(done_at__isnull=True, due_on__lte=cutoff)
-        .exclude(owner__role__in=access.ORGANIZING_STAFF_ROLES)
-        .select_related("owner__person", "person")
-        .prefetch_related("owner__congregations", "owner__person__memberships")
-    )
+def _escalation_recipients() -> tuple[dict[int, list], list]:
+    """({congregation id: its organizers}, the admins): who hears about overdue follow-ups.
+    Network-wide organizers are not sent every congregation's; each congregation's own are."""
     organizers = User.objects.filter(role=Role.ORGANIZER, is_active=True, network_wide=False)
     by_congregation: dict[int, list] = {}
     for organizer in organizers.prefetch_related("congregations").select_related("person"):
         for congregation in organizer.congregations.all():
             by_congregation.setdefault(congregation.pk, []).append(organizer)
+    admins = list(User.objects.filter(role=Role.ADMIN, is_active=True).select_related("person"))
+    return by_congregation, admins
+
+
+@rule
+def followups_overdue(now):
+    """Follow-ups still open N days after they were due, escalated in one message per recipient
+    per day: it names each follow-up that went overdue since that recipient's last such message
+    (so each is named once, and a first sweep looks back LOOKBACK_DAYS at most). A lead's or a
+    leader's go to the organizers of the owner's congregations; an organizer's own to the
+    admins."""
+    today = daily_reminder_day(now)
+    if today is None:
+        return
+    days = conect_setting("FOLLOWUP_OVERDUE_DAYS")
+    overdue_for = datetime.timedelta(days=days)
+    lookback = today - datetime.timedelta(days=conect_setting("LOOKBACK_DAYS"))
+    late = (
+        FollowUp.objects.filter(
+            done_at__isnull=True, due_on__lte=today - overdue_for, due_on__gt=lookback - overdue_for
+        )
+        .exclude(owner__role=Role.ADMIN)
+        .select_related("owner__person", "person")
+        .prefetch_related("owner__congregations", "owner__person__memberships")
+        .order_by("due_on", "id")
+    )
+    by_congregation, admins = _escalation_recipients()
+    last_sent = dict(
+        Notification.objects.filter(kind=Kind.FOLLOWUP_OVERDUE, recipient_user__isnull=False)
+        .values("recipient_user")
+        .annotate(last=Max("for_date"))
+        .values_list("recipient_user", "last")
+    )
+    grouped: dict[int, tuple[User, list]] = {}
     for follow_up in late.iterator(chunk_size=2000):
-        for organizer in organizers_of(follow_up.owner, by_congregation):
-            yield Due(
-                kind=Kind.FOLLOWUP_OVERDUE,
-                subject_key=f"followup:{follow_up.pk}",
-                # Once per follow-up: the day it crossed the line, whenever the sweep sees it.
-                for_date=follow_up.due_on + datetime.timedelta(days=days),
-                recipient_user=organizer,
-                context={
-                    "follow_up": follow_up,
-                    "owner": follow_up.owner,
-                    "person": follow_up.person,
-                    "days": days,
-                },
-                url=follow_up.person.get_absolute_url(),
-            )
+        crossed, owner = follow_up.due_on + overdue_for, follow_up.owner
+        if owner.role == Role.ORGANIZER:
+            recipients = admins
+        else:
+            recipients = list(organizers_of(owner, by_congregation))
+        for recipient in recipients:
+            since = max(last_sent.get(recipient.pk, lookback), lookback)
+            if recipient == owner or crossed <= since:
+                continue  # named in an earlier message (or too old to dig up)
+            grouped.setdefault(recipient.pk, (recipient, []))[1].append(follow_up)
+    site = str(conect_setting("SITE_URL")).rstrip("/")
+    for recipient, follow_ups in grouped.values():
+        yield Due(
+            kind=Kind.FOLLOWUP_OVERDUE,
+            subject_key="followups-overdue",
+            for_date=today,  # one message a day at most
+            recipient_user=recipient,
+            context={"follow_ups": follow_ups, "days": days, "site": site},
+            url=reverse("relationships:follow_up_list"),
+        )
 
 
 def digest_monday(now) -> datetime.date | None:
@@ -175,23 +202,34 @@ def digest_follow_ups(organizer, monday):
     }
 
 
+DIGEST_LIST_LENGTH = {"going_cold": 10, "pledge_gaps": 15}
+
+
 @digest_section
 def digest_cadence(organizer, monday):
     """The organizer's leaders (people at leader level or above they have met) not met by them
-    in CADENCE_DAYS: the one-on-one cadence."""
+    in CADENCE_DAYS: the one-on-one cadence. Who matters most comes first: the highest on the
+    ladder, then the longest since they met."""
     cadence_days = conect_setting("CADENCE_DAYS")
     cutoff = monday - datetime.timedelta(days=cadence_days)
     last_met = (
-        OneOnOne.objects.filter(author=organizer, person__level__in=LEADER_LEVELS)
-        .values("person")
+        OneOnOne.objects.filter(
+            author=organizer, person__level__in=LEADER_LEVELS, person__archived_at__isnull=True
+        )
+        .values("person", "person__level")
         .annotate(last=Max("held_on"))
         .filter(last__lt=cutoff)
-        .order_by("last")
+        .order_by()
     )
-    rows = list(last_met[:10])
-    people = Person.objects.in_bulk([row["person"] for row in rows])
-    cold = [(people[row["person"]], row["last"]) for row in rows if row["person"] in people]
-    return {"going_cold": cold, "cadence_days": cadence_days}
+    rows = sorted(last_met, key=lambda row: (-LADDER.index(row["person__level"]), row["last"]))
+    shown = rows[: DIGEST_LIST_LENGTH["going_cold"]]
+    people = Person.objects.in_bulk([row["person"] for row in shown])
+    cold = [(people[row["person"]], row["last"]) for row in shown if row["person"] in people]
+    return {
+        "going_cold": cold,
+        "going_cold_more": len(rows) - len(shown),
+        "cadence_days": cadence_days,
+    }
 
 
 @rule
@@ -209,8 +247,10 @@ def weekly_digest(now):
         .exclude(pk__in=done)
         .select_related("person", "weekly_target")  # weekly_target_of reads it: no query
     )
+    # Every item of the digest carries a link: absolute, since it is read in a mail program.
+    site = str(conect_setting("SITE_URL")).rstrip("/")
     for organizer in organizers:
-        context = {"organizer": organizer, "monday": monday}
+        context = {"organizer": organizer, "monday": monday, "site": site}
         for section in DIGEST_SECTIONS:
             context.update(section(organizer, monday))
         yield Due(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actions.models import Action, Attendance, Evaluation, EvaluationKind, Rsvp, TurnoutPledge
 from actions.selectors import actions_visible_to
-from campaigns.models import Commitment, CommitmentStatus
+from campaigns.models import Answer, Commitment, CommitmentStatus
 from conect.access import Role
 from conect.config import conect_setting
 from congregations.fiscal import fiscal_year_bounds, fiscal_year_of
@@ -17,7 +17,7 @@ from congregations.selectors import congregations_visible_to, congregations_with
 from members.models import User
 
 from .models import Kind
-from .reminders import daily_reminder_day, digest_section, local, rule
+from .reminders import DIGEST_LIST_LENGTH, daily_reminder_day, digest_section, local, rule
 from .services import Due
 
 
@@ -163,7 +163,8 @@ def evaluations(now):
 
 @rule
 def commitments(now):
-    """An open commitment due in 7 days, or past due, to the campaign's lead organizer."""
+    """An open commitment due in 7 days, or past due, to the campaign's lead organizer: a promise
+    not yet kept or broken, or an ask still waiting for its answer (a "no" is settled)."""
     today = daily_reminder_day(now)
     if today is None:
         return
@@ -172,6 +173,7 @@ def commitments(now):
         Commitment.objects.filter(
             status=CommitmentStatus.OPEN, campaign__lead_organizer__isnull=False
         )
+        .exclude(answer=Answer.NO)
         .filter(
             Q(due_on=notice)
             | Q(
@@ -245,24 +247,29 @@ def dues(now):
 
 @digest_section
 def digest_actions(organizer, monday):
-    """Upcoming actions in the next two weeks where RSVPs trail a congregation's pledge."""
+    """Upcoming actions in the next two weeks where RSVPs trail the pledge of one of the
+    organizer's congregations (every congregation for network-wide organizers), the soonest
+    action first and within it the biggest gap."""
     start = timezone.make_aware(datetime.datetime.combine(monday, datetime.time()))
     soon = actions_visible_to(organizer).filter(
         starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=14)
     )
-    pledges = TurnoutPledge.objects.filter(action__in=soon).select_related("action", "congregation")
+    mine = congregations_visible_to(organizer).values("pk")
+    pledges = TurnoutPledge.objects.filter(action__in=soon, congregation__in=mine)
     rsvps = {
         (row["action"], row["congregation"]): row["n"]
-        for row in Attendance.objects.filter(action__in=soon, rsvp=Rsvp.YES)
+        for row in Attendance.objects.filter(action__in=soon, congregation__in=mine, rsvp=Rsvp.YES)
         .values("action", "congregation")
         .annotate(n=Count("id"))
     }
     gaps = []
-    for pledge in pledges.order_by("action__starts_at", "congregation__name"):
+    for pledge in pledges.select_related("action", "congregation"):
         have = rsvps.get((pledge.action_id, pledge.congregation_id), 0)
         if have < pledge.pledged:
             gaps.append((pledge.action, pledge.congregation, pledge.pledged, have))
-    return {"pledge_gaps": gaps[:15]}
+    gaps.sort(key=lambda gap: (gap[0].starts_at, gap[0].pk, gap[3] - gap[2], gap[1].name))
+    shown = gaps[: DIGEST_LIST_LENGTH["pledge_gaps"]]
+    return {"pledge_gaps": shown, "pledge_gaps_more": len(gaps) - len(shown)}
 
 
 @digest_section

@@ -68,12 +68,17 @@ def listening_rollup(user, *, congregation=None, since=None, until=None) -> dict
     columns = sorted(congregations.values(), key=lambda c: c.name)
     rows: list[dict[str, Any]] = []
     for issue_id, counts in by_month.items():
+        heard_in = [(c, by_congregation[issue_id].get(c.pk, 0)) for c in columns]
         rows.append(
             {
                 "issue": issues[issue_id],
                 "total": sum(counts.values()),
                 "months": [(m, counts.get(m, 0)) for m in months],
-                "congregations": [(c, by_congregation[issue_id].get(c.pk, 0)) for c in columns],
+                "congregations": heard_in,
+                # The phone's pivot, issue → congregations: where it is heard, most first.
+                "heard_most_in": sorted(
+                    ((c, n) for c, n in heard_in if n), key=lambda pair: (-pair[1], pair[0].name)
+                ),
             }
         )
     rows.sort(key=lambda row: (-row["total"], row["issue"].name))
@@ -83,7 +88,23 @@ def listening_rollup(user, *, congregation=None, since=None, until=None) -> dict
         "months": months,
         "congregations": columns,
         "rows": rows,
+        "by_congregation": _issues_by_congregation(rows, columns),
     }
+
+
+def _issues_by_congregation(rows, congregations) -> list[dict[str, Any]]:
+    """The phone's pivot, congregation → issues: each congregation (by name) with what its
+    meetings raised, most heard first."""
+    cards = []
+    for index, congregation in enumerate(congregations):
+        heard = [(row["issue"], row["congregations"][index][1]) for row in rows]
+        heard = sorted(
+            ((issue, n) for issue, n in heard if n), key=lambda pair: (-pair[1], pair[0].name)
+        )
+        cards.append(
+            {"congregation": congregation, "total": sum(n for _i, n in heard), "issues": heard}
+        )
+    return cards
 
 
 def listening_meetings(

@@ -6,9 +6,16 @@ from django.urls import reverse
 from actions.models import Attendance
 from actions.services import attendance_check_in, attendance_rsvp
 from members.models import Person
+from tests.campaigns.factories import DoorOpenActionFactory
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def action(db, congregation, other_congregation):
+    """The door works while the action happens: this one starts in half an hour."""
+    return DoorOpenActionFactory(congregations=[congregation, other_congregation])
 
 
 def search(client, action, q):

@@ -7,7 +7,7 @@ from django.db import connection
 
 from actions.models import Attendance, TurnoutPledge
 from actions.services import attendance_check_in, pledge_set
-from tests.campaigns.factories import ActionFactory
+from tests.campaigns.factories import ActionFactory, DoorOpenActionFactory
 from tests.factories import CongregationFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def run_together(n, work):
 def test_two_phones_checking_in_the_same_person_make_one_attendance():
     congregation = CongregationFactory()
     volunteer = UserFactory(role="lead", congregations=[congregation])
-    action = ActionFactory(congregations=[congregation])
+    action = DoorOpenActionFactory(congregations=[congregation])
     people = PersonFactory.create_batch(10, congregation=congregation)
     for person in people:
         results, errors = run_together(

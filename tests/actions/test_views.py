@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Attendance, Evaluation, TurnoutPledge
-from congregations.models import Tradition
+from congregations.models import Membership, Tradition
 from members.models import Person
 from tests.campaigns.factories import (
     ActionFactory,
     AttendanceFactory,
     CommitmentFactory,
+    DoorOpenActionFactory,
     PledgeFactory,
     TargetFactory,
 )
@@ -169,9 +170,37 @@ def test_invite_by_congregation_and_ladder(
     ]
 
 
-def test_invite_needs_a_filter(client, login, lead, action):
+def test_invite_needs_the_inviting_congregation(client, login, lead, action):
     response = login(client, lead).post(reverse("actions:invite", args=[action.pk]), {})
-    assert response.status_code == 200 and "Choose a congregation" in response.content.decode()
+    assert response.status_code == 200 and response.context["form"].errors["congregation"]
+    assert not Attendance.objects.exists()
+
+
+def test_invite_form_has_a_lead_s_one_congregation_chosen(
+    client, login, lead, action, congregation
+):
+    form = login(client, lead).get(reverse("actions:invite", args=[action.pk])).context["form"]
+    assert form["congregation"].value() == congregation.pk
+
+
+def test_yes_counts_for_the_congregation_that_invited(
+    client, login, lead, action, congregation, other_congregation
+):
+    """Someone in two congregations invited by St. Mark's who says yes is St. Mark's turnout,
+    not their home congregation's (issue 13, item 3)."""
+    ana = PersonFactory(first_name="Ana", congregation=other_congregation)  # home: Temple Sinai
+    Membership.objects.create(person=ana, congregation=congregation, is_primary=False)
+    login(client, lead)
+    client.post(reverse("actions:invite", args=[action.pk]), {"congregation": congregation.pk})
+    client.post(reverse("actions:rsvp", args=[action.pk, ana.pk]), {"rsvp": "yes"})
+    attendance = Attendance.objects.get(person=ana)
+    assert (attendance.congregation, attendance.invited_by, attendance.rsvp) == (
+        congregation,
+        lead,
+        "yes",
+    )
+    rows = client.get(action.get_absolute_url()).context["turnout"]["rows"]
+    assert [(r["congregation"], r["rsvp"]) for r in rows] == [(congregation, 1)]
 
 
 def test_invite_cannot_reach_other_congregation(client, login, lead, action, other_congregation):
@@ -328,6 +357,17 @@ def test_invitees_listed_and_rsvp_recorded(
     assert Attendance.objects.get(person=theirs).rsvp == "invited"
 
 
+def test_invite_page_filters_those_with_no_answer_yet(client, login, lead, action, congregation):
+    waiting = PersonFactory(first_name="Wanda", congregation=congregation)
+    answered = PersonFactory(first_name="Yolanda", congregation=congregation)
+    Attendance.objects.create(action=action, person=waiting, congregation=congregation)
+    Attendance.objects.create(action=action, person=answered, congregation=congregation, rsvp="yes")
+    url = reverse("actions:invite", args=[action.pk])
+    body = login(client, lead).get(url, {"rsvp": "invited"}).content.decode()
+    assert "Wanda" in body and "Yolanda" not in body
+    assert "Yolanda" in client.get(url, {"rsvp": "bogus"}).content.decode()  # ignored
+
+
 def test_invite_page_query_count_is_flat(
     client, login, organizer, action, congregation, django_assert_max_num_queries
 ):
@@ -342,10 +382,11 @@ def test_invite_page_query_count_is_flat(
         client.get(reverse("actions:invite", args=[action.pk]))
 
 
-def test_pages_speak_spanish(client, login, lead, action):
+def test_pages_speak_spanish(client, login, lead, action, congregation):
     login(client, lead)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
-    body = client.get(reverse("actions:check_in", args=[action.pk])).content.decode()
+    door = DoorOpenActionFactory(congregations=[congregation])
+    body = client.get(reverse("actions:check_in", args=[door.pk])).content.decode()
     assert "Agregar y registrar" in body and "Buscar nombre" in body
     assert "Comprometer asistencia" in client.get(action.get_absolute_url()).content.decode()
     assert "Ninguna en esta etapa." in client.get("/campaigns/").content.decode()

@@ -63,6 +63,12 @@ class PastActionFactory(ActionFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2))
 
 
+class DoorOpenActionFactory(ActionFactory):
+    """An action starting in half an hour: its door check-in is open."""
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(minutes=30))
+
+
 class PledgeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TurnoutPledge
@@ -84,3 +90,4 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
     target = factory.SubFactory(TargetFactory)
     ask = "Fund 200 units of deeply affordable housing"
+    answer = "yes"  # a promise, the case most tests are about

@@ -58,11 +58,13 @@ def test_other_edits_leave_the_status_alone(client, login, admin_user):
 
 def test_adding_a_broken_commitment_goes_through_the_service(client, login, admin_user):
     target = CommitmentFactory().target
-    new = Commitment(target=target, ask="Publish the data")
+    new = Commitment(target=target, ask="Publish the data", answer="yes")
     url = reverse("admin:campaigns_commitment_add")
     login(client, admin_user)
     refused = client.post(url, _form(new, status="broken"))
     assert refused.status_code == 200 and Commitment.objects.count() == 1
+    said_no = client.post(url, _form(new, answer="no", status="broken", evidence="No data"))
+    assert "Only a promise" in said_no.content.decode() and Commitment.objects.count() == 1
     assert client.post(url, _form(new, status="broken", evidence="No data")).status_code == 302
     added = Commitment.objects.get(ask="Publish the data")
     assert (added.status, added.evidence, added.status_changed_by) == (

@@ -157,8 +157,35 @@ def test_target_accountability_page(client, login, organizer, leader):
     CommitmentFactory(target=target, ask="Meet quarterly", answer="partial")
     body = login(client, leader).get(target.get_absolute_url()).content.decode()
     assert "Fund 200 units" in body and "FY27 budget line 14" in body
-    assert "2 asks · 1 answered yes · 1 promises kept · 0 broken" in body
+    assert "2 asks · 2 promised · 1 kept · 0 broken · 1 still open" in body
     assert "Record an ask" not in body
+
+
+def test_scorecard_never_shows_more_kept_than_promised(client, login, organizer):
+    """Partial promises kept are promises kept; a "no" is not a promise, so it is neither open nor
+    kept (issue 13: Grace Mensah showed 5 answered yes and 9 promises kept)."""
+    target = TargetFactory(name="Grace Mensah")
+    CommitmentFactory(target=target, answer="yes", status="kept", evidence="Vote")
+    CommitmentFactory(target=target, answer="partial", status="kept", evidence="Half funded")
+    CommitmentFactory(target=target, answer="partial", status="open")
+    CommitmentFactory(target=target, answer="no")
+    login(client, organizer)
+    body = client.get(target.get_absolute_url()).content.decode()
+    assert "4 asks · 3 promised · 2 kept · 0 broken · 1 still open" in body
+    listed = client.get(reverse("targets:list")).context["targets"]
+    (row,) = [t for t in listed if t.pk == target.pk]
+    assert (row.promised_count, row.kept_count, row.open_count) == (3, 2, 1)
+    assert row.kept_count + row.broken_count + row.open_count == row.promised_count
+
+
+def test_a_no_cannot_be_marked_kept(client, login, organizer):
+    commitment = CommitmentFactory(answer="no")
+    url = reverse("targets:commitment_status", args=[commitment.pk])
+    login(client, organizer).post(url, {"status": "kept", "evidence": "A vote"})
+    commitment.refresh_from_db()
+    assert commitment.status == "open" and not commitment.is_open_promise
+    body = client.get(commitment.target.get_absolute_url()).content.decode()
+    assert f'action="{url}"' not in body  # no status form for a refusal
 
 
 def test_record_ask_and_status(client, login, organizer, leader):

@@ -147,6 +147,7 @@ RULES: dict[str, Rule] = {
     ),
     "actions:evaluate": Rule(NETWORK, ("lead", lambda o: {"pk": o["action"].pk})),
     "actions:check_in": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
+    "actions:attendance_after": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:check_in_search": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:walk_in": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:check_in_person": Rule(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congregations.fiscal import fiscal_year_label, fiscal_year_of
-from congregations.models import EntryKind, LedgerEntry, OtherIncome
+from congregations.models import CongregationStatus, EntryKind, LedgerEntry, OtherIncome
 from tests.congregations.factories import LedgerEntryFactory
 from tests.factories import CongregationFactory
 
@@ -97,6 +97,26 @@ class TestNetworkPage:
 
     def test_leader_gets_403(self, client, login, leader):
         assert login(client, leader).get("/dues/").status_code == 403
+
+    def test_lapsed_and_prospect_are_not_in_good_standing(
+        self, client, login, admin_user, assessed
+    ):
+        """Owing nothing is not "good standing" for a congregation that is not a member (issue
+        13): a lapsed one is labelled lapsed, a prospect a prospect; a member who owes nothing
+        old is in good standing."""
+        lapsed = CongregationFactory(name="Old First", status=CongregationStatus.LAPSED)
+        prospect = CongregationFactory(name="New Hope", status=CongregationStatus.PROSPECT)
+        response = login(client, admin_user).get("/dues/")
+        labels = {c.name: str(c.dues.label) for c in response.context["congregations"]}
+        assert labels == {
+            assessed.name: "in good standing",
+            "Old First": "lapsed: not a member now",
+            "New Hope": "prospect: no dues yet",
+        }
+        body = response.content.decode()
+        for congregation in (lapsed, prospect):
+            row = body.split(f">{congregation.name}</a>", 1)[1].split("</tr>", 1)[0]
+            assert "in good standing" not in row and labels[congregation.name] in row
 
     def test_query_count_is_flat(self, client, login, admin_user, django_assert_max_num_queries):
         login(client, admin_user)

@@ -44,6 +44,24 @@ def test_page_shows_ladder_core_team_and_one_on_ones(client, login, lead, congre
     assert "Edit" not in body  # leads do not edit the profile
 
 
+def test_core_team_lists_only_this_congregations_core_team(
+    client, login, lead, congregation, other_congregation
+):
+    """Someone on another congregation's core team who is a plain member here is not on this
+    core team (issue 13: two membership filters chained listed 44 names under "Core team (41)")."""
+    from congregations.models import Membership, MembershipRole
+
+    ours = PersonFactory(congregation=congregation, first_name="Keisha", last_name="Ours")
+    Membership.objects.filter(person=ours).update(role=MembershipRole.CORE_TEAM)
+    theirs = PersonFactory(congregation=other_congregation, first_name="Tobias", last_name="Theirs")
+    Membership.objects.filter(person=theirs).update(role=MembershipRole.CORE_TEAM)
+    Membership.objects.create(person=theirs, congregation=congregation, is_primary=False)
+    response = login(client, lead).get(congregation.get_absolute_url())
+    assert [p.full_name for p in response.context["core_team"]] == ["Keisha Ours"]
+    body = response.content.decode()
+    assert "Core team (1)" in body and "Tobias Theirs" not in body
+
+
 class TestEdit:
     def data(self, **extra):
         return {

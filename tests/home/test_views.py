@@ -1,8 +1,11 @@
 """The role homes at / and the language switch."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,6 +87,51 @@ def test_homes_show_the_next_action_with_pledges_and_rsvps(
     assert "Housing assembly" in lead_page and "pledged 40 · RSVP 3" in lead_page
     organizer_page = login(client, organizer).get(reverse("home")).content.decode()
     assert "pledged 40 · RSVP 3" in organizer_page  # an organizer of one congregation
+
+
+def test_lead_home_shows_the_pledge_gap_and_whom_to_call(
+    client, login, lead, congregation, other_congregation, django_assert_max_num_queries
+):
+    """The pledge gap as a number and the call list: invited by their congregation, no answer
+    yet (issue 13, item 3); not only "pledged 52 · RSVP 36"."""
+    action = ActionFactory(title="Housing assembly", congregations=[congregation])
+    PledgeFactory(action=action, congregation=congregation, pledged=5)
+
+    def invite(rsvp, first_name, cong=congregation, **extra):
+        person = PersonFactory(first_name=first_name, congregation=cong, **extra)
+        AttendanceFactory(action=action, person=person, rsvp=rsvp, congregation=cong)
+        return person
+
+    invite(Rsvp.YES, "Yolanda")
+    invite(Rsvp.YES, "Yusuf")
+    invite(Rsvp.NO, "Nadia")
+    waiting = invite(Rsvp.INVITED, "Wanda", phone="+18605550111")
+    invite(Rsvp.INVITED, "Zebulon", cong=other_congregation)  # not theirs to call
+    login(client, lead)
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    assert response.context["next_action_turnout"]["gap"] == 3
+    assert "3 more yeses to meet your pledge of 5" in " ".join(re.sub("<[^>]+>", " ", body).split())
+    calls = response.context["call_list"]
+    assert [a.person for a in calls["rows"]] == [waiting] and calls["total"] == 1
+    assert 'href="tel:+18605550111"' in body and "Zebulon" not in body and "Nadia" not in body
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    for n in range(25):
+        invite(Rsvp.INVITED, f"Caller{n}")
+    with django_assert_max_num_queries(len(few)):  # flat: as many queries for 26 as for 1
+        body = client.get(reverse("home")).content.decode()
+    assert "16 more" in body  # ten listed, the rest one tap away
+    assert f"{reverse('actions:invite', args=[action.pk])}?rsvp=invited" in body
+
+
+def test_lead_home_says_when_the_pledge_is_met(client, login, lead, congregation):
+    action = ActionFactory(congregations=[congregation])
+    PledgeFactory(action=action, congregation=congregation, pledged=1)
+    person = PersonFactory(congregation=congregation)
+    AttendanceFactory(action=action, person=person, rsvp=Rsvp.YES, congregation=congregation)
+    body = login(client, lead).get(reverse("home")).content.decode()
+    assert "Pledge met" in body
 
 
 def test_home_pages_answer_405_to_a_post(client, login, organizer, congregation):

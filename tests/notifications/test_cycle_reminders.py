@@ -3,6 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import factory
 import pytest
 
 from actions.models import Evaluation, EvaluationKind, Rsvp
@@ -19,7 +20,8 @@ from tests.campaigns.factories import (
     PledgeFactory,
 )
 from tests.congregations.factories import LedgerEntryFactory
-from tests.factories import PersonFactory
+from tests.factories import CongregationFactory, PersonFactory
+from tests.relationships.factories import OneOnOneFactory
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")
@@ -157,6 +159,16 @@ class TestCommitments:
         sweep(at(2026, 12, 20, 9, 0))
         assert not of_kind(Kind.COMMITMENT_DUE)
 
+    def test_a_no_is_not_an_open_promise(self, organizer):
+        CommitmentFactory(
+            campaign=CampaignFactory(lead_organizer=organizer),
+            due_on=datetime.date(2026, 12, 15),
+            answer="no",
+        )
+        sweep(at(2026, 12, 8, 9, 0))
+        sweep(at(2026, 12, 20, 9, 0))
+        assert not of_kind(Kind.COMMITMENT_DUE)
+
 
 class TestDues:
     def test_statement_at_fiscal_year_start_and_overdue_steps(
@@ -202,8 +214,8 @@ class TestDues:
         assert not of_kind(Kind.DUES_OVERDUE)
 
 
-def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer):
-    PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+def last_years_dues_unpaid(congregation):
+    """FY26's $1,800 assessment, still owed in December 2026: the congregation is in arrears."""
     LedgerEntryFactory(
         congregation=congregation,
         kind=EntryKind.ASSESSMENT,
@@ -211,6 +223,11 @@ def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer)
         fiscal_year=2026,
         effective_on=datetime.date(2025, 7, 1),
     )
+
+
+def test_digest_lists_pledge_gaps_and_arrears(assembly, congregation, organizer):
+    PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+    last_years_dues_unpaid(congregation)
     sweep(at(2026, 12, 7, 7, 30))  # a Monday; the assembly is on the 10th
     digest = of_kind(Kind.WEEKLY_DIGEST)[0]
     assert "Housing assembly" in digest.body and "pledged 40, 0 RSVPs" in digest.body
@@ -223,3 +240,65 @@ def test_timing_comes_from_settings(assembly, congregation, settings):
     AttendanceFactory(action=assembly, person=person, rsvp=Rsvp.YES, congregation=congregation)
     sweep(at(2026, 12, 7, 9, 0))  # three days before the 10th
     assert [n.recipient_person for n in of_kind(Kind.ACTION_RSVP)] == [person]
+
+
+class TestDigestScopeLinksAndPlurals:
+    """The weekly digest (issue 13, item 11): the organizer's own congregations only, a link on
+    every item, plurals through ngettext, the leaders not met ordered by who matters most."""
+
+    MONDAY = at(2026, 12, 7, 7, 30)  # the assembly is on the 10th
+
+    def digest_of(self, user):
+        return Notification.objects.get(kind=Kind.WEEKLY_DIGEST, recipient_user=user)
+
+    def test_only_their_congregations_pledge_gaps_however_many_others(
+        self, assembly, congregation, organizer, network_organizer
+    ):
+        PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+        others = CongregationFactory.create_batch(20, name=factory.Sequence(lambda n: f"Aaron {n}"))
+        for other in others:
+            assembly.congregations.add(other)
+            PledgeFactory(action=assembly, congregation=other, pledged=10)
+        sweep(self.MONDAY)
+        mine = self.digest_of(organizer).body
+        assert "St. Mark's AME Church pledged 40" in mine and "Aaron" not in mine
+        network = self.digest_of(network_organizer).body  # the whole network: the biggest first
+        assert "St. Mark's AME Church pledged 40" in network
+        assert network.count(" pledged 10, 0 RSVPs") == 14 and "6 more:" in network
+
+    def test_plurals_and_a_link_on_every_item(self, assembly, congregation, organizer):
+        PledgeFactory(action=assembly, congregation=congregation, pledged=40)
+        yes = PersonFactory(congregation=congregation)
+        AttendanceFactory(action=assembly, person=yes, rsvp=Rsvp.YES, congregation=congregation)
+        last_years_dues_unpaid(congregation)
+        leader = PersonFactory(first_name="Rev", last_name="Lee", level="leader")
+        OneOnOneFactory(author=organizer, person=leader, held_on=datetime.date(2026, 9, 1))
+        OneOnOneFactory(author=organizer, held_on=datetime.date(2026, 12, 1))
+        sweep(self.MONDAY)
+        body = self.digest_of(organizer).body
+        assert "pledged 40, 1 RSVP:" in body and "1 RSVPs" not in body
+        assert "Last week: 1 one-on-one of your 10." in body
+        site = "http://127.0.0.1:8000"
+        items = [line for line in body.splitlines() if line.startswith("- ")]
+        assert len(items) == 3  # the leader not met, the pledge gap, the congregation in arrears
+        assert all(f" {site}/" in line for line in items), items
+        assert f"{site}{leader.get_absolute_url()}" in body
+        assert f"{site}{assembly.get_absolute_url()}" in body
+        assert f"{site}{congregation.get_dues_url()}" in body
+
+    def test_leaders_not_met_by_who_matters_most(self, organizer, congregation):
+        monday = self.MONDAY.date()
+        for name, level, days in [
+            ("Lena Leader", "leader", 200),
+            ("Kim KeyLeader", "key_leader", 70),
+            ("Cora CoreTeam", "core_team", 90),
+            ("Kai KeyLeader", "key_leader", 150),
+        ]:
+            first, last = name.split()
+            person = PersonFactory(first_name=first, last_name=last, level=level)
+            held = monday - datetime.timedelta(days=days)
+            OneOnOneFactory(author=organizer, person=person, held_on=held)
+        sweep(self.MONDAY)
+        body = self.digest_of(organizer).body
+        order = [body.index(n) for n in ("Kai", "Kim", "Cora", "Lena")]
+        assert order == sorted(order)

@@ -92,11 +92,43 @@ class TestFollowUpOverdue:
         sweep(at(2026, 11, 24, 8, 0))
         overdue = Notification.objects.filter(kind=Kind.FOLLOWUP_OVERDUE)
         assert [n.recipient_user for n in overdue] == [organizer]
-        late_mail = [m for m in mailoutbox if "has not followed up" in m.subject]
+        late_mail = [m for m in mailoutbox if "overdue" in m.subject]
         assert len(late_mail) == 1 and late_mail[0].to == [organizer.email]
+        assert "1 follow-up is overdue" in late_mail[0].subject
 
-    def test_organizers_own_follow_ups_are_not_escalated(self, organizer, mailoutbox):
-        FollowUpFactory(owner=organizer, due_on=datetime.date(2026, 11, 1))
+    def test_one_grouped_message_per_recipient_per_day(self, owner, organizer, mailoutbox):
+        """One sweep sent an organizer 45 separate notices (issue 13, item 1): now one message
+        a day, naming each follow-up that went overdue since the last one, each once."""
+        people = PersonFactory.create_batch(45)
+        for n, person in enumerate(people):
+            FollowUpFactory(owner=owner, person=person, due_on=datetime.date(2026, 11, 1 + n % 20))
+        sweep(at(2026, 11, 24, 8, 0))
+        sweep(at(2026, 11, 24, 9, 0))
+        (first,) = Notification.objects.filter(kind=Kind.FOLLOWUP_OVERDUE)
+        assert first.recipient_user == organizer and "45 follow-ups are overdue" in first.title
+        assert all(person.full_name in first.body for person in people)
+        assert f"http://127.0.0.1:8000{people[0].get_absolute_url()}" in first.body
+        late = FollowUpFactory(owner=owner, due_on=datetime.date(2026, 11, 22))
+        sweep(at(2026, 11, 25, 8, 0))  # the next day: only the one that crossed the line since
+        second = Notification.objects.filter(kind=Kind.FOLLOWUP_OVERDUE).latest("id")
+        assert second.pk != first.pk and "1 follow-up is overdue" in second.title
+        assert late.person.full_name in second.body and people[0].full_name not in second.body
+        sweep(at(2026, 11, 26, 8, 0))  # nothing new: no message
+        assert Notification.objects.filter(kind=Kind.FOLLOWUP_OVERDUE).count() == 2
+        assert len([m for m in mailoutbox if "overdue" in m.subject]) == 2
+
+    def test_organizers_own_follow_ups_go_to_the_admins(
+        self, organizer, admin_user, network_organizer, mailoutbox
+    ):
+        FollowUpFactory(owner=organizer, due_on=datetime.date(2026, 11, 10))
+        FollowUpFactory(owner=admin_user, due_on=datetime.date(2026, 11, 10))  # nobody above
+        sweep(at(2026, 11, 24, 8, 0))
+        (escalated,) = Notification.objects.filter(kind=Kind.FOLLOWUP_OVERDUE)
+        assert escalated.recipient_user == admin_user
+        assert organizer.get_full_name() in escalated.body
+
+    def test_a_first_sweep_does_not_dig_up_old_ones(self, owner, organizer):
+        FollowUpFactory(owner=owner, due_on=datetime.date(2026, 9, 1))  # months ago
         sweep(at(2026, 11, 24, 8, 0))
         assert not Notification.objects.filter(kind=Kind.FOLLOWUP_OVERDUE).exists()
 

@@ -16,9 +16,8 @@ def note(user, n=0, **extra):
         recipient_user=user,
         for_date=datetime.date(2026, 11, 27),
         title=f"Title {n}",
-        body="<b>bold</b>",
         status=Status.IN_APP,
-        **extra,
+        **{"body": "<b>bold</b>", **extra},
     )
 
 
@@ -29,6 +28,13 @@ def test_inbox_lists_only_mine_and_escapes(client, login, organizer, lead):
     assert "Title 1" in body and "Title 2" not in body
     assert "<b>bold</b>" not in body and "&lt;b&gt;bold" in body
     assert 'data-testid="unread-count">1' in body
+
+
+def test_inbox_links_the_digest_items_and_still_escapes(client, login, organizer):
+    note(organizer, 1, body='- <b>Ana</b>: http://127.0.0.1:8000/people/7/ "x"')
+    body = login(client, organizer).get(reverse("notifications:inbox")).content.decode()
+    assert '<a href="http://127.0.0.1:8000/people/7/"' in body
+    assert "<b>Ana</b>" not in body and "&lt;b&gt;Ana" in body
 
 
 def test_mark_read_touches_only_my_rows(client, login, organizer, lead):

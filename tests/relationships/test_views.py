@@ -337,6 +337,28 @@ class TestListeningAndMap:
             html = login(client, organizer).get(f"{url}?issue={housing.pk}&month=2026-10-01")
         assert html.content.decode().count("Maria Santos") == 2
 
+    def test_rollup_pivots_for_a_phone(self, network_organizer, congregation, housing):
+        """Listening by congregation on a phone (issue 13, item 12): each congregation with its
+        issues, and each issue with its congregations, most heard first; 37 columns no more."""
+        wages = IssueHeardFactory(name="wages")
+        temple = CongregationFactory(name="Temple Beth El")
+        for where, issues in [
+            (congregation, [housing]),
+            (congregation, [housing, wages]),
+            (temple, [wages]),
+        ]:
+            OneOnOneFactory(
+                author=network_organizer, congregation=where, held_on=datetime.date(2026, 11, 2)
+            ).issues.set(issues)
+        with freeze_time("2026-11-25 15:00"):
+            rollup = listening_rollup(network_organizer)
+        cards = {c["congregation"].name: c for c in rollup["by_congregation"]}
+        assert cards[congregation.name]["total"] == 3
+        assert cards[congregation.name]["issues"] == [(housing, 2), (wages, 1)]
+        assert cards["Temple Beth El"]["issues"] == [(wages, 1)]
+        rows = {row["issue"].name: row for row in rollup["rows"]}
+        assert rows["wages"]["heard_most_in"] == [(congregation, 1), (temple, 1)]
+
     def test_rollup_never_counts_other_congregations(self, client, login, lead, stranger, housing):
         OneOnOneFactory(
             person=stranger, congregation=stranger.memberships.get().congregation
