@@ -16,7 +16,7 @@ from api.models import DeliveryStatus, WebhookChange, WebhookDelivery, WebhookEn
 from api.tasks import webhooks_sweep_task
 from campaigns.services import commitment_set_status
 from members.services import person_update
-from tests.campaigns.factories import ActionFactory, CommitmentFactory
+from tests.campaigns.factories import CommitmentFactory, DoorOpenActionFactory
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_an_unreachable_endpoint_is_recorded(admin_user, congregation):
 
 
 def test_attendance_and_commitments_are_announced(endpoint, congregation, organizer):
-    action = ActionFactory()
+    action = DoorOpenActionFactory()  # the door is open: check-in is allowed
     person = PersonFactory(congregation=congregation)
     WebhookChange.objects.all().delete()
     attendance_rsvp(action=action, person=person, rsvp="yes")
