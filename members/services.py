@@ -149,7 +149,11 @@ def person_update(
     """Change contact details, consent and (for roles that may) sensitive fields. The ladder
     level changes only through person_move_on_ladder, so it always has a history row."""
     fields.pop("level", None)
-    changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
+    # Compared with the stored row, not `person`: a ModelForm has already copied the new values
+    # onto its instance by the time a view calls this, so the instance would show no change.
+    stored = Person.objects.filter(pk=person.pk).values(*fields).get()
+    before = _relations_of(person)
+    changed = {name for name, value in fields.items() if stored[name] != value}
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean(exclude=["user"])
@@ -160,8 +164,20 @@ def person_update(
         _set_other_congregations(person, other_congregations, within=list(editable_congregations))
     if tags is not None:
         person.tags.set([*tags, *tags_get_or_create(names=new_tags)])
-    audit_log(by=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=changed)
+    after = _relations_of(person)
+    changed |= {name for name in before if before[name] != after[name]}
+    audit_log(by=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=sorted(changed))
     return person
+
+
+def _relations_of(person: Person) -> dict[str, Any]:
+    """What an edit may change besides the person's own columns, to name in the audit row."""
+    memberships = list(person.memberships.values_list("congregation_id", "is_primary"))
+    return {
+        "congregation": {pk for pk, primary in memberships if primary},
+        "other_congregations": {pk for pk, primary in memberships if not primary},
+        "tags": set(person.tags.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic
