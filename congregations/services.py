@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conect import audit
+
 from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of, months_remaining
 from .models import (
     Congregation,
@@ -235,3 +237,17 @@ def other_income_record(*, by, **fields) -> OtherIncome:
     income.full_clean()
     income.save()
     return income
+
+
+def dues_statement_export_record(
+    *, congregation: Congregation, fiscal_year: int | None, by
+) -> None:
+    """Record in the audit log who downloaded which congregation's statement, for which year
+    (None: every year)."""
+    audit.record(
+        by=by,
+        action=audit.EXPORT,
+        **audit.about(congregation),
+        export="dues statement",
+        filters={"fiscal_year": fiscal_year},
+    )

@@ -102,6 +102,9 @@ def congregation_dues_csv(request, slug):
     congregation = _congregation(request, slug)
     year = _statement_year(request, congregation)
     opening, entries = dues_statement(congregation, fiscal_year=year)
+    services.dues_statement_export_record(
+        congregation=congregation, fiscal_year=year, by=request.user
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = fiscal_year_label(year) if year else "all"
     response["Content-Disposition"] = (

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conect import access
+from conect import access, audit
+from conect.clientip import current_client_ip
 from conect.ladder import LADDER, Level
 from congregations.models import Congregation, Membership, MembershipRole
 from congregations.selectors import congregations_visible_to
@@ -38,14 +39,44 @@ class MergeConflict(Exception):
     """Two people cannot be merged without losing a one-to-one record (e.g. two logins)."""
 
 
-def audit_log(*, by: User | None, action: str, person_id: int | None = None, **detail):
-    """One row in the audit log: who (`by`, None for the system) did what, to whom."""
+def audit_log(
+    *,
+    by: User | None,
+    action: str,
+    person_id: int | None = None,
+    object_type: str = "",
+    object_id: int | None = None,
+    **detail,
+):
+    """One row in the audit log: who (`by`, None for the system) did what, to whom (a person,
+    and/or another record: `conect.audit.about(record)`), and from which address (the request
+    being served, conect.clientip; none for a task or a command). `detail` names fields and
+    filters, never the sensitive values themselves."""
     return AuditEvent.objects.create(
-        actor=by if by is not None and by.pk else None,
-        action=action,
-        person_id=person_id,
-        detail=detail,
+        **_audit_row(by, action, person_id, object_type, object_id, detail)
     )
+
+
+def audit_reads(*, by: User, action: str, records: Iterable[tuple[int | None, Any]]) -> int:
+    """Many reads shown on one page, one row each (person id, record), in one INSERT."""
+    rows = [
+        AuditEvent(**_audit_row(by, action, person_id, **audit.about(record), detail={}))
+        for person_id, record in records
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _audit_row(by, action, person_id, object_type, object_id, detail) -> dict[str, Any]:
+    return {
+        "actor": by if by is not None and by.pk else None,
+        "action": action,
+        "person_id": person_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "detail": detail,
+        "client_ip": current_client_ip(),
+    }
 
 
 def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
@@ -231,10 +262,11 @@ def person_delete(*, person: Person, by: User, reason: str) -> None:
     audit_log(by=by, action=AuditEvent.Action.DELETE, person_id=person_id, reason=str(reason))
 
 
-def audit_sensitive_view(*, person: Person, by: User) -> None:
-    """Record that `by` was shown someone's ethnicity or private notes."""
+def audit_sensitive_view(*, person: Person, by: User, where: str) -> None:
+    """Record that `by` was shown someone's ethnicity or private notes, and on which page
+    ("page": the person's page; "edit": the edit form, which shows them to change them)."""
     if person.ethnicity or person.notes:
-        audit_log(by=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk)
+        audit_log(by=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk, where=where)
 
 
 @transaction.atomic

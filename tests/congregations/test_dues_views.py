@@ -146,6 +146,21 @@ class TestCongregationPage:
         assert lines[1].endswith(lines[1].split(",")[-1]) and ",1800.00,1800.00," in lines[1]
         assert ",-600.00,1200.00," in lines[2] and "'=HYPERLINK" in lines[2]
 
+    def test_csv_download_is_audited_with_its_year(self, client, login, lead, assessed):
+        from members.models import AuditEvent
+
+        login(client, lead).get(url("dues_csv", assessed) + "?year=2001")
+        client.get(url("dues_csv", assessed) + "?year=all")
+        rows = AuditEvent.objects.filter(action="export", actor=lead).order_by("pk")
+        assert [(e.object_type, e.object_id, e.detail) for e in rows] == [
+            (
+                "congregations.congregation",
+                assessed.pk,
+                {"export": "dues statement", "filters": {"fiscal_year": year}},
+            )
+            for year in (2001, None)
+        ]
+
     def test_statement_by_fiscal_year(self, client, login, lead, assessed):
         LedgerEntryFactory(
             congregation=assessed,
