@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     # Dues: fiscal year start month, and days after which unpaid dues mean arrears.
     "FISCAL_YEAR_START_MONTH": 7,
     "DUES_ARREARS_DAYS": 90,
+    # A payment like one recorded this many days ago or less (same congregation, amount, date
+    # and reference) is refused as a duplicate unless an admin says why it is another.
+    "DUPLICATE_PAYMENT_DAYS": 30,
 }
 
 
