@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
+from campaigns.selectors import actions_involving_q
 from conect import access
 from congregations.models import Congregation, Membership
 from congregations.selectors import congregations_visible_to
@@ -38,6 +39,18 @@ def actions_visible_to(user) -> QuerySet[Action]:
         )
     )
     return actions if access.signed_in(user) else actions.none()
+
+
+def actions_involving(user) -> QuerySet[Action]:
+    """The actions `user` may change if their role allows (edit, evaluate): every action for
+    the whole network; otherwise those one of their congregations takes part in, those they
+    scheduled and those of a campaign they lead. Every other action is public to read and out
+    of scope to change (404)."""
+    actions = actions_visible_to(user)
+    involved = actions_involving_q(user)
+    if involved is None:
+        return actions
+    return actions.filter(pk__in=Action.objects.filter(involved).values("pk"))
 
 
 def attendance_visible_to(user) -> QuerySet[Attendance]:

@@ -47,6 +47,16 @@ def _action_for(request, pk, *, may):
     return action
 
 
+def _action_to_change(request, pk):
+    """An action to edit or evaluate: 404 unless it involves the user (one of their
+    congregations takes part, they scheduled it, they lead its campaign; the whole network for
+    admins and network-wide organizers), then 403 unless their role manages actions."""
+    action = get_object_or_404(selectors.actions_involving(request.user), pk=pk)
+    if not access.is_organizing_staff(request.user):
+        raise PermissionDenied
+    return action
+
+
 def _series():
     return [
         ("pledged", _("Pledged"), "#9db4d3"),
@@ -83,7 +93,7 @@ def action_create(request):
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
-    action = _action_for(request, pk, may=access.is_organizing_staff)
+    action = _action_to_change(request, pk)
     initial = {
         **{f: getattr(action, f) for f in ("kind", "title", "campaign", "place", "agenda")},
         "starts_at": timezone.localtime(action.starts_at),
@@ -140,7 +150,8 @@ def action_detail(request, pk):
         "commitments": action.commitments.select_related("target"),
         "pledge_form": _pledge_form(pledge_congregations, turnout["rows"]),
         "can_pledge": pledge_congregations.exists(),
-        "can_manage": access.is_organizing_staff(request.user),
+        "can_manage": access.is_organizing_staff(request.user)
+        and selectors.actions_involving(request.user).filter(pk=action.pk).exists(),
         "can_check_in": access.is_staff_or_lead(request.user),
         "warnings": calendar_warnings(action.starts_at, action.ends_at, action.congregations.all()),
     }
@@ -372,7 +383,7 @@ def attendance_after(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def evaluate(request, pk):
-    action = _action_for(request, pk, may=access.is_organizing_staff)
+    action = _action_to_change(request, pk)
     kind = request.GET.get("kind") or request.POST.get("kind") or EvaluationKind.GROUP
     if kind not in EvaluationKind.values:
         raise Http404

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ from congregations.models import Congregation
 from members.models import Person, User
 
 from .models import Answer, Campaign, Commitment, CommitmentStatus, Issue, Stage, Target
+from .selectors import actions_involving_q, campaigns_involving
 from .services import commitment_status_check
 
 
@@ -103,6 +106,18 @@ class CommitmentForm(forms.Form):
         queryset=Commitment.action.field.related_model._default_manager.order_by("-starts_at"),
         required=False,
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An ask is recorded against a campaign or an action that involves the user.
+        self.fields["campaign"].queryset = campaigns_involving(user).order_by("name")
+        involved = actions_involving_q(user)
+        if involved is not None:
+            actions: Any = self.fields["action"]
+            everything = actions.queryset.model._default_manager
+            actions.queryset = actions.queryset.filter(
+                pk__in=everything.filter(involved).values("pk")
+            )
 
 
 class CommitmentStatusForm(forms.Form):

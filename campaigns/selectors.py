@@ -55,6 +55,47 @@ def commitments_visible_to(user) -> QuerySet[Commitment]:
     return commitments if access.signed_in(user) else commitments.none()
 
 
+def actions_involving_q(user) -> Q | None:
+    """Which actions involve `user`, as a filter on actions: one of their congregations takes
+    part, they scheduled it, or they lead its campaign. None: every action (the whole network).
+    (Actions live a floor up; commitments and actions.selectors both need the rule.)"""
+    ids = access.visible_congregation_ids(user)
+    if ids is None:
+        return None
+    if not access.signed_in(user):
+        return Q(pk__in=[])
+    return Q(congregations__in=ids) | Q(created_by=user.pk) | Q(campaign__lead_organizer=user.pk)
+
+
+def campaigns_involving(user) -> QuerySet[Campaign]:
+    """Campaigns one of `user`'s congregations takes part in, or that they lead."""
+    ids = access.visible_congregation_ids(user)
+    if ids is None:
+        return campaigns_visible_to(user)
+    if not access.signed_in(user):
+        return Campaign.objects.none()
+    involved = Campaign.objects.filter(Q(congregations__in=ids) | Q(lead_organizer=user.pk))
+    return campaigns_visible_to(user).filter(pk__in=involved.values("pk"))
+
+
+def commitments_involving(user) -> QuerySet[Commitment]:
+    """The commitments `user` may change if their role allows (mark kept or broken): every one
+    for the whole network; otherwise those of a campaign or an action that involves them, and
+    those they recorded. The others are public to read and out of scope to change (404)."""
+    commitments = commitments_visible_to(user)
+    actions_q = actions_involving_q(user)
+    if actions_q is None:
+        return commitments
+    if not access.signed_in(user):
+        return commitments.none()
+    actions = Commitment.action.field.related_model._default_manager.filter(actions_q)
+    return commitments.filter(
+        Q(recorded_by=user.pk)
+        | Q(campaign__in=campaigns_involving(user).values("pk"))
+        | Q(action__in=actions.values("pk"))
+    )
+
+
 def stage_history(campaign) -> QuerySet[CampaignStageChange]:
     return campaign.stage_history.select_related("changed_by")
 
@@ -66,5 +107,4 @@ def can_manage_campaign(user, campaign: Campaign) -> bool:
         return False
     if access.sees_whole_network(user) or campaign.lead_organizer_id == user.pk:
         return True
-    ids = access.visible_congregation_ids(user)
-    return ids is None or campaign.congregations.filter(pk__in=ids).exists()
+    return campaigns_involving(user).filter(pk=campaign.pk).exists()

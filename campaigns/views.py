@@ -25,6 +25,7 @@ from .models import Stage
 from .selectors import (
     campaigns_visible_to,
     can_manage_campaign,
+    commitments_involving,
     commitments_visible_to,
     stage_history,
     targets_with_scorecard,
@@ -167,15 +168,21 @@ def target_detail(request, pk):
     """The accountability page: every ask, the answer, and whether the promise was kept."""
     target = get_object_or_404(targets_with_scorecard(request.user), pk=pk)
     can_manage = access.is_organizing_staff(request.user)
-    form = CommitmentForm(request.POST if request.method == "POST" else None)
+    form = CommitmentForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
             services.commitment_record(target=target, by=request.user, **form.cleaned_data)
             return redirect(target)
+    changeable = set()
+    if can_manage:  # the status form shows on the commitments that involve the user
+        changeable = set(
+            commitments_involving(request.user).filter(target=target).values_list("pk", flat=True)
+        )
     context = {
         "target": target,
+        "changeable": changeable,
         "commitments": commitments_visible_to(request.user).filter(target=target),
         "research": target.research_actions.select_related("campaign"),
         "form": form,
@@ -187,8 +194,9 @@ def target_detail(request, pk):
 
 @require_POST
 def commitment_status(request, pk):
-    # Out of scope (or no such commitment) is a 404 before the role's 403.
-    commitment = get_object_or_404(commitments_visible_to(request.user), pk=pk)
+    # Out of scope (no such commitment, or one that does not involve the user) is a 404 before
+    # the role's 403.
+    commitment = get_object_or_404(commitments_involving(request.user), pk=pk)
     _require_manager(request.user)
     form = CommitmentStatusForm(request.POST, commitment=commitment)
     if form.is_valid():

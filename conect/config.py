@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     # organizers; staff and leads signed out after this many minutes without a request (0: never).
     "MFA_REQUIRED": True,
     "STAFF_IDLE_MINUTES": 8 * 60,
+    # A payment like one recorded this many days ago or less (same congregation, amount, date
+    # and reference) is refused as a duplicate unless an admin says why it is another.
+    "DUPLICATE_PAYMENT_DAYS": 30,
 }
 
 

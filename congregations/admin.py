@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from conect.admin import ReadOnlyAdmin, become_saved_row
+from conect.admin import AuditedAdmin, ReadOnlyAdmin, become_saved_row
 
 from . import services
 from .models import Congregation, DuesTier, LedgerEntry, Membership, OtherIncome
@@ -20,7 +20,7 @@ class CongregationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ("person", "congregation", "is_primary", "role")
     list_filter = ("role", "is_primary", "congregation")
     list_select_related = ("person", "congregation")
@@ -38,7 +38,7 @@ class DuesTierAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(AuditedAdmin, ReadOnlyAdmin):
     """Read-only: the ledger is append-only, corrections are reversals posted in the app."""
 
     list_display = (
@@ -55,14 +55,16 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("congregation", "created_by")
     search_fields = ("congregation__name", "memo", "reference", "idempotency_key")
     date_hierarchy = "effective_on"
+    audit_person_field = None
 
 
 @admin.register(OtherIncome)
-class OtherIncomeAdmin(admin.ModelAdmin):
+class OtherIncomeAdmin(AuditedAdmin):
     list_display = ("received_on", "donor", "kind", "source", "amount_cents", "restricted")
     list_filter = ("kind", "source", "restricted")
     search_fields = ("donor", "memo")
     readonly_fields = ("created_by", "created_at")
+    audit_person_field = None
 
     def save_model(self, request, obj, form, change):
         if change:

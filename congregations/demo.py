@@ -303,7 +303,7 @@ DEMO_DONORS = [
         "Leadership training",
     ),
     ("grant", "foundation", "Interfaith Justice Fund", 1_500_000, False, ""),
-    ("donation", "faith", "Episcopal Diocese of Connecticut", 500_000, False, ""),
+    ("donation", "congregation", "Episcopal Diocese of Connecticut", 500_000, False, ""),
 ]
 
 

@@ -49,6 +49,16 @@ class PaymentForm(IdempotentForm):
         help_text=_("Check number, ACH trace or card receipt."),
     )
     memo = forms.CharField(label=_("Memo"), max_length=255, required=False)
+    # Shown only once the payment was refused as looking like one already recorded.
+    record_anyway = forms.BooleanField(
+        label=_("I know: record it anyway, it is another payment"), required=False
+    )
+    duplicate_reason = forms.CharField(
+        label=_("Why is it another payment?"),
+        max_length=255,
+        required=False,
+        help_text=_("For example: two checks with the same number, confirmed by the bank."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +124,9 @@ class OtherIncomeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = IncomeKind.choices
-        self.fields["source"].choices = IncomeSource.choices
+        # No preselected type: the admin says what kind of funder it is.
+        choose = ("", _("Choose the type of funder"))
+        self.fields["source"].choices = [choose, *IncomeSource.choices]
         if not self.is_bound:
             self.initial.setdefault("received_on", timezone.localdate())
 

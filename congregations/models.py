@@ -194,6 +194,17 @@ class LedgerEntry(models.Model):
         verbose_name=_("reverses"),
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    # A payment recorded although it matched an earlier one (same congregation, amount, date and
+    # reference): which one, and why it is another payment (congregations.services).
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("looks like"),
+    )
+    duplicate_reason = models.CharField(_("why it is another payment"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         "members.User",
         on_delete=models.PROTECT,
@@ -249,6 +260,10 @@ class LedgerEntry(models.Model):
                 condition=models.Q(kind="assessment"),
                 name="ledger_one_assessment_per_year",
             ),
+            models.CheckConstraint(
+                condition=models.Q(duplicate_of__isnull=True) | ~models.Q(duplicate_reason=""),
+                name="ledger_duplicate_has_reason",
+            ),
         ]
 
     def __str__(self):
@@ -264,44 +279,21 @@ class LedgerEntry(models.Model):
 
 
 class IncomeKind(models.TextChoices):
-    DONATION = "donation", _("Individual donation")
-    GRANT = "grant", _("Foundation grant")
+    DONATION = "donation", _("Donation")
+    GRANT = "grant", _("Grant")
 
 
 class IncomeSource(models.TextChoices):
+    """Who the money comes from, by type: the type decides, never the funder's name (a county's
+    community foundation is a foundation, a church on Federal Hill a congregation)."""
+
     INDIVIDUAL = "individual", _("Individual")
     FOUNDATION = "foundation", _("Foundation")
-    FAITH = "faith", _("Faith body (not a member's dues)")
+    CONGREGATION = "congregation", _("Congregation or faith body (not dues)")
     BUSINESS = "business", _("Business")
     OTHER = "other", _("Other private source")
     # Listed so the form can refuse it with a clear message; the database refuses it too.
     GOVERNMENT = "government", _("Government (not accepted)")
-
-
-# Words that mark a public funder; a name containing one is refused (CONECT takes no government
-# money, so its independence is never in question).
-GOVERNMENT_MARKERS = (
-    "government",
-    "city of",
-    "town of",
-    "county",
-    "state of",
-    "department of",
-    "federal",
-    "municipal",
-    "u.s. ",
-    "united states",
-    "americorps",
-    "hud ",
-    "cdbg",
-    "agency",
-    "gobierno",
-)
-
-
-def looks_governmental(name: str) -> bool:
-    lowered = f" {name.lower()} "
-    return any(marker in lowered for marker in GOVERNMENT_MARKERS)
 
 
 class OtherIncome(models.Model):
@@ -309,7 +301,15 @@ class OtherIncome(models.Model):
     dues ledger so standings and collection rates only ever count dues."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=IncomeKind.choices)
-    source = models.CharField(_("source"), max_length=20, choices=IncomeSource.choices)
+    source = models.CharField(
+        _("source type"),
+        max_length=20,
+        choices=IncomeSource.choices,
+        help_text=_(
+            "What kind of funder it is, whatever its name. CONECT takes no government money, "
+            "so its independence is never in question."
+        ),
+    )
     donor = models.CharField(_("donor or funder"), max_length=200)
     amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
     received_on = models.DateField(_("received on"))
@@ -351,7 +351,5 @@ class OtherIncome(models.Model):
         )
         if self.source == IncomeSource.GOVERNMENT:
             raise ValidationError({"source": message})
-        if self.donor and looks_governmental(self.donor):
-            raise ValidationError({"donor": message})
         if self.restricted and not self.restriction.strip():
             raise ValidationError({"restriction": _("Say what the money is restricted to.")})

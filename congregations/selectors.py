@@ -401,3 +401,25 @@ def other_income_visible_to(user) -> QuerySet[OtherIncome]:
     if access.is_admin(user):
         return OtherIncome.objects.select_related("created_by")
     return OtherIncome.objects.none()
+
+
+def payment_like(
+    *, congregation: Congregation, amount_cents: int, received_on: datetime.date, reference: str
+) -> LedgerEntry | None:
+    """The earliest payment still standing (not reversed) from `congregation` of the same amount,
+    date and reference (case and spaces aside) recorded within CONECT["DUPLICATE_PAYMENT_DAYS"]:
+    what a second such payment most likely repeats."""
+    since = timezone.now() - datetime.timedelta(days=conect_setting("DUPLICATE_PAYMENT_DAYS"))
+    return (
+        LedgerEntry.objects.filter(
+            congregation=congregation,
+            kind=EntryKind.PAYMENT,
+            amount_cents=-amount_cents,
+            effective_on=received_on,
+            reference__iexact=reference.strip(),
+            created_at__gte=since,
+            reversed_by__isnull=True,
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conect import audit
+
 from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of, months_remaining
 from .models import (
     Congregation,
@@ -22,10 +24,22 @@ from .models import (
     OtherIncome,
     PaymentMethod,
 )
+from .selectors import payment_like
 
 
 class LedgerError(Exception):
     """A ledger operation refused for a business reason; the message is shown to the user."""
+
+
+class DuplicatePayment(LedgerError):
+    """A payment like one recorded recently (`first`): refused unless the admin says why it is
+    another payment."""
+
+    def __init__(self, first: LedgerEntry):
+        self.first = first
+        super().__init__(
+            _("This payment looks already recorded as entry #%(pk)s.") % {"pk": first.pk}
+        )
 
 
 def _post(**fields) -> tuple[LedgerEntry, bool]:
@@ -67,13 +81,33 @@ def ledger_payment_record(
     by,
     reference: str = "",
     memo: str = "",
+    duplicate_reason: str = "",
 ) -> tuple[LedgerEntry, bool]:
     """Record a payment received from `congregation`. Returns (entry, created): the same key
-    posted twice returns the first entry with created=False."""
+    posted twice returns the first entry with created=False.
+
+    Money is entered once: a payment with another key but the same congregation, amount, date
+    and reference as one recorded in the last CONECT["DUPLICATE_PAYMENT_DAYS"] days (and not
+    reversed) raises DuplicatePayment, unless `duplicate_reason` says why it is another
+    payment; the entry then records which one it resembles and why."""
     if amount_cents <= 0:
         raise LedgerError(_("A payment must be more than zero."))
     if method not in PaymentMethod.values:
         raise LedgerError(_("Choose how the payment was made."))
+    reference, duplicate_reason = reference.strip(), duplicate_reason.strip()
+    key = f"payment:{idempotency_key}"
+    # One payment at a time per congregation, so two twins typed at once cannot both pass.
+    Congregation.objects.select_for_update().filter(pk=congregation.pk).first()
+    first = None
+    if not LedgerEntry.objects.filter(idempotency_key=key).exists():
+        first = payment_like(
+            congregation=congregation,
+            amount_cents=amount_cents,
+            received_on=received_on,
+            reference=reference,
+        )
+        if first is not None and not duplicate_reason:
+            raise DuplicatePayment(first)
     entry, created = _post(
         congregation=congregation,
         kind=EntryKind.PAYMENT,
@@ -83,8 +117,10 @@ def ledger_payment_record(
         method=method,
         reference=reference,
         memo=memo,
+        duplicate_of=first,
+        duplicate_reason=duplicate_reason if first is not None else "",
         created_by=by,
-        idempotency_key=f"payment:{idempotency_key}",
+        idempotency_key=key,
     )
     if not created:
         _same_request(entry, congregation_id=congregation.pk, amount_cents=-amount_cents)
@@ -235,3 +271,17 @@ def other_income_record(*, by, **fields) -> OtherIncome:
     income.full_clean()
     income.save()
     return income
+
+
+def dues_statement_export_record(
+    *, congregation: Congregation, fiscal_year: int | None, by
+) -> None:
+    """Record in the audit log who downloaded which congregation's statement, for which year
+    (None: every year)."""
+    audit.record(
+        by=by,
+        action=audit.EXPORT,
+        **audit.about(congregation),
+        export="dues statement",
+        filters={"fiscal_year": fiscal_year},
+    )

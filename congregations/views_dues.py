@@ -102,6 +102,9 @@ def congregation_dues_csv(request, slug):
     congregation = _congregation(request, slug)
     year = _statement_year(request, congregation)
     opening, entries = dues_statement(congregation, fiscal_year=year)
+    services.dues_statement_export_record(
+        congregation=congregation, fiscal_year=year, by=request.user
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = fiscal_year_label(year) if year else "all"
     response["Content-Disposition"] = (
@@ -141,6 +144,7 @@ def payment_new(request, slug):
     congregation = _congregation(request, slug)
     _require_admin(request.user)
     form = PaymentForm(request.POST or None)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -152,8 +156,13 @@ def payment_new(request, slug):
                 reference=data["reference"],
                 memo=data["memo"],
                 idempotency_key=data["idempotency_key"],
+                duplicate_reason=data["duplicate_reason"] if data["record_anyway"] else "",
                 by=request.user,
             )
+        except services.DuplicatePayment as refusal:
+            duplicate = refusal.first  # the page links to it and offers "record it anyway"
+            if data["record_anyway"]:
+                form.add_error("duplicate_reason", _("Say why it is another payment."))
         except services.LedgerError as error:
             form.add_error(None, str(error))
         else:
@@ -163,8 +172,16 @@ def payment_new(request, slug):
                 message = _("This payment was already recorded (entry #%(pk)s).")
             messages.success(request, message % {"pk": entry.pk})
             return redirect(congregation.get_dues_url())
-    context = {"congregation": congregation, "form": form, "title": _("Record a payment")}
-    return render(request, "congregations/dues_form.html", context, status=_status(request, form))
+    context = {
+        "congregation": congregation,
+        "form": form,
+        "title": _("Record a payment"),
+        "duplicate": duplicate,
+        "duplicate_paid_cents": -duplicate.amount_cents if duplicate else 0,
+        "override_fields": "record_anyway,duplicate_reason",
+    }
+    status = 400 if duplicate else _status(request, form)
+    return render(request, "congregations/dues_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

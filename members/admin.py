@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from conect.admin import ReadOnlyAdmin
+from conect.admin import AuditedAdmin, ReadOnlyAdmin
 from congregations.models import Membership
 
 from .models import AuditEvent, ImportJob, LeadershipChange, Person, Tag, User
@@ -24,7 +24,7 @@ class InviteUserForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     add_form = InviteUserForm
     add_fieldsets = (
         (None, {"fields": ("email", "first_name", "last_name", "role", "network_wide")}),
@@ -43,6 +43,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     filter_horizontal = ("congregations",)
     actions = ["send_invitation"]
+    audit_person_field = None  # a login; its person, if any, is a record of its own
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -86,7 +87,7 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ("last_name", "first_name", "email", "phone", "town", "level", "archived_at")
     list_filter = (
         ArchivedFilter,
@@ -103,6 +104,8 @@ class PersonAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     actions = ["archive", "restore"]
+    audit_person_field = "pk"
+    audit_saves = False  # members.services.person_admin_save writes the audit row
 
     def get_queryset(self, request):
         # Scoped like the app, so a narrower admin role later cannot see more than its share.
@@ -146,10 +149,18 @@ class TagAdmin(admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is evidence, not data to tidy."""
 
-    list_display = ("created_at", "actor", "action", "person_id")
-    list_filter = ("action",)
+    list_display = (
+        "created_at",
+        "actor",
+        "action",
+        "person_id",
+        "object_type",
+        "object_id",
+        "client_ip",
+    )
+    list_filter = ("action", "object_type")
     list_select_related = ("actor",)
-    search_fields = ("=person_id", "actor__email")
+    search_fields = ("=person_id", "=object_id", "=client_ip", "actor__email")
     date_hierarchy = "created_at"
 
 

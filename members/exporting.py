@@ -29,7 +29,7 @@ FLAGS = ("email_ok", "sms_ok", "do_not_contact")
 def people_export(*, people: QuerySet[Person], by: User, filters: dict) -> Iterator[str]:
     """Record who exported which filters (one audit row), then return the CSV lines of
     `people`, to stream."""
-    audit_log(by=by, action=AuditEvent.Action.EXPORT, filters=filters)
+    audit_log(by=by, action=AuditEvent.Action.EXPORT, export="people", filters=filters)
     return _export_rows(people)
 
 

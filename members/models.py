@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conect import audit
 from conect.access import Role
 from conect.ladder import Level
 
@@ -202,6 +203,7 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         VIEW_SENSITIVE = "view_sensitive", _("Viewed sensitive fields")
+        VIEW_STORY = "view_story", _("Read a meeting's story")
         CREATE = "create", _("Created a person")
         UPDATE = "update", _("Edited a person")
         ARCHIVE = "archive", _("Archived a person")
@@ -209,9 +211,14 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Deleted a person")
         MERGE = "merge", _("Merged two people")
         IMPORT = "import", _("Imported people")
-        EXPORT = "export", _("Exported people")
+        EXPORT = audit.EXPORT, _("Exported a list")
         LADDER = "ladder", _("Moved on the ladder")
         ATTENDANCE_AFTER = "attendance_after", _("Recorded attendance after the fact")
+        ADMIN_VIEW = audit.ADMIN_VIEW, _("Opened a record in the admin")
+        ADMIN_LIST = audit.ADMIN_LIST, _("Listed records in the admin")
+        ADMIN_ADD = audit.ADMIN_ADD, _("Added a record in the admin")
+        ADMIN_CHANGE = audit.ADMIN_CHANGE, _("Changed a record in the admin")
+        ADMIN_DELETE = audit.ADMIN_DELETE, _("Deleted a record in the admin")
 
     actor = models.ForeignKey(
         User,
@@ -223,7 +230,11 @@ class AuditEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     person_id = models.BigIntegerField(_("person id"), null=True, blank=True)
+    # The record acted on when it is not (only) a person: "relationships.oneonone" and its id.
+    object_type = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.BigIntegerField(_("record id"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    client_ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -233,6 +244,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["person_id", "-created_at"], name="audit_person_idx"),
             models.Index(fields=["action", "-created_at"], name="audit_action_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
         ]
 
     def __str__(self):

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conect import access
+from conect import access, audit
+from conect.clientip import current_client_ip
 from conect.ladder import LADDER, Level
 from congregations.models import Congregation, Membership, MembershipRole
 from congregations.selectors import congregations_visible_to
@@ -38,14 +39,44 @@ class MergeConflict(Exception):
     """Two people cannot be merged without losing a one-to-one record (e.g. two logins)."""
 
 
-def audit_log(*, by: User | None, action: str, person_id: int | None = None, **detail):
-    """One row in the audit log: who (`by`, None for the system) did what, to whom."""
+def audit_log(
+    *,
+    by: User | None,
+    action: str,
+    person_id: int | None = None,
+    object_type: str = "",
+    object_id: int | None = None,
+    **detail,
+):
+    """One row in the audit log: who (`by`, None for the system) did what, to whom (a person,
+    and/or another record: `conect.audit.about(record)`), and from which address (the request
+    being served, conect.clientip; none for a task or a command). `detail` names fields and
+    filters, never the sensitive values themselves."""
     return AuditEvent.objects.create(
-        actor=by if by is not None and by.pk else None,
-        action=action,
-        person_id=person_id,
-        detail=detail,
+        **_audit_row(by, action, person_id, object_type, object_id, detail)
     )
+
+
+def audit_reads(*, by: User, action: str, records: Iterable[tuple[int | None, Any]]) -> int:
+    """Many reads shown on one page, one row each (person id, record), in one INSERT."""
+    rows = [
+        AuditEvent(**_audit_row(by, action, person_id, **audit.about(record), detail={}))
+        for person_id, record in records
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _audit_row(by, action, person_id, object_type, object_id, detail) -> dict[str, Any]:
+    return {
+        "actor": by if by is not None and by.pk else None,
+        "action": action,
+        "person_id": person_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "detail": detail,
+        "client_ip": current_client_ip(),
+    }
 
 
 def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
@@ -149,7 +180,11 @@ def person_update(
     """Change contact details, consent and (for roles that may) sensitive fields. The ladder
     level changes only through person_move_on_ladder, so it always has a history row."""
     fields.pop("level", None)
-    changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
+    # Compared with the stored row, not `person`: a ModelForm has already copied the new values
+    # onto its instance by the time a view calls this, so the instance would show no change.
+    stored = Person.objects.filter(pk=person.pk).values(*fields).get()
+    before = _relations_of(person)
+    changed = {name for name, value in fields.items() if stored[name] != value}
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean(exclude=["user"])
@@ -160,8 +195,20 @@ def person_update(
         _set_other_congregations(person, other_congregations, within=list(editable_congregations))
     if tags is not None:
         person.tags.set([*tags, *tags_get_or_create(names=new_tags)])
-    audit_log(by=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=changed)
+    after = _relations_of(person)
+    changed |= {name for name in before if before[name] != after[name]}
+    audit_log(by=by, action=AuditEvent.Action.UPDATE, person_id=person.pk, fields=sorted(changed))
     return person
+
+
+def _relations_of(person: Person) -> dict[str, Any]:
+    """What an edit may change besides the person's own columns, to name in the audit row."""
+    memberships = list(person.memberships.values_list("congregation_id", "is_primary"))
+    return {
+        "congregation": {pk for pk, primary in memberships if primary},
+        "other_congregations": {pk for pk, primary in memberships if not primary},
+        "tags": set(person.tags.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic
@@ -215,10 +262,11 @@ def person_delete(*, person: Person, by: User, reason: str) -> None:
     audit_log(by=by, action=AuditEvent.Action.DELETE, person_id=person_id, reason=str(reason))
 
 
-def audit_sensitive_view(*, person: Person, by: User) -> None:
-    """Record that `by` was shown someone's ethnicity or private notes."""
+def audit_sensitive_view(*, person: Person, by: User, where: str) -> None:
+    """Record that `by` was shown someone's ethnicity or private notes, and on which page
+    ("page": the person's page; "edit": the edit form, which shows them to change them)."""
     if person.ethnicity or person.notes:
-        audit_log(by=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk)
+        audit_log(by=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk, where=where)
 
 
 @transaction.atomic

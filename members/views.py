@@ -73,7 +73,7 @@ def person_detail(request, pk):
     person = person_for_page(request.user, pk)
     sees_sensitive = access.is_organizing_staff(request.user)
     if sees_sensitive:
-        services.audit_sensitive_view(person=person, by=request.user)
+        services.audit_sensitive_view(person=person, by=request.user, where="page")
     context = {
         "person": person,
         "memberships": person.memberships.select_related("congregation").order_by("-is_primary"),
@@ -114,6 +114,8 @@ def person_edit(request, pk):
         )
         messages.success(request, _("Saved."))
         return redirect(person)
+    if "notes" in form.fields:  # the form shows the sensitive fields to this role
+        services.audit_sensitive_view(person=person, by=request.user, where="edit")
     return render(request, "members/person_form.html", {"form": form, "person": person})
 
 

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -27,7 +28,12 @@ from members.models import Person, User
 from .models import Kind, Notification, Preference, Status
 
 log = logging.getLogger(__name__)
-LEASE = datetime.timedelta(minutes=10)
+# A delivery task stops sending at its soft time limit and is killed at its hard one; a row's
+# lease outlives the hard limit, so no other worker takes a row while this one may still be
+# sending it (notifications.tasks uses these limits).
+DELIVERY_SOFT_LIMIT = 600
+DELIVERY_HARD_LIMIT = 660
+LEASE = datetime.timedelta(seconds=DELIVERY_HARD_LIMIT + 240)
 BATCH = 1000
 
 
@@ -168,13 +174,22 @@ def _deliver_chunk(pks: list[int], now, counts: dict) -> None:
         lease_token=token,
         attempts=F("attempts") + 1,
     )
-    mine = list(Notification.objects.filter(lease_token=token, status=Status.SENDING))
+    mine = list(
+        Notification.objects.filter(lease_token=token, status=Status.SENDING).order_by("pk")
+    )
     if not mine:
         return
     connection = get_connection(fail_silently=False)
+    done = 0
     try:
         for notification in mine:
             _send_one(connection, notification, counts, now)
+            done += 1
+    except SoftTimeLimitExceeded:
+        # Out of time: stop. The row being sent keeps its lease (it may have left; it is retried
+        # once the lease runs out, with the same Message-ID); the rows not tried go back now.
+        _release(mine[done + 1 :])
+        raise
     finally:
         # Closing a broken SMTP connection must not hide what went wrong while sending.
         with contextlib.suppress(Exception):
@@ -193,6 +208,8 @@ def _send_one(connection, notification: Notification, counts: dict, now) -> None
     )
     try:
         message.send()
+    except SoftTimeLimitExceeded:
+        raise  # the task ran out of time: not a failed delivery, and no more sending
     except Exception as error:
         _record_failure(notification, error, counts, now)
         return
@@ -200,6 +217,16 @@ def _send_one(connection, notification: Notification, counts: dict, now) -> None
         status=Status.SENT, sent_at=timezone.now(), lease_token="", last_error=""
     )
     counts["sent"] += 1
+
+
+def _release(notifications: list[Notification]) -> None:
+    """Hand back leased rows that were never tried: pending again, their attempt not counted."""
+    for notification in notifications:
+        Notification.objects.filter(
+            pk=notification.pk, lease_token=notification.lease_token
+        ).update(
+            status=Status.PENDING, lease_token="", lease_until=None, attempts=F("attempts") - 1
+        )
 
 
 def _record_failure(notification: Notification, error: Exception, counts: dict, now) -> None:

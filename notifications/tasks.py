@@ -8,13 +8,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from .reminders import reminders_sweep
-from .services import deliverable, notifications_deliver
+from .services import (
+    DELIVERY_HARD_LIMIT,
+    DELIVERY_SOFT_LIMIT,
+    deliverable,
+    notifications_deliver,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 200
 
 
-@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=DELIVERY_SOFT_LIMIT,
+    time_limit=DELIVERY_HARD_LIMIT,
+)
 def notifications_deliver_task(ids: list[int]) -> dict:
     return notifications_deliver(ids=ids)
 

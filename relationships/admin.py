@@ -1,7 +1,10 @@
-"""Staff admin for data fixes. Lists never show notes (an admin may open one meeting to read them);
-search never looks inside notes, so a search cannot reveal what a story says."""
+"""Staff admin for data fixes. Lists never show notes (an admin may open one meeting to read them,
+and that opening is audited); search never looks inside notes, so a search cannot reveal what a
+story says."""
 
 from django.contrib import admin
+
+from conect.admin import AuditedAdmin
 
 from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
 
@@ -14,7 +17,7 @@ class IssueHeardAdmin(admin.ModelAdmin):
 
 
 @admin.register(OneOnOne)
-class OneOnOneAdmin(admin.ModelAdmin):
+class OneOnOneAdmin(AuditedAdmin):
     list_display = ("held_on", "person", "author", "congregation", "potential")
     list_filter = ("potential", "congregation")
     search_fields = ("person__first_name", "person__last_name", "author__email")
@@ -29,7 +32,7 @@ class OneOnOneAdmin(admin.ModelAdmin):
 
 
 @admin.register(HouseMeeting)
-class HouseMeetingAdmin(admin.ModelAdmin):
+class HouseMeetingAdmin(AuditedAdmin):
     list_display = ("held_on", "congregation", "facilitator")
     list_filter = ("congregation",)
     search_fields = ("congregation__name", "facilitator__email")
@@ -37,13 +40,14 @@ class HouseMeetingAdmin(admin.ModelAdmin):
     raw_id_fields = ("facilitator", "attendees")
     autocomplete_fields = ("issues",)
     list_select_related = ("congregation", "facilitator")
+    audit_person_field = None  # many attendees: the record is the meeting
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("notes")
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(AuditedAdmin):
     list_display = ("due_on", "person", "owner", "kind", "done_at")
     list_filter = ("kind", "done_at")
     search_fields = ("person__first_name", "person__last_name", "owner__email")

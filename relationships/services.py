@@ -4,14 +4,15 @@ user acting is always `by`."""
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from congregations.models import Congregation, Membership
-from members.models import Person, User
-from members.services import person_create
+from members.models import AuditEvent, Person, User
+from members.services import audit_reads, person_create
 
 from .models import FollowUp, FollowUpSource, HouseMeeting, IssueHeard, OneOnOne
 
@@ -185,3 +186,22 @@ def house_meeting_log(
     meeting.attendees.set([*attendees, *new_people])
     meeting.issues.set(issues)
     return meeting
+
+
+def meeting_notes_read(*, meetings: Iterable[OneOnOne | HouseMeeting], by: User) -> int:
+    """Record that `by` was shown the story of each of `meetings` (fetched through the selectors,
+    so each carries `notes_readable` and `visible_notes`): one audit row per meeting whose notes
+    were on the page and are not `by`'s own. Returns how many were recorded."""
+    reads: list[tuple[int | None, OneOnOne | HouseMeeting]] = []
+    for meeting in meetings:
+        shown: Any = meeting  # annotated by relationships.selectors._with_private_notes
+        if not (shown.notes_readable and shown.visible_notes):
+            continue
+        if isinstance(meeting, OneOnOne):
+            if meeting.author_id != by.pk:
+                reads.append((meeting.person_id, meeting))
+        elif meeting.facilitator_id != by.pk:
+            reads.append((None, meeting))
+    if not reads:
+        return 0
+    return audit_reads(by=by, action=AuditEvent.Action.VIEW_STORY, records=reads)

@@ -76,6 +76,7 @@ def one_on_one_detail(request, pk):
     follow_ups = follow_ups_of(request.user).filter(
         source_type__model="oneonone", source_id=meeting.pk
     )
+    services.meeting_notes_read(meetings=[meeting], by=request.user)
     context = {"meeting": meeting, "follow_ups": follow_ups}
     return render(request, "relationships/one_on_one_detail.html", context)
 
@@ -147,6 +148,7 @@ def house_meeting_detail(request, pk):
         people_visible_to(request.user).filter(house_meetings=meeting)
     ).order_by("last_name", "first_name")
     hidden = meeting.attendees.count() - len(attendees)
+    services.meeting_notes_read(meetings=[meeting], by=request.user)
     context = {"meeting": meeting, "attendees": attendees, "hidden_attendees": hidden}
     return render(request, "relationships/house_meeting_detail.html", context)
 
@@ -182,6 +184,7 @@ def listening_meetings(request):
     one_on_ones, house_meetings = reports.listening_meetings(
         request.user, issue=issue, month=month, **filters
     )
+    services.meeting_notes_read(meetings=one_on_ones, by=request.user)  # their first lines show
     context = {
         "issue": issue,
         "month": month,

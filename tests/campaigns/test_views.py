@@ -205,7 +205,8 @@ def test_record_ask_and_status(client, login, organizer, leader):
     assert (commitment.status, commitment.evidence) == ("kept", "Council vote 9-0")
     assert commitment.status_changed_by == organizer and commitment.status_changed_at
     client.force_login(leader)
-    assert client.post(url, {"status": "broken", "evidence": "x"}).status_code == 403
+    # Neither a campaign nor an action of the leader's congregation: not theirs to see changed.
+    assert client.post(url, {"status": "broken", "evidence": "x"}).status_code == 404
     assert client.post(target.get_absolute_url(), {"ask": "x", "answer": "no"}).status_code == 403
 
 
@@ -262,9 +263,10 @@ def test_leaders_team_and_who_went(client, login, organizer, congregation, other
 
 def test_refusals_unknown_is_404_before_the_roles_403(client, login, leader, congregation):
     campaign = CampaignFactory(congregations=[congregation])
-    commitment = CommitmentFactory()
+    commitment = CommitmentFactory(campaign=campaign)
     login(client, leader)
-    # In scope (campaigns and commitments are public to every role) but not theirs to change.
+    # In scope (campaigns are public to every role, the commitment is of their congregation's
+    # campaign) but not theirs to change.
     assert client.post(reverse("campaigns:stage", args=[campaign.pk])).status_code == 403
     assert client.get(reverse("campaigns:research_create", args=[campaign.pk])).status_code == 403
     status_url = reverse("targets:commitment_status", args=[commitment.pk])

@@ -128,7 +128,11 @@ RULES: dict[str, Rule] = {
     "targets:list": Rule(NO_OBJECT),
     "targets:create": Rule(NO_OBJECT, ("lead", {})),
     "targets:detail": Rule(NETWORK),
-    "targets:commitment_status": Rule(NETWORK, ("lead", lambda o: {"pk": o["commitment"].pk})),
+    # ... but changing a commitment or an action is for those it involves (issue 11)
+    "targets:commitment_status": Rule(
+        lambda o: {"pk": o["commitment_other"].pk},
+        ("lead", lambda o: {"pk": o["commitment_mine"].pk}),
+    ),
     # actions: public action information; people and counts inside are scoped
     "actions:list": Rule(NO_OBJECT),
     "actions:create": Rule(NO_OBJECT, ("lead", {})),
@@ -138,14 +142,18 @@ RULES: dict[str, Rule] = {
     "actions:report_csv": Rule(NO_OBJECT),
     "actions:congregation_turnout": Rule(other_slug),
     "actions:detail": Rule(NETWORK),
-    "actions:edit": Rule(NETWORK, ("lead", lambda o: {"pk": o["action"].pk})),
+    "actions:edit": Rule(
+        lambda o: {"pk": o["action_other"].pk}, ("lead", lambda o: {"pk": o["action_mine"].pk})
+    ),
     "actions:pledge": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:invite": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:rsvp": Rule(
         lambda o: {"pk": o["action"].pk, "person_pk": o["person_other"].pk},
         ("leader", lambda o: {"pk": o["action"].pk, "person_pk": o["leader_person"].pk}),
     ),
-    "actions:evaluate": Rule(NETWORK, ("lead", lambda o: {"pk": o["action"].pk})),
+    "actions:evaluate": Rule(
+        lambda o: {"pk": o["action_other"].pk}, ("lead", lambda o: {"pk": o["action_mine"].pk})
+    ),
     "actions:check_in": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:attendance_after": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:check_in_search": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
@@ -258,6 +266,14 @@ def world(db, congregation, other_congregation, lead, organizer, leader):
         "attendance_other": attendance_rsvp(action=action, person=person_other, rsvp="yes"),
         "token_other": token_create(user=stranger, name="theirs", by=stranger)[0],
         "commitment": CommitmentFactory(),
+        "action_mine": ActionFactory(congregations=[congregation]),
+        "action_other": ActionFactory(congregations=[other_congregation]),
+        "commitment_mine": CommitmentFactory(
+            campaign=CampaignFactory(congregations=[congregation])
+        ),
+        "commitment_other": CommitmentFactory(
+            action=ActionFactory(congregations=[other_congregation])
+        ),
         "users": {"lead": lead, "organizer": organizer, "leader": leader},
     }
 

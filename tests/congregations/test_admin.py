@@ -25,6 +25,23 @@ def test_income_added_in_the_admin_is_recorded_by_the_service(client, login, adm
     assert (income.created_by, income.amount_cents) == (admin_user, 50_000)
 
 
+def test_a_private_funder_with_a_public_sounding_name_is_accepted_in_the_admin(
+    client, login, admin_user
+):
+    login(client, admin_user)
+    data = {
+        "kind": "grant",
+        "source": "foundation",
+        "donor": "Fairfield County's Community Foundation",
+        "amount_cents": "50000",
+        "received_on": "2026-11-20",
+        "restriction": "",
+        "memo": "",
+    }
+    response = client.post(reverse("admin:congregations_otherincome_add"), data)
+    assert response.status_code == 302 and OtherIncome.objects.get().source == "foundation"
+
+
 def test_government_money_is_refused_in_the_admin_too(client, login, admin_user):
     login(client, admin_user)
     data = {
