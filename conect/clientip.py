@@ -3,19 +3,18 @@
 Behind the documented TLS proxy every request's REMOTE_ADDR is the proxy's, so the client is the
 entry the nearest trusted proxy appended to X-Forwarded-For: with N trusted proxies, the N-th
 entry from the right. Entries to the left of it are whatever the client sent and are never
-believed. N is `settings.CONECT_TRUSTED_PROXY_COUNT`, else the environment's
-DJANGO_TRUSTED_PROXY_COUNT, else 0 (no proxy: REMOTE_ADDR is the client).
+believed. N is `settings.TRUSTED_PROXY_COUNT` (env DJANGO_TRUSTED_PROXY_COUNT, default 0: no
+proxy, REMOTE_ADDR is the client).
 
+Sign-in rate limits (members.adapters) and the audit log read the address here.
 `ClientAddressMiddleware` keeps the current request's address in a context variable, so the
 audit log (members.services.audit_log) records it without every service taking the request.
 """
 
 import contextvars
 import ipaddress
-import os
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "conect_client_address", default=None
@@ -23,18 +22,8 @@ _current: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 
 def trusted_proxy_count() -> int:
-    value = getattr(settings, "CONECT_TRUSTED_PROXY_COUNT", None)
-    if value is None:
-        value = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0")
-    try:
-        count = int(value)
-    except (TypeError, ValueError):
-        count = -1
-    if count < 0:
-        raise ImproperlyConfigured(
-            f"DJANGO_TRUSTED_PROXY_COUNT must be a whole number of proxies, not {value!r}"
-        )
-    return count
+    """How many proxies of ours stand in front of the app (validated when settings load)."""
+    return settings.TRUSTED_PROXY_COUNT
 
 
 def _address(value: str) -> str | None:

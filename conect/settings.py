@@ -198,7 +198,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("DJANGO_LOGIN_FAILED_RATE", "60/m/ip,5/5m/key"),
 }
 # How many proxies we run in front of the app, each appending to X-Forwarded-For: the client's
-# address is the N-th entry from the right (conect/client_ip.py). 0 ignores the header; the
+# address is the N-th entry from the right (conect/clientip.py). 0 ignores the header; the
 # documented stack (one TLS proxy) needs 1.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT < 0:

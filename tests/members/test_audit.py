@@ -106,7 +106,7 @@ class TestFromWhichAddress:
     def test_behind_the_documented_proxy_the_address_is_the_client(
         self, client, login, organizer, congregation, settings
     ):
-        settings.CONECT_TRUSTED_PROXY_COUNT = 1
+        settings.TRUSTED_PROXY_COUNT = 1
         person = PersonFactory(congregation=congregation, notes="secret")
         login(client, organizer).get(
             person.get_absolute_url(),
