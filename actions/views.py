@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
@@ -27,6 +28,11 @@ from .models import ActionFollowUp, EvaluationKind, Rsvp
 from .reports import REPORTS, commitments_report, stages_report, turnout_report
 
 PAGE_SIZE = 30
+# The return to relationships runs on a worker (a sweep every few minutes if the queue was down).
+FOLLOW_UPS_COMING = gettext_lazy(
+    "Group evaluation recorded. Within a few minutes, each attendee nobody has met one-on-one "
+    "in a year becomes a follow-up for their congregation's lead."
+)
 RSVP_CHOICES = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
 
 
@@ -316,7 +322,10 @@ def evaluate(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_record(action=action, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Evaluation recorded."))
+            if kind == EvaluationKind.GROUP:
+                messages.success(request, FOLLOW_UPS_COMING)
+            else:
+                messages.success(request, _("Evaluation recorded."))
             return redirect(action)
         except ValidationError as error:
             form.add_error(None, error)

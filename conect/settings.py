@@ -260,6 +260,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# No lost work (issue 12): every task is queued through conect.dispatch and leaves its effect
+# recoverable from the database; these sweeps find what a lost task did not do.
+CELERY_BEAT_SCHEDULE["actions-return-to-relationships-sweep"] = {
+    "task": "actions.tasks.return_to_relationships_sweep_task",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["members-requeue-lost-imports"] = {
+    "task": "members.tasks.import_jobs_requeue_task",
+    "schedule": 120.0,
+}
 # Dues (issue 6): assess the current fiscal year daily; idempotent, picks up new members.
 CELERY_BEAT_SCHEDULE["dues-assess-current-year"] = {
     "task": "congregations.tasks.dues_assess_current_year",
