@@ -182,6 +182,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["conect.formats"]  # dates with their weekday, in each language's order
 USE_I18N = True
 TIME_ZONE = "America/New_York"
 USE_TZ = True
