@@ -14,5 +14,5 @@ COPY --chown=conect . .
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
 USER conect
 EXPOSE 8000
-CMD ["gunicorn", "conect.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--timeout", "60"]
+# Exec form: gunicorn is PID 1 and gets docker's SIGTERM (settings in gunicorn.conf.py).
+CMD ["gunicorn", "conect.wsgi:application"]

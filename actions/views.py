@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
+from conect.config import site_url
 from conect.ladder import Level
 from conect.spreadsheet import neutralise
 from congregations.selectors import congregations_visible_to
@@ -366,7 +367,7 @@ def calendar_subscribe(request):
         return redirect("actions:calendar")
     url = None
     if feed is not None:
-        url = request.build_absolute_uri(reverse("actions:ics") + f"?token={feed.token}")
+        url = site_url(reverse("actions:ics") + f"?token={feed.token}")
     return render(request, "actions/calendar.html", {"url": url})
 
 
@@ -379,7 +380,7 @@ def calendar_ics(request):
         raise Http404
     since = timezone.now() - datetime.timedelta(days=180)
     actions = selectors.actions_visible_to(feed.user).filter(starts_at__gte=since)
-    body = feed_for(actions, request.build_absolute_uri("/"))
+    body = feed_for(actions, site_url("/"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
