@@ -80,3 +80,47 @@ def test_beat_health_check_follows_the_schedule_file(tmp_path):
     old = time.time() - 3600
     os.utime(schedule, (old, old))
     assert beat(tmp_path) == 1  # beat stopped ticking an hour ago
+
+
+def settings_in_a_fresh_process(tmp_path, code: str, **env) -> str:
+    from tests.conect.test_settings import run_python
+
+    setup = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='conect.settings'; django.setup();"
+    )
+    result = run_python(setup + code, CONECT_VAR_DIR=str(tmp_path), **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_uploads_go_to_s3_when_a_bucket_is_named(tmp_path):
+    code = "from django.conf import settings as s; print(s.STORAGES['default'])"
+    assert "FileSystemStorage" in settings_in_a_fresh_process(tmp_path, code)
+    out = settings_in_a_fresh_process(
+        tmp_path,
+        code,
+        AWS_STORAGE_BUCKET_NAME="conect-uploads",
+        AWS_S3_ENDPOINT_URL="https://s3.example.org",
+    )
+    assert "storages.backends.s3.S3Storage" in out and "conect-uploads" in out
+    assert "https://s3.example.org" in out and "'default_acl': None" in out
+
+
+def test_errors_go_to_sentry_when_a_dsn_is_set(tmp_path):
+    code = (
+        "import sentry_sdk; c = sentry_sdk.get_client();"
+        "print(c.is_active(), sorted(c.integrations), c.options['send_default_pii'],"
+        " c.options['include_local_variables'])"
+    )
+    assert settings_in_a_fresh_process(tmp_path, code).startswith("False")
+    out = settings_in_a_fresh_process(
+        tmp_path, code, SENTRY_DSN="https://public@sentry.example.org/1"
+    )
+    assert out.startswith("True") and "'celery'" in out and "'django'" in out
+    assert out.rstrip().endswith("False False")  # no personal data, no local variables
+
+
+def test_json_logs_when_asked(tmp_path):
+    code = "from django.conf import settings as s; print(s.LOGGING['handlers']['console'])"
+    assert "'plain'" in settings_in_a_fresh_process(tmp_path, code)
+    assert "'json'" in settings_in_a_fresh_process(tmp_path, code, LOG_FORMAT="json")
