@@ -126,6 +126,7 @@ def broker_down(monkeypatch):
     from conect.celery import app
 
     real = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    real_env = os.environ.get("CELERY_BROKER_URL")
 
     def switch(env: str | None, **conf):
         if env:
@@ -143,7 +144,7 @@ def broker_down(monkeypatch):
 
         @staticmethod
         def restore():
-            switch(None, **real)
+            switch(real_env, **real)
 
     Broker.down()
     yield Broker
