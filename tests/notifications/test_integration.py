@@ -39,6 +39,7 @@ def child_env(tmp_path, **extra) -> dict:
         DJANGO_SETTINGS_MODULE="conect.settings",
         DJANGO_SECRET_KEY="tests-only",
         DJANGO_SECURE="0",
+        CONECT_SITE_URL="https://organizer.conect.org",  # a production worker needs it
         DATABASE_URL=url,
         CONECT_VAR_DIR=str(tmp_path / "var"),
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
