@@ -3,6 +3,9 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     CONECT_VAR_DIR=/var/lib/conect DJANGO_STATIC_ROOT=/app/staticfiles
+# pg_dump/pg_restore for `manage.py backup`/`restore` (make backup), the server's version (15).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --home-dir /app conect \
     && mkdir -p /var/lib/conect && chown conect /var/lib/conect
 WORKDIR /app
@@ -14,5 +17,5 @@ COPY --chown=conect . .
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
 USER conect
 EXPOSE 8000
-CMD ["gunicorn", "conect.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--timeout", "60"]
+# Exec form: gunicorn is PID 1 and gets docker's SIGTERM (settings in gunicorn.conf.py).
+CMD ["gunicorn", "conect.wsgi:application"]

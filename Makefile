@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/conect
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install migrate seed lint format i18n e2e clean
+.PHONY: run test install migrate seed lint format i18n e2e clean backup restore
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,33 @@ i18n: install
 	  --no-location --no-obsolete --ignore='tests/*'); done
 	$(BIN)/python manage.py compilemessages -l es --ignore='.venv/*'
 	$(BIN)/python -m conect.i18n_check
+
+# Backups (docs/operations.md): one archive with the database and the uploads. In the compose
+# stack (its web container running) through `docker-compose exec -T web`; otherwise this
+# machine's database (DATABASE_URL, or the SQLite file). Keeps BACKUP_KEEP_DAYS days of them.
+BACKUP_DIR ?= backups
+BACKUP_KEEP_DAYS ?= 30
+COMPOSE ?= docker-compose
+IN_COMPOSE = $(shell $(COMPOSE) ps -q web 2>/dev/null)
+backup:
+	@mkdir -p $(BACKUP_DIR)
+	@file=$(BACKUP_DIR)/conect-$$(date +%Y%m%d-%H%M%S).tar; \
+	if [ -n "$(IN_COMPOSE)" ]; then \
+	  $(COMPOSE) exec -T web python manage.py backup --output - > $$file.part; \
+	else \
+	  $(BIN)/python manage.py backup --output $$file.part; \
+	fi && mv $$file.part $$file && echo "backup: $$file"
+	@find $(BACKUP_DIR) -name 'conect-*.tar' -mtime +$(BACKUP_KEEP_DAYS) -print -delete
+
+# make restore FILE=backups/conect-….tar — replaces the database and the uploads. In compose,
+# stop the worker and beat first (docker-compose stop worker beat) and start them after.
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/conect-YYYYMMDD-HHMMSS.tar"; exit 2; }
+	@if [ -n "$(IN_COMPOSE)" ]; then \
+	  $(COMPOSE) exec -T web python manage.py restore - --yes < $(FILE); \
+	else \
+	  $(BIN)/python manage.py restore $(FILE) --yes; \
+	fi
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/screenshots

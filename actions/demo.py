@@ -233,6 +233,7 @@ def _evaluations(rng, action, turnout: int, organizer) -> list[Evaluation]:
             what_worked=rng.choice(WORKED),
             what_to_change=rng.choice(CHANGE),
             asks_answered="See commitments",
+            followups_done_at=timezone.now(),  # the demo's follow-ups are seeded, not swept
         )
     ]
     if action.kind in PUBLIC_KINDS and rng.random() < 0.7:

@@ -233,6 +233,9 @@ class Evaluation(models.Model):
         verbose_name=_("leaders who stood out"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Group evaluations: when the return to relationships ran for the action. Empty means its
+    # task was lost or has not run yet; the beat's sweep finds it (actions.tasks).
+    followups_done_at = models.DateTimeField(_("follow-ups created at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation")

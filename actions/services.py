@@ -12,6 +12,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from conect.access import Role
+from conect.config import conect_setting
+from conect.dispatch import dispatch
 from congregations.selectors import leads_of, primary_congregation_ids
 from members.models import AuditEvent, Person, User
 from members.services import audit_log, person_create
@@ -313,7 +315,7 @@ def evaluation_record(
     if kind == EvaluationKind.GROUP:
         from .tasks import return_to_relationships_task  # reason: the task calls this module
 
-        transaction.on_commit(lambda: return_to_relationships_task.delay(action_id=action.pk))
+        dispatch(return_to_relationships_task, action_id=action.pk)
     return evaluation
 
 
@@ -380,6 +382,30 @@ def return_to_relationships(*, action: Action) -> int:
                 created += 1
         except IntegrityError:  # another run got this person first
             continue
+    Evaluation.objects.filter(
+        action=action, kind=EvaluationKind.GROUP, followups_done_at__isnull=True
+    ).update(followups_done_at=timezone.now())
+    return created
+
+
+SWEEP_GRACE = datetime.timedelta(minutes=2)
+
+
+def return_to_relationships_sweep(*, now: datetime.datetime | None = None) -> int:
+    """The beat's safety net: run the return to relationships for each recent group evaluation
+    whose task never ran (lost to a broker outage or a dead worker). Evaluations younger than
+    two minutes are left to their own task; older than LOOKBACK_DAYS, to history. Each person
+    gets one follow-up per action however often this runs. Returns the follow-ups created."""
+    now = now or timezone.now()
+    pending = Evaluation.objects.filter(
+        kind=EvaluationKind.GROUP,
+        followups_done_at__isnull=True,
+        created_at__lt=now - SWEEP_GRACE,
+        created_at__gte=now - datetime.timedelta(days=conect_setting("LOOKBACK_DAYS")),
+    ).select_related("action", "action__campaign")
+    created = 0
+    for evaluation in pending:
+        created += return_to_relationships(action=evaluation.action)
     return created
 
 

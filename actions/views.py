@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
+from conect.config import site_url
 from conect.ladder import Level
 from conect.spreadsheet import neutralise
 from congregations.selectors import congregations_visible_to
@@ -35,6 +36,11 @@ from .models import ActionFollowUp, EvaluationKind, Rsvp
 from .reports import REPORTS, commitments_report, stages_report, turnout_report
 
 PAGE_SIZE = 30
+# The return to relationships runs on a worker (a sweep every few minutes if the queue was down).
+FOLLOW_UPS_COMING = gettext_lazy(
+    "Group evaluation recorded. Within a few minutes, each attendee nobody has met one-on-one "
+    "in a year becomes a follow-up for their congregation's lead."
+)
 RSVP_CHOICES = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
 
 
@@ -402,7 +408,10 @@ def evaluate(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_record(action=action, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Evaluation recorded."))
+            if kind == EvaluationKind.GROUP:
+                messages.success(request, FOLLOW_UPS_COMING)
+            else:
+                messages.success(request, _("Evaluation recorded."))
             return redirect(action)
         except ValidationError as error:
             form.add_error(None, error)
@@ -443,7 +452,7 @@ def calendar_subscribe(request):
         return redirect("actions:calendar")
     url = None
     if feed is not None:
-        url = request.build_absolute_uri(reverse("actions:ics") + f"?token={feed.token}")
+        url = site_url(reverse("actions:ics") + f"?token={feed.token}")
     return render(request, "actions/calendar.html", {"url": url})
 
 
@@ -456,7 +465,7 @@ def calendar_ics(request):
         raise Http404
     since = timezone.now() - datetime.timedelta(days=180)
     actions = selectors.actions_visible_to(feed.user).filter(starts_at__gte=since)
-    body = feed_for(actions, request.build_absolute_uri("/"))
+    body = feed_for(actions, site_url("/"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 
 
 class ConectConfig(AppConfig):
@@ -7,12 +8,25 @@ class ConectConfig(AppConfig):
     name = "conect"
     verbose_name = "CONECT"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from conect.middleware import start_idle_clock  # the middleware imports models
+        from conect.middleware import start_idle_clock  # reason: the middleware imports models
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="conect-idle-clock")
+        checks.register(site_url_check, checks.Tags.security, deploy=True)
+
+
+def site_url_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy` (and compose's migrate step) fail on a missing or local site address."""
+    from django.conf import settings
+
+    from .config import site_url_problem
+
+    problem = site_url_problem(getattr(settings, "CONECT", {}).get("SITE_URL"))
+    if settings.DEBUG or problem is None:
+        return []
+    return [checks.Error(problem, id="conect.E001")]
 
 
 class ConectAdminConfig(admin_apps.AdminConfig):

@@ -5,8 +5,10 @@ and tests override `settings.CONECT` alone. The ground floor: imports no app.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS: dict[str, Any] = {
     # Relationships: leaders not met for this long are "going cold".
@@ -52,3 +54,38 @@ def conect_setting(name: str) -> Any:
     """settings.CONECT[name] when set, else the default above (KeyError for an unknown name)."""
     overrides = getattr(settings, "CONECT", {})
     return overrides[name] if name in overrides else DEFAULTS[name]
+
+
+def site_url(path: str = "") -> str:
+    """The absolute address of `path` on the site, from CONECT_SITE_URL: the one base for links
+    in emails, calendar feeds and exports (never the Host header of whoever asked)."""
+    return str(conect_setting("SITE_URL")).rstrip("/") + path
+
+
+LOCAL_HOSTS = {"localhost", "0.0.0.0", "::1", "::"}  # noqa: S104 - names to refuse, not to bind
+
+
+def site_url_problem(url: str | None) -> str | None:
+    """Why `url` cannot be production's site address (None when it can)."""
+    example = "e.g. CONECT_SITE_URL=https://organizer.conect.org"
+    if not url:
+        return f"CONECT_SITE_URL is not set: links in emails and calendars need it ({example})."
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return f"CONECT_SITE_URL={url!r} is not an http(s) address ({example})."
+    if host in LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."):
+        return (
+            f"CONECT_SITE_URL={url!r} points at this machine: links in emails and calendars "
+            f"would lead nowhere for the people who get them ({example})."
+        )
+    return None
+
+
+def require_production_settings() -> None:
+    """Called as the web server, a worker or beat starts: with DEBUG off, a missing or local
+    site address stops start-up with the reason (DEBUG on, a laptop, anything goes)."""
+    if settings.DEBUG:
+        return
+    if problem := site_url_problem(getattr(settings, "CONECT", {}).get("SITE_URL")):
+        raise ImproperlyConfigured(problem)

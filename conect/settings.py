@@ -9,6 +9,8 @@ CELERY_BROKER_URL (see docs/operations.md).
 import os
 import secrets
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -17,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("CONECT_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("CONECT_VAR_DIR") or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -41,7 +43,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """Comma-separated; an empty value (a blank line in .env) means the default."""
+    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
 def _secret_key() -> str:
@@ -60,9 +63,18 @@ def _secret_key() -> str:
 
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = _secret_key()
+# The one public address (links in emails, calendar feeds, exports; the TLS front's site). It
+# also names the host and the trusted origin unless DJANGO_ALLOWED_HOSTS / _CSRF_TRUSTED_ORIGINS
+# say otherwise. Production servers refuse to start without it (conect.config).
+SITE_URL = os.environ.get("CONECT_SITE_URL", "").strip()
+_site = urlsplit(SITE_URL)
 # testserver lets `manage.py shell` use django.test.Client for smoke checks.
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", _site.hostname or "localhost,127.0.0.1,[::1],testserver"
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS", f"{_site.scheme}://{_site.netloc}" if _site.hostname else ""
+)
 
 INSTALLED_APPS = [
     "conect.apps.ConectAdminConfig",  # the admin, signing in through allauth (conect/admin.py)
@@ -91,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz/ answers before host validation (any probe's Host) and the HTTPS redirect.
+    "conect.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The request's client address, for the audit log (behind DJANGO_TRUSTED_PROXY_COUNT proxies).
     "conect.clientip.ClientAddressMiddleware",
@@ -141,7 +155,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'conect.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE") or 60),
         conn_health_checks=True,
     )
 }
@@ -214,15 +228,16 @@ MFA_TOTP_TOLERANCE = 1  # a phone clock 30 s off still signs in
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["conect.formats"]  # dates with their weekday, in each language's order
 USE_I18N = True
 TIME_ZONE = "America/New_York"
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -234,19 +249,20 @@ MEDIA_ROOT = VAR_DIR / "media"
 BOOTSTRAP5 = {"css_url": None, "javascript_url": None, "set_placeholder": False}
 
 # --- Email ------------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "conect.logs.ConsoleEmailBackend"  # INFO lines
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 20
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CONECT Organizer <noreply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "CONECT Organizer <noreply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -----------------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# localhost names no server (the embedded broker is folders); it stops kombu's "No hostname".
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://localhost/"
 CELERY_BROKER_EMBEDDED = CELERY_BROKER_URL.startswith("filesystem://")
 if CELERY_BROKER_EMBEDDED:
     _broker_dir = VAR_DIR / "broker"
@@ -258,6 +274,9 @@ if CELERY_BROKER_EMBEDDED:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),  # else kombu writes ./control/
         "store_processed": False,
+        # The laptop's worker checks its folder 5 times a second: a stop (Ctrl-C) takes ~2 s
+        # instead of ~5, well inside honcho's 5-second wait before SIGKILL.
+        "polling_interval": 0.2,
     }
 else:
     # Longer than any task, so an unacked task is redelivered only when its worker died.
@@ -292,6 +311,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# No lost work (issue 12): every task is queued through conect.dispatch and leaves its effect
+# recoverable from the database; these sweeps find what a lost task did not do.
+CELERY_BEAT_SCHEDULE["actions-return-to-relationships-sweep"] = {
+    "task": "actions.tasks.return_to_relationships_sweep_task",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["members-requeue-lost-imports"] = {
+    "task": "members.tasks.import_jobs_requeue_task",
+    "schedule": 120.0,
+}
 # Dues (issue 6): assess the current fiscal year daily; idempotent, picks up new members.
 CELERY_BEAT_SCHEDULE["dues-assess-current-year"] = {
     "task": "congregations.tasks.dues_assess_current_year",
@@ -314,7 +343,7 @@ if env_bool("DJANGO_SECURE", default=not DEBUG):
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS") or 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -336,9 +365,17 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "conect.logs.JsonFormatter"},  # LOG_FORMAT=json: one object per line
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL") or "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
@@ -412,3 +449,37 @@ CONECT = {
 }
 if os.environ.get("CONECT_MFA_REQUIRED"):
     CONECT["MFA_REQUIRED"] = env_bool("CONECT_MFA_REQUIRED")
+
+
+# --- Operations (issue 12) ----------------------------------------------------------------------
+# Uploaded files on S3-compatible storage when a bucket is named, so several web and worker
+# containers share them (docs/scaling.md); the access keys are boto3's AWS_* variables.
+if _bucket := os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,  # private; pages get short-lived signed links
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# Errors from web and workers to Sentry when SENTRY_DSN is set. Private notes stay private: no
+# request bodies, no local variables, no personal data.
+if _sentry_dsn := os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=_sentry_dsn,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or "production",
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+    )

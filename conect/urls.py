@@ -7,6 +7,7 @@ from home import views as home_views
 
 from . import views
 
+handler500 = "conect.health.server_error"  # the database down: a calm 503, not a 500
 admin.site.site_header = "CONECT Organizer"
 admin.site.site_title = "CONECT Organizer"
 

@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conect.settings")
 application = get_wsgi_application()
+
+from conect.config import require_production_settings  # noqa: E402 - needs the settings
+
+require_production_settings()  # a production server with no site address does not start

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -9,7 +10,7 @@ from allauth.mfa.models import Authenticator
 
 from conect import access
 from conect.clientip import client_ip
-from conect.config import conect_setting
+from conect.config import conect_setting, site_url
 
 
 class InviteOnlyAccountAdapter(DefaultAccountAdapter):
@@ -48,3 +49,9 @@ class ConectMFAAdapter(DefaultMFAAdapter):
         ):
             return False
         return super().can_delete_authenticator(authenticator)
+
+    def get_reset_password_from_key_url(self, key):
+        """Invitations and password resets link to the site's one address (CONECT_SITE_URL),
+        not to whatever host the admin who sent them was using."""
+        link = urlsplit(super().get_reset_password_from_key_url(key))
+        return site_url(link.path + (f"?{link.query}" if link.query else ""))

@@ -292,6 +292,11 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("row errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The step now asked for (checking, or importing) was asked for at queued_at; a worker holds
+    # it while heartbeat_at is recent (set when it starts, and as it reports progress). A step
+    # queued long ago that no one holds was lost: the beat's sweep queues it again (issue 12).
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    heartbeat_at = models.DateTimeField(_("worker seen at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -313,6 +318,11 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.ANALYSING, self.Status.IMPORTING)
+
+    @property
+    def is_waiting(self) -> bool:
+        """Queued, and no worker has started it yet."""
+        return self.is_running and self.heartbeat_at is None
 
 
 class NotDuplicate(models.Model):

@@ -9,12 +9,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conect import access, audit
 from conect.clientip import current_client_ip
+from conect.dispatch import dispatch, send
 from conect.ladder import LADDER, Level
 from congregations.models import Congregation, Membership, MembershipRole
 from congregations.selectors import congregations_visible_to
@@ -486,6 +489,10 @@ def _write_plan(plan: ImportPlan) -> None:
 # --- Browser imports (ImportJob) -------------------------------------------------------------
 
 ASYNC_ROWS = 1000  # bigger files are checked and written by a Celery worker
+# A worker holds a step (checking or importing) for at most the task's hard time limit.
+LEASE = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# A queued step that no worker has started after this long was lost (the broker was down).
+QUEUE_GRACE = datetime.timedelta(minutes=3)
 
 
 def _job_congregations(job: ImportJob):
@@ -494,7 +501,7 @@ def _job_congregations(job: ImportJob):
 
 def _job_progress(job: ImportJob) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
-        changes = {"processed_rows": done}
+        changes: dict[str, Any] = {"processed_rows": done, "heartbeat_at": timezone.now()}
         if total:
             changes["total_rows"] = total
         ImportJob.objects.filter(pk=job.pk).update(**changes)
@@ -530,14 +537,25 @@ def import_job_create(
         total_rows=rows,
     )
     if rows > ASYNC_ROWS:
-        transaction.on_commit(lambda: import_job_analyse_task.delay(job_id=job.pk))
+        dispatch(import_job_analyse_task, job_id=job.pk)
     else:
         import_job_analyse(job=job)
     return job
 
 
+def _take_lease(job: ImportJob, status: str) -> bool:
+    """Hold `job`'s current step, unless another worker holds it: a step queued twice (by the
+    sweep, or a redelivered message) still runs once."""
+    now = timezone.now()
+    free = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - LEASE)
+    held = ImportJob.objects.filter(free, pk=job.pk, status=status).update(heartbeat_at=now)
+    return bool(held)
+
+
 def import_job_analyse(*, job: ImportJob) -> ImportJob:
     """The preview: the same plan the import will write, with counts and row errors."""
+    if not _take_lease(job, ImportJob.Status.ANALYSING):
+        return job
     with _failing_job(job):
         plan = people_import(
             text=job.content,
@@ -562,6 +580,28 @@ def import_job_analyse(*, job: ImportJob) -> ImportJob:
     return job
 
 
+def import_jobs_requeue(*, now: datetime.datetime | None = None) -> int:
+    """The beat's safety net: queue again each step that was lost, a check or an import queued
+    more than QUEUE_GRACE ago that no worker started (the broker was down), or one whose worker
+    died (no sign of it for longer than LEASE). The lease makes a duplicate harmless."""
+    from .tasks import import_job_analyse_task, import_job_run_task  # reason: they call back
+
+    now = now or timezone.now()
+    tasks: dict[str, Any] = {
+        ImportJob.Status.ANALYSING: import_job_analyse_task,
+        ImportJob.Status.IMPORTING: import_job_run_task,
+    }
+    lost = ImportJob.objects.filter(status__in=list(tasks)).filter(
+        Q(heartbeat_at__isnull=True, queued_at__lt=now - QUEUE_GRACE)
+        | Q(heartbeat_at__lt=now - LEASE)
+    )
+    requeued = 0
+    for job_id, status in lost.values_list("pk", "status"):
+        ImportJob.objects.filter(pk=job_id).update(queued_at=now)
+        requeued += send(tasks[status], job_id=job_id)
+    return requeued
+
+
 def import_uploads_purge(*, older_than: datetime.timedelta) -> int:
     """Forget the people in uploads that were previewed but never confirmed."""
     cutoff = timezone.now() - older_than
@@ -579,22 +619,28 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
     from .tasks import import_job_run_task  # reason: the task calls this module back
 
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
-        status=ImportJob.Status.IMPORTING, processed_rows=0, confirmed_by=by
+        status=ImportJob.Status.IMPORTING,
+        processed_rows=0,
+        confirmed_by=by,
+        queued_at=timezone.now(),
+        heartbeat_at=None,
     )
     if not claimed:  # a double click, or another tab, got there first
         return job
     if job.total_rows > ASYNC_ROWS:
-        transaction.on_commit(lambda: import_job_run_task.delay(job_id=job.pk))
+        dispatch(import_job_run_task, job_id=job.pk)
         job.refresh_from_db()
         return job
     return import_job_run(job=job)
 
 
 def import_job_run(*, job: ImportJob) -> ImportJob:
-    """Write a claimed import (status IMPORTING); anything else is left as it is."""
-    job.refresh_from_db()
-    if job.status != ImportJob.Status.IMPORTING:
+    """Write a claimed import (status IMPORTING); anything else, or a step another worker
+    holds, is left as it is."""
+    if not _take_lease(job, ImportJob.Status.IMPORTING):
+        job.refresh_from_db()
         return job
+    job.refresh_from_db()
     with _failing_job(job):
         plan = people_import(
             text=job.content,

@@ -6,7 +6,12 @@ import datetime
 from celery import shared_task
 
 from .models import ImportJob
-from .services import import_job_analyse, import_job_run, import_uploads_purge
+from .services import (
+    import_job_analyse,
+    import_job_run,
+    import_jobs_requeue,
+    import_uploads_purge,
+)
 
 
 @shared_task
@@ -27,3 +32,9 @@ def import_job_run_task(*, job_id: int) -> None:
 def purge_import_uploads_task(*, days: int = 7) -> int:
     """Daily from beat: forget the CSV text of imports previewed but never confirmed."""
     return import_uploads_purge(older_than=datetime.timedelta(days=days))
+
+
+@shared_task(ignore_result=True)
+def import_jobs_requeue_task() -> int:
+    """Every few minutes from beat: queue again the checks and imports that were lost."""
+    return import_jobs_requeue()

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from conect.config import conect_setting
+from conect.config import conect_setting, site_url
 from members.models import Person, User
 
 from .models import Kind, Notification, Preference, Status
@@ -252,8 +252,7 @@ def _record_failure(notification: Notification, error: Exception, counts: dict, 
 def _email_body(notification: Notification) -> str:
     link = ""
     if notification.url:
-        site = str(conect_setting("SITE_URL"))
-        link = f"\n\n{site.rstrip('/')}{notification.url}"
+        link = f"\n\n{site_url(notification.url)}"
     return f"{notification.body}{link}\n"
 
 

@@ -1,11 +1,11 @@
 """Celery tasks: thin wrappers over the services. They take ids, never objects."""
 
 import logging
-from functools import partial
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
+
+from conect.dispatch import dispatch
 
 from .reminders import reminders_sweep
 from .services import (
@@ -43,15 +43,5 @@ def dispatch_deliveries() -> int:
     ids = list(deliverable(timezone.now()).order_by("pk").values_list("pk", flat=True)[:50_000])
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        transaction.on_commit(partial(safe_delay, notifications_deliver_task, chunk))
+        dispatch(notifications_deliver_task, chunk)
     return len(ids)
-
-
-def safe_delay(task, *args) -> bool:
-    """Queue a task, but never let a broker outage break the caller: the next sweep retries."""
-    try:
-        task.delay(*args)
-    except Exception as error:  # the broker is down: the rows stay pending for the next sweep
-        log.warning("could not queue %s (%s); the next sweep will retry", task.name, error)
-        return False
-    return True

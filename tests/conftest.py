@@ -113,3 +113,39 @@ def login():
         return client
 
     return force
+
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """The task queue is unreachable, as with Redis down in production: tasks are really
+    published (not run in-process) to a broker that refuses the connection. `.restore()` brings
+    the broker "back" (tests run tasks in-process again); `.down()` takes it away again."""
+    from conect.celery import app
+
+    real = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    real_env = os.environ.get("CELERY_BROKER_URL")
+
+    def switch(env: str | None, **conf):
+        if env:
+            monkeypatch.setenv("CELERY_BROKER_URL", env)  # Celery reads it before its conf
+        else:
+            monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+        app.conf.update(conf)
+        app._pool = None  # connections are made again, to the broker now configured
+        app.amqp._producer_pool = None
+
+    class Broker:
+        @staticmethod
+        def down():
+            switch(DEAD_BROKER, task_always_eager=False, broker_url=DEAD_BROKER)
+
+        @staticmethod
+        def restore():
+            switch(real_env, **real)
+
+    Broker.down()
+    yield Broker
+    Broker.restore()

@@ -34,7 +34,7 @@ def test_defaults_are_a_safe_laptop(tmp_path):
     out = result.stdout
     assert out.startswith("False ")  # DEBUG off unless asked
     assert "sqlite3" in out and "filesystem://" in out and "America/New_York" in out
-    assert "console.EmailBackend" in out
+    assert "conect.logs.ConsoleEmailBackend" in out  # emails as INFO log lines
     key = (tmp_path / "secret_key").read_text()
     assert len(key) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
@@ -68,6 +68,7 @@ def test_deploy_check_is_clean_in_production(tmp_path):
             "CONECT_VAR_DIR": str(tmp_path),
             "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x9Y!" * 12,
             "DJANGO_ALLOWED_HOSTS": "conect.example.org",
+            "CONECT_SITE_URL": "https://conect.example.org",
         },
         capture_output=True,
         text=True,

@@ -64,7 +64,7 @@ class TestFollowUpDue:
         owner.person.save()
         FollowUpFactory(owner=owner, due_on=datetime.date(2026, 11, 27))
         sweep(at(2026, 11, 27, 8, 0))
-        assert mailoutbox[0].subject.startswith("Haz seguimiento")
+        assert mailoutbox[0].subject.startswith("Haga seguimiento")
 
     def test_email_off_keeps_it_in_the_app(self, owner, mailoutbox):
         Preference.objects.create(user=owner, kind=Kind.FOLLOWUP_DUE, email=False)
