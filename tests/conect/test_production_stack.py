@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -65,11 +66,15 @@ class Gunicorn:
         command = compose()["services"]["web"]["command"]
         assert command == ["gunicorn", "conect.wsgi:application"]
         self.port = env["PORT"]
+        # The log goes to a file, not a pipe: an undrained pipe fills with the outage's
+        # tracebacks after a few requests and the worker blocks writing its log (seen: the fifth
+        # request hung for 20 s).
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             [sys.executable, "-m", *command],
             cwd=BASE,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -83,7 +88,8 @@ class Gunicorn:
                     break
                 time.sleep(0.2)
         self.process.kill()
-        raise AssertionError(self.process.communicate()[0])
+        self.process.wait()
+        raise AssertionError(self._read_log())
 
     def get(self, path, **headers):
         """One request, redirects not followed."""
@@ -98,8 +104,12 @@ class Gunicorn:
         """SIGTERM, as `docker-compose stop` sends: seconds to exit, exit code, log."""
         started = time.monotonic()
         self.process.send_signal(signal.SIGTERM)
-        log = self.process.communicate(timeout=30)[0]
-        return time.monotonic() - started, self.process.returncode, log
+        self.process.wait(timeout=30)
+        return time.monotonic() - started, self.process.returncode, self._read_log()
+
+    def _read_log(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
 
 
 def health_check(env) -> subprocess.CompletedProcess:

@@ -83,7 +83,7 @@ def chart_pages() -> list[tuple[str, str]]:
 
 
 def test_every_chart_number_parses_in_spanish(client):
-    call_command("seed_demo", "--people", "400", verbosity=0)
+    call_command("seed_demo", "--people", "400", "--force", verbosity=0)
     problems, checked, decimals = {}, 0, 0
     for who, path in chart_pages():
         client.force_login(User.objects.get(email=f"{who}@conect.example"))
