@@ -11,7 +11,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -55,6 +57,19 @@ def _report():
     yield
     total = sum(GENERATED.values())
     print(f"\nschemathesis: {total} generated cases over {len(GENERATED)} operations")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI handler, not through Django's test client, so nothing
+    stops request_started/request_finished from closing the database connection in the middle of
+    the test's transaction (on PostgreSQL: "the connection is closed"). Do what the test client
+    does: leave the connection alone for the test."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
