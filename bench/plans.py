@@ -11,18 +11,22 @@ Run it at 1,000,000 people after `python -m bench seed --people 1000000`.
 """
 
 import argparse
+import datetime
 import re
 import time
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from actions.models import Action
 from members.models import Person, User
+from relationships.models import FollowUp
 
 from .pages import PERSONAS, Page, key_pages
 from .seed import DOOR_ACTION_TITLE
@@ -52,6 +56,26 @@ def extra_pages() -> list[Page]:
         search = reverse("actions:check_in_search", args=[door.pk])
         extra.append(Page("door search", "lead", f"{search}?q=smi"))
     return extra
+
+
+def sweep_queries() -> list[tuple[str, QuerySet]]:
+    """The reminder sweep's two scans of open follow-ups over every owner (notifications)."""
+    today = timezone.localdate()
+    open_ = FollowUp.objects.filter(done_at__isnull=True)
+    return [
+        (
+            "sweep: follow-ups due today or tomorrow",
+            open_.filter(due_on__in=[today, today + datetime.timedelta(days=1)])
+            .filter(owner__is_active=True)
+            .select_related("owner__person", "person"),
+        ),
+        (
+            "sweep: follow-ups overdue",
+            open_.filter(due_on__lte=today - datetime.timedelta(days=7)).select_related(
+                "owner__person", "person"
+            ),
+        ),
+    ]
 
 
 def explain(sql: str) -> tuple[str, float]:
@@ -122,6 +146,17 @@ def main(argv: list[str]) -> None:
         summary.append(
             f"| [{page.name}]({path.name}) | {page.persona} | {result['count']} | "
             f"{slowest:,.1f} | {', '.join(scans) or '—'} |"
+        )
+        print(summary[-1], flush=True)
+    for name, queryset in sweep_queries():
+        plan = queryset.explain(analyze=True, buffers=True)
+        found = EXECUTION.search(plan)
+        scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in BIG_TABLES})
+        path = args.out / f"{slugify(name)}.txt"
+        path.write_text(f"{name}\n\n{queryset.query}\n\n{plan}\n")
+        summary.append(
+            f"| [{name}]({path.name}) | (Celery) | 1 | "
+            f"{float(found.group(1)) if found else 0.0:,.1f} | {', '.join(scans) or '—'} |"
         )
         print(summary[-1], flush=True)
     (args.out / "SUMMARY.md").write_text("\n".join(summary) + "\n")

@@ -229,6 +229,7 @@ def main(argv: list[str]) -> None:
     facts = scale_facts()
     connection.close()  # the runner holds no connection while the server works
     server = start_server(args.port, args.workers)
+    load_before = os.getloadavg()
     try:
         started = datetime.datetime.now(datetime.UTC)
         measured = measure(args.port, pages, cookies, args.rounds, args.warmup)
@@ -245,6 +246,9 @@ def main(argv: list[str]) -> None:
         "warmup_rounds": args.warmup,
         "workers": args.workers,
         "cpus": os.cpu_count(),
+        # 1-minute load average before and after: other work on the machine inflates every
+        # time, the floor's too; the ratios are what compares across runs.
+        "load_average": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
         **measured,
         "skipped": skipped,
     }

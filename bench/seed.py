@@ -722,14 +722,19 @@ def _create_database(name: str) -> None:
             server.execute(f'CREATE DATABASE "{name}"')
 
 
+def refuse_unless_scratch(name: str) -> None:
+    """The seeder empties the database it is given: only one named for the bench."""
+    if "bench" not in name:
+        sys.exit(f"refusing: {name!r} lacks 'bench' (point DATABASE_URL at a scratch database)")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench seed", description=__doc__)
     parser.add_argument("--people", type=int, default=30_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     name = str(settings.DATABASES["default"]["NAME"])
-    if "bench" not in name:
-        sys.exit(f"refusing: {name!r} lacks 'bench' (point DATABASE_URL at a scratch database)")
+    refuse_unless_scratch(name)
     if connection.vendor == "postgresql":
         _create_database(name)
     started = time.perf_counter()
