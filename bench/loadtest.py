@@ -29,7 +29,7 @@ from actions.models import Attendance
 from conect.access import Role
 from congregations.models import Membership
 from members.models import Person, User
-from relationships.models import IssueHeard
+from relationships.models import IssueHeard, OneOnOne
 
 from .pages import PERSONAS
 from .run import RESULTS, ROOT, git_commit, session_cookie, start_server
@@ -48,14 +48,6 @@ def _people_of(congregation_ids, count: int, seed: int) -> list[int]:
     return sorted(secrets.SystemRandom(seed).sample(ids, min(count, len(ids)))) if ids else []
 
 
-def _home_of(user: User) -> list[int]:
-    return list(
-        Membership.objects.filter(person__user=user, is_primary=True).values_list(
-            "congregation_id", flat=True
-        )
-    )
-
-
 def build_plan() -> dict:
     csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     organizers = User.objects.filter(role=Role.ORGANIZER).order_by("email")[:9]
@@ -69,9 +61,11 @@ def build_plan() -> dict:
         congs = list(user.congregations.values_list("pk", flat=True))
         people = _people_of(congs, 100, n) if congs and not user.network_wide else everyone[:100]
         logins["organizer"].append({"session": _session(user), "people": people})
-    for n, user in enumerate(leaders):
-        people = _people_of(_home_of(user), 50, 100 + n)
-        logins["leader"].append({"session": _session(user), "people": people})
+    for user in leaders:  # a leader may log a meeting with someone they have met before
+        met = OneOnOne.objects.filter(author=user).order_by("person_id").values_list("person_id")
+        people = sorted({pk for (pk,) in met[:50]})
+        if people:
+            logins["leader"].append({"session": _session(user), "people": people})
     lead_congs = list(lead.congregations.all())
     logins["lead"].append(
         {"session": _session(lead), "people": [], "congregation": lead_congs[0].slug}

@@ -44,13 +44,19 @@ EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
 
 
 def extra_pages() -> list[Page]:
-    """Key queries that are not on a bench page: a deep directory page, the door's search."""
+    """Key queries that are not on a bench page: a deep directory page, searches, the door's
+    name search and the one-on-one form's person picker."""
     door = Action.objects.filter(title=DOOR_ACTION_TITLE).order_by("-starts_at").first()
     people = reverse("members:person_list")
     extra = [
         Page("/people/ page 1000", "organizer", f"{people}?page=1000"),
         Page("/people/?q=garcia ma", "organizer", f"{people}?q=garcia+ma"),
         Page("/people/?q=860 phone", "organizer", f"{people}?q=860555"),
+        Page(
+            "one-on-one person picker",
+            "leader",
+            reverse("relationships:person_search") + "?q=smi",
+        ),
     ]
     if door is not None:
         search = reverse("actions:check_in_search", args=[door.pk])
