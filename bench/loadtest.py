@@ -14,6 +14,7 @@ import csv
 import datetime
 import json
 import os
+import random
 import secrets
 import signal
 import string
@@ -45,7 +46,7 @@ def _people_of(congregation_ids, count: int, seed: int) -> list[int]:
         .order_by("person_id")
         .values_list("person_id", flat=True)[:5000]
     )
-    return sorted(secrets.SystemRandom(seed).sample(ids, min(count, len(ids)))) if ids else []
+    return sorted(random.Random(seed).sample(ids, min(count, len(ids)))) if ids else []
 
 
 def build_plan() -> dict:

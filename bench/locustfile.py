@@ -19,12 +19,13 @@ import itertools
 import json
 import os
 import random
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, constant_pacing, events, task
 from locust.exception import StopUser
 
-PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+PLAN = json.loads(Path(os.environ["BENCH_LOAD_PLAN"]).read_text(encoding="utf-8"))
 DOOR_CHECK_INS = 200
 DOOR_PHONES = 2
 

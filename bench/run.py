@@ -57,7 +57,7 @@ def session_cookie(user: User) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def server_environment(port: int) -> dict[str, str]:
+def server_environment() -> dict[str, str]:
     """Production settings (DEBUG off, HTTPS-only cookies behind a TLS proxy), bench URLs."""
     return {
         **os.environ,
@@ -72,7 +72,7 @@ def server_environment(port: int) -> dict[str, str]:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = server_environment(port)
+    env = server_environment()
     python = sys.executable
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
