@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/conect
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install migrate seed lint format i18n e2e clean backup restore
+.PHONY: run test install migrate seed lint format i18n e2e clean backup restore bench bench-seed bench-run bench-plans bench-load
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -85,6 +85,27 @@ restore:
 	else \
 	  $(BIN)/python manage.py restore $(FILE) --yes; \
 	fi
+
+# Performance bench (bench/README.md): seed a scratch PostgreSQL database at PEOPLE, time every
+# key page against the floor under gunicorn with production settings. BENCH_DB names the database
+# (it must contain "bench"; it is emptied and re-seeded).
+PEOPLE ?= 30000
+ROUNDS ?= 20
+BENCH_DB ?= conect_bench_$(PEOPLE)
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+bench: bench-seed bench-run
+
+bench-seed: install
+	DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m bench seed --people $(PEOPLE)
+
+bench-run: install
+	DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m bench run --rounds $(ROUNDS) --label $(PEOPLE)
+
+bench-plans: install
+	DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m bench plans
+
+bench-load: install
+	DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m bench load --label $(PEOPLE)
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/screenshots

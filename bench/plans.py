@@ -1,0 +1,168 @@
+"""EXPLAIN (ANALYZE, BUFFERS) of every query every key page runs, into bench/plans/.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/conect_bench_1m \\
+        .venv/bin/python -m bench plans
+
+Renders each page of bench.pages in-process (as its persona, production settings), captures its
+SQL, and explains each SELECT on the same database: one file per page with every query, its
+plan and its time, and bench/plans/SUMMARY.md listing per page the slowest query and any
+sequential scan over a big table (people, memberships, one-on-ones, follow-ups, attendance).
+Run it at 1,000,000 people after `python -m bench seed --people 1000000`.
+"""
+
+import argparse
+import datetime
+import re
+import time
+from pathlib import Path
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from actions.models import Action
+from members.models import Person, User
+from relationships.models import FollowUp
+
+from .pages import PERSONAS, Page, key_pages
+from .seed import DOOR_ACTION_TITLE
+
+PLANS = Path(__file__).resolve().parent / "plans"
+BIG_TABLES = (
+    Person._meta.db_table,
+    "congregations_membership",
+    "relationships_oneonone",
+    "relationships_followup",
+    "actions_attendance",
+)
+SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
+EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
+
+
+def extra_pages() -> list[Page]:
+    """Key queries that are not on a bench page: a deep directory page, searches, the door's
+    name search and the one-on-one form's person picker."""
+    door = Action.objects.filter(title=DOOR_ACTION_TITLE).order_by("-starts_at").first()
+    people = reverse("members:person_list")
+    extra = [
+        Page("/people/ page 1000", "organizer", f"{people}?page=1000"),
+        Page("/people/?q=garcia ma", "organizer", f"{people}?q=garcia+ma"),
+        Page("/people/?q=860 phone", "organizer", f"{people}?q=860555"),
+        Page(
+            "one-on-one person picker",
+            "leader",
+            reverse("relationships:person_search") + "?q=smi",
+        ),
+    ]
+    if door is not None:
+        search = reverse("actions:check_in_search", args=[door.pk])
+        extra.append(Page("door search", "lead", f"{search}?q=smi"))
+    return extra
+
+
+def sweep_queries() -> list[tuple[str, QuerySet]]:
+    """The reminder sweep's two scans of open follow-ups over every owner (notifications)."""
+    today = timezone.localdate()
+    open_ = FollowUp.objects.filter(done_at__isnull=True)
+    return [
+        (
+            "sweep: follow-ups due today or tomorrow",
+            open_.filter(due_on__in=[today, today + datetime.timedelta(days=1)])
+            .filter(owner__is_active=True)
+            .select_related("owner__person", "person"),
+        ),
+        (
+            "sweep: follow-ups overdue",
+            open_.filter(due_on__lte=today - datetime.timedelta(days=7)).select_related(
+                "owner__person", "person"
+            ),
+        ),
+    ]
+
+
+def explain(sql: str) -> tuple[str, float]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    found = EXECUTION.search(plan)
+    return plan, float(found.group(1)) if found else 0.0
+
+
+def page_plans(page: Page, client: Client) -> dict:
+    client.get(page.path, secure=True)  # warm
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(page.path, secure=True)
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (page, response.status_code)
+    queries = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        plan, ms = explain(sql)
+        scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in BIG_TABLES})
+        queries.append({"sql": sql, "plan": plan, "ms": ms, "big_seq_scans": scans})
+    return {"page": page, "ms": elapsed, "count": len(captured), "queries": queries}
+
+
+def write(result: dict, folder: Path) -> Path:
+    page = result["page"]
+    out = folder / f"{slugify(page.name) or 'home'}-{page.persona}.txt"
+    lines = [
+        f"{page.name} as {page.persona}: GET {page.path}",
+        f"{result['count']} queries, page {result['ms']:.0f} ms in-process",
+        "",
+    ]
+    for number, query in enumerate(result["queries"], start=1):
+        lines += [f"--- query {number}: {query['ms']:.1f} ms", query["sql"], "", query["plan"], ""]
+    out.write_text("\n".join(lines))
+    return out
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench plans", description=__doc__)
+    parser.add_argument("--out", type=Path, default=PLANS)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    pages, _skipped = key_pages()
+    clients = {}
+    for persona, email in PERSONAS.items():
+        clients[persona] = Client()
+        clients[persona].force_login(User.objects.get(email=email))
+    people = Person.objects.count()
+    summary = [
+        f"# Query plans at {people:,} people",
+        "",
+        "Written by `python -m bench plans` (bench/README.md). Per page: its queries, the",
+        "slowest one's execution time, and any sequential scan over a big table.",
+        "",
+        "| page | as | queries | slowest ms | seq scans over big tables |",
+        "|---|---|---:|---:|---|",
+    ]
+    for page in [*pages, *extra_pages()]:
+        result = page_plans(page, clients[page.persona])
+        path = write(result, args.out)
+        slowest = max((q["ms"] for q in result["queries"]), default=0.0)
+        scans = sorted({t for q in result["queries"] for t in q["big_seq_scans"]})
+        summary.append(
+            f"| [{page.name}]({path.name}) | {page.persona} | {result['count']} | "
+            f"{slowest:,.1f} | {', '.join(scans) or '—'} |"
+        )
+        print(summary[-1], flush=True)
+    for name, queryset in sweep_queries():
+        plan = queryset.explain(analyze=True, buffers=True)
+        found = EXECUTION.search(plan)
+        scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in BIG_TABLES})
+        path = args.out / f"{slugify(name)}.txt"
+        path.write_text(f"{name}\n\n{queryset.query}\n\n{plan}\n")
+        summary.append(
+            f"| [{name}]({path.name}) | (Celery) | 1 | "
+            f"{float(found.group(1)) if found else 0.0:,.1f} | {', '.join(scans) or '—'} |"
+        )
+        print(summary[-1], flush=True)
+    (args.out / "SUMMARY.md").write_text("\n".join(summary) + "\n")
