@@ -67,15 +67,25 @@ def test_negative_people_is_refused():
         call_command("seed_demo", "--force", "--people", "-1")
 
 
-def test_refuses_without_debug_unless_forced(settings, capsys):
+def test_refuses_where_production_says_debug_is_off_unless_forced(settings, monkeypatch):
     from django.core.management import CommandError
 
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="DJANGO_DEBUG=1.*--force"):
+    monkeypatch.setenv("DJANGO_DEBUG", "0")
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=0.*--force"):
         call_command("seed_demo", "--people", "10")
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", "--people", "10", "--reset")
     assert not Congregation.objects.exists() and not User.objects.exists()
+
+
+def test_runs_where_debug_is_not_set_at_all(settings, monkeypatch):
+    """A fresh checkout (and the design contract's check) runs `manage.py seed_demo` with no
+    environment: nothing there says production."""
+    settings.DEBUG = False
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    call_command("seed_demo", "--people", "10")
+    assert Congregation.objects.count() == 37
 
 
 def test_runs_on_a_developer_machine(settings, capsys):

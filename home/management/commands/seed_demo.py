@@ -1,7 +1,8 @@
 """`python manage.py seed_demo [--people N] [--seed S] [--reset] [--force]`: the demo network.
 
-It refuses to run unless DJANGO_DEBUG=1 (a developer's machine) or --force is given: its logins
-share a published password and --reset empties the database, ledger included.
+It refuses to run where DJANGO_DEBUG=0 is set (production says so: .env.example, compose) unless
+--force is given: its logins share a published password and --reset empties the database, ledger
+included.
 
 Deterministic by seed, bulk inserts, and idempotent: a second run does nothing unless --reset.
 Each app contributes a step (a function in its demo.py); STEPS runs them in order, each taking
@@ -9,6 +10,7 @@ the shared random generator and the `demo` dict the earlier steps filled, and re
 for the summary.
 """
 
+import os
 import random
 import time
 
@@ -48,13 +50,14 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="delete existing data and seed again"
         )
         parser.add_argument(
-            "--force", action="store_true", help="run even though DJANGO_DEBUG is off"
+            "--force", action="store_true", help="run even though DJANGO_DEBUG=0 is set"
         )
 
     def handle(self, *args, people, seed, password, reset, force, **options):
-        if not settings.DEBUG and not force:
+        production = os.environ.get("DJANGO_DEBUG", "").strip() != "" and not settings.DEBUG
+        if production and not force:
             raise CommandError(
-                "seed_demo runs only with DJANGO_DEBUG=1: it creates logins with a published "
+                "seed_demo does not run with DJANGO_DEBUG=0: it creates logins with a published "
                 "password (admin@ included) and --reset deletes every person and the dues "
                 "ledger. This looks like a production setting. If this really is a demo "
                 "database, run it again with --force."
