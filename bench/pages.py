@@ -71,7 +71,10 @@ def key_pages() -> tuple[list[Page], list[dict]]:
     skipped = []
     try:
         resolve(API_PEOPLE)
-        pages.append(Page(API_PEOPLE, "organizer", API_PEOPLE))
     except Resolver404:
         skipped.append({"name": API_PEOPLE, "reason": "no such URL on this branch yet"})
+    else:
+        # The API signs in by token (OSDI-API-Token), the runner by session cookie: timing it
+        # needs a token per persona in the runner, not done yet.
+        skipped.append({"name": API_PEOPLE, "reason": "needs an API token; the runner has none"})
     return pages, skipped
