@@ -5,9 +5,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conect.normalize import normalize_phone
 from congregations.models import Congregation
 from congregations.selectors import congregations_visible_to
-from conect.normalize import normalize_phone
 from members.models import Person, User, e164
 from members.selectors import people_visible_to
 

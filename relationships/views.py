@@ -183,7 +183,9 @@ def follow_up_edit(request, pk):
         except ValidationError as error:
             form.add_error("owner", error)
         else:
-            messages.success(request, _("Follow-up with %(name)s saved.") % {"name": follow_up.person})
+            messages.success(
+                request, _("Follow-up with %(name)s saved.") % {"name": follow_up.person}
+            )
             return redirect("relationships:follow_up_list")
     context = {"form": form, "follow_up": follow_up}
     return render(request, "relationships/follow_up_edit.html", context)

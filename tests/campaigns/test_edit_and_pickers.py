@@ -1,4 +1,4 @@
-"""The campaign edit page, and the team and "who went" pickers as a type-ahead (issue 13, item 5)."""
+"""The campaign edit page; the team and "who went" pickers as a type-ahead (issue 13, item 5)."""
 
 import datetime
 

@@ -134,7 +134,6 @@ class TestEvaluationReminders:
         sweep(at(2026, 12, 12, 22, 0))
         assert not of_kind(Kind.EVALUATION_DUE)
 
-
     def test_late_group_evaluation_backs_off_and_never_stops(self, assembly, mailoutbox):
         # The action ends on Dec 10; sweep every morning for ten weeks.
         for day in range(70):

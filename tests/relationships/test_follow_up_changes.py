@@ -27,9 +27,7 @@ def edit_url(follow_up):
 
 
 class TestAddByHand:
-    def test_add_for_anyone_in_scope_with_any_date_and_note(
-        self, client, login, organizer, member
-    ):
+    def test_add_for_anyone_in_scope_with_any_date_and_note(self, client, login, organizer, member):
         day = local_today() + datetime.timedelta(days=40)
         response = login(client, organizer).post(
             NEW, {"person": member.pk, "due_on": day.isoformat(), "note": "Ask about the job"}
@@ -112,7 +110,9 @@ class TestWholeList:
     ):
         later = local_today() + datetime.timedelta(days=30)
         for _n in range(55):
-            FollowUpFactory(owner=organizer, person=PersonFactory(congregation=congregation), due_on=later)
+            FollowUpFactory(
+                owner=organizer, person=PersonFactory(congregation=congregation), due_on=later
+            )
         client = login(client, organizer)
         assert b"55 more follow-ups later." in client.get(LIST).content
         with django_assert_max_num_queries(12):
@@ -129,7 +129,9 @@ class TestLeadersOverdue:
     ):
         late = local_today() - datetime.timedelta(days=4)
         mine = FollowUpFactory(owner=leader, person=member, due_on=late, note="Call Maria")
-        FollowUpFactory(owner=leader, person=member, due_on=local_today() + datetime.timedelta(days=2))
+        FollowUpFactory(
+            owner=leader, person=member, due_on=local_today() + datetime.timedelta(days=2)
+        )
         other_leader = UserFactory(role=Role.LEADER)
         PersonFactory(user=other_leader, congregation=other_congregation)
         FollowUpFactory(owner=other_leader, person=stranger, due_on=late, note="Not yours")
@@ -152,16 +154,16 @@ class TestLeadersOverdue:
         for _n in range(ROWS):
             user = UserFactory(role=Role.LEADER)
             PersonFactory(user=user, congregation=congregation)
-            FollowUpFactory(owner=user, person=PersonFactory(congregation=congregation), due_on=late)
+            FollowUpFactory(
+                owner=user, person=PersonFactory(congregation=congregation), due_on=late
+            )
         with django_assert_max_num_queries(23):
             html = login(client, lead).get(LIST).content.decode()
         assert f"{ROWS} in all" in html
 
 
 class TestOneOnOneNewPerson:
-    def test_new_person_gets_a_phone_and_an_email(
-        self, client, login, organizer, congregation
-    ):
+    def test_new_person_gets_a_phone_and_an_email(self, client, login, organizer, congregation):
         response = login(client, organizer).post(
             reverse("relationships:one_on_one_new"),
             {
@@ -195,18 +197,35 @@ class TestOneOnOneNewPerson:
     def test_organizers_own_congregation_is_preselected(
         self, client, login, congregation, other_congregation
     ):
-        organizer = UserFactory(role=Role.ORGANIZER, congregations=[congregation, other_congregation])
+        organizer = UserFactory(
+            role=Role.ORGANIZER, congregations=[congregation, other_congregation]
+        )
         PersonFactory(user=organizer, congregation=other_congregation)
         html = login(client, organizer).get(reverse("relationships:one_on_one_new")).content
         assert f'<option value="{other_congregation.pk}" selected>'.encode() in html
 
 
 def test_pickers_tell_same_name_people_apart(client, login, organizer, congregation):
-    PersonFactory(congregation=congregation, first_name="Ana", last_name="Ruiz", town="Hartford", phone="+18605550111")
-    PersonFactory(congregation=congregation, first_name="Ana", last_name="Ruiz", town="Bristol", phone="+18605550222", level="leader")
-    html = login(client, organizer).get(
-        reverse("relationships:person_search"), {"q": "ana ruiz"}
-    ).content.decode()
+    PersonFactory(
+        congregation=congregation,
+        first_name="Ana",
+        last_name="Ruiz",
+        town="Hartford",
+        phone="+18605550111",
+    )
+    PersonFactory(
+        congregation=congregation,
+        first_name="Ana",
+        last_name="Ruiz",
+        town="Bristol",
+        phone="+18605550222",
+        level="leader",
+    )
+    html = (
+        login(client, organizer)
+        .get(reverse("relationships:person_search"), {"q": "ana ruiz"})
+        .content.decode()
+    )
     assert "Hartford" in html and "Bristol" in html
     assert "…0111" in html and "…0222" in html and "Leader" in html
 
@@ -214,9 +233,13 @@ def test_pickers_tell_same_name_people_apart(client, login, organizer, congregat
 def test_picker_for_a_team_offers_leaders_as_checkboxes(client, login, organizer, congregation):
     PersonFactory(congregation=congregation, first_name="Ana", last_name="Ruiz", level="leader")
     PersonFactory(congregation=congregation, first_name="Ana", last_name="Rivera", level="member")
-    html = login(client, organizer).get(
-        reverse("relationships:person_search"),
-        {"q": "ana", "multi": "1", "name": "leaders", "levels": "leaders"},
-    ).content.decode()
+    html = (
+        login(client, organizer)
+        .get(
+            reverse("relationships:person_search"),
+            {"q": "ana", "multi": "1", "name": "leaders", "levels": "leaders"},
+        )
+        .content.decode()
+    )
     assert 'type="checkbox" name="leaders"' in html
     assert "Ruiz" in html and "Rivera" not in html and "New person" not in html
