@@ -242,7 +242,10 @@ def evaluations_owed(user) -> QuerySet[Action]:
     late_before = now - datetime.timedelta(hours=conect_setting("EVALUATION_LATE_HOURS"))
     return (
         actions_involving(user)
-        .filter(ends_at__lt=now, has_group_evaluation=False)
+        .filter(ends_at__lt=now)
+        .exclude(
+            Exists(Evaluation.objects.filter(action=OuterRef("pk"), kind=EvaluationKind.GROUP))
+        )
         .annotate(
             evaluation_late=Case(
                 When(ends_at__lt=late_before, then=Value(True)),
