@@ -243,3 +243,14 @@ def test_picker_for_a_team_offers_leaders_as_checkboxes(client, login, organizer
     )
     assert 'type="checkbox" name="leaders"' in html
     assert "Ruiz" in html and "Rivera" not in html and "New person" not in html
+
+
+def test_a_persons_timeline_panel_offers_a_follow_up_for_them(client, login, organizer, member):
+    html = login(client, organizer).get(reverse("home:person_practice", args=[member.pk]))
+    assert f"{NEW}?person={member.pk}" in html.content.decode()
+
+
+def test_the_menu_links_the_one_on_one_and_house_meeting_lists(client, login, leader):
+    html = login(client, leader).get(LIST).content.decode()
+    assert f'href="{reverse("relationships:one_on_one_list")}"' in html
+    assert f'href="{reverse("relationships:house_meeting_list")}"' in html
