@@ -205,6 +205,15 @@ class FollowUpChangeForm(forms.Form):
         _bootstrap(self)
 
 
+def person_label(person: Person) -> str:
+    """A person as a picker names them: enough to tell two Ana Ruiz apart without a query
+    (town, ladder level, the phone's last four digits)."""
+    details = [person.town, person.get_level_display()]
+    if person.phone:
+        details.append(f"…{person.phone[-4:]}")
+    return " · ".join([person.full_name, *[d for d in details if d]])
+
+
 def _owner_label(user) -> str:
     return f"{user.get_full_name() or user.email} · {user.get_role_display()}"
 

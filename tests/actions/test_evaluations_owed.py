@@ -116,3 +116,17 @@ class TestFollowUpsCreated:
         login(client, organizer)
         assert client.get(reverse("actions:followups_created", args=[99999])).status_code == 404
         assert client.post(self.url(action)).status_code == 405
+
+
+def test_evaluation_standouts_tell_same_names_apart(client, login, organizer, congregation):
+    action = PastActionFactory(congregations=[congregation])
+    for town, phone in (("Hartford", "+18605550111"), ("Bristol", "+18605550222")):
+        ana = PersonFactory(
+            congregation=congregation, first_name="Ana", last_name="Ruiz", town=town, phone=phone
+        )
+        action.attendances.create(
+            person=ana, congregation=congregation, checked_in_at=timezone.now()
+        )
+    html = login(client, organizer).get(reverse("actions:evaluate", args=[action.pk])).content
+    assert "Ana Ruiz · Hartford · Member · …0111".encode() in html
+    assert "Ana Ruiz · Bristol · Member · …0222".encode() in html
