@@ -8,6 +8,7 @@ from conect.ladder import Level
 from conect.normalize import normalize_phone
 from congregations.models import Congregation
 from members.models import Person, Tag, e164
+from relationships.forms import person_label
 
 from .models import ActionKind, EvaluationKind
 
@@ -149,6 +150,7 @@ class EvaluationForm(forms.Form):
         self.fields["standouts"].queryset = people.filter(
             attendances__action=action, attendances__checked_in_at__isnull=False
         ).order_by("last_name", "first_name")
+        self.fields["standouts"].label_from_instance = person_label  # same names told apart
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

@@ -9,18 +9,31 @@ congregations the user may see (`congregations_visible_to`), names only of peopl
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from campaigns.selectors import actions_involving_q
 from conect import access
+from conect.config import conect_setting
 from congregations.models import Congregation, Membership
 from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to
 
 from .models import (
     Action,
+    ActionFollowUp,
     Attendance,
     CalendarFeed,
     Evaluation,
@@ -193,6 +206,55 @@ def evaluation_status(action: Action) -> dict:
         "formal_window": action.formal_evaluation_window,
         "complete": group is not None,
     }
+
+
+FOLLOW_UPS_LISTED = 20
+
+
+_UNKNOWN: Any = object()
+
+
+def followups_created(user, action: Action, *, group: Evaluation | None = _UNKNOWN) -> dict:
+    """The return to relationships of `action` as the action page shows it: whether it has run
+    (`pending` until its task finishes), how many follow-ups it created, and the first people
+    (those `user` may see) with the owner each went to. `group`: the group evaluation, when
+    the caller has it already."""
+    if group is _UNKNOWN:
+        group = action.evaluations.filter(kind=EvaluationKind.GROUP).first()
+    links = ActionFollowUp.objects.filter(action=action)
+    count = links.count()
+    shown = []
+    if count:
+        shown = list(
+            links.filter(person__in=people_visible_to(user))
+            .select_related("person", "owner")
+            .order_by("person__last_name", "person__first_name", "id")[:FOLLOW_UPS_LISTED]
+        )
+    pending = group is not None and group.followups_done_at is None
+    return {"pending": pending, "count": count, "people": shown}
+
+
+def evaluations_owed(user) -> QuerySet[Action]:
+    """Ended actions that involve `user` (their congregations take part, they scheduled it or
+    lead its campaign; every action for the whole network) and still have no group evaluation,
+    the most recent first; `evaluation_late` once EVALUATION_LATE_HOURS have passed."""
+    now = timezone.now()
+    late_before = now - datetime.timedelta(hours=conect_setting("EVALUATION_LATE_HOURS"))
+    return (
+        actions_involving(user)
+        .filter(ends_at__lt=now)
+        .exclude(
+            Exists(Evaluation.objects.filter(action=OuterRef("pk"), kind=EvaluationKind.GROUP))
+        )
+        .annotate(
+            evaluation_late=Case(
+                When(ends_at__lt=late_before, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-ends_at", "-id")
+    )
 
 
 def upcoming_actions(user, days: int = 60) -> QuerySet[Action]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/rsvp/<int:person_pk>/", views.rsvp, name="rsvp"),
     path("<int:pk>/evaluate/", views.evaluate, name="evaluate"),
+    path("<int:pk>/follow-ups-created/", views.followups_created, name="followups_created"),
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
     path("<int:pk>/attendance/", views.attendance_after, name="attendance_after"),
     path("<int:pk>/check-in/search/", views.check_in_search, name="check_in_search"),

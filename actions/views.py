@@ -32,7 +32,7 @@ from .forms import (
     WalkInForm,
 )
 from .interfaith import calendar_warnings
-from .models import ActionFollowUp, EvaluationKind, Rsvp
+from .models import EvaluationKind, Rsvp
 from .reports import REPORTS, commitments_report, stages_report, turnout_report
 
 PAGE_SIZE = 30
@@ -76,10 +76,12 @@ def action_list(request):
     actions = selectors.actions_visible_to(request.user).order_by("-starts_at")
     now = timezone.now()
     upcoming = actions.filter(ends_at__gte=now).order_by("starts_at")[:50]
-    past = Paginator(actions.filter(ends_at__lt=now), PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = request.GET.get("evaluation") == "overdue"  # the user's actions not evaluated
+    past = selectors.evaluations_owed(request.user) if overdue else actions.filter(ends_at__lt=now)
     context = {
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": [] if overdue else upcoming,
+        "past": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
+        "overdue": overdue,
         "can_manage": access.is_organizing_staff(request.user),
     }
     return render(request, "actions/action_list.html", context)
@@ -147,12 +149,13 @@ def action_detail(request, pk):
     turnout = selectors.turnout_rows(request.user, action)
     rows = [{**r, "name": r["congregation"].name} for r in turnout["rows"]]
     pledge_congregations = selectors.pledge_congregations(request.user, action)
+    evaluation = selectors.evaluation_status(action)
     context = {
         "action": action,
         "turnout": turnout,
         "chart": grouped_bars(rows, _series(), "name"),
-        "evaluation": selectors.evaluation_status(action),
-        "followups_created": ActionFollowUp.objects.filter(action=action).count(),
+        "evaluation": evaluation,
+        "followups": selectors.followups_created(request.user, action, group=evaluation["group"]),
         "commitments": action.commitments.select_related("target"),
         "pledge_form": _pledge_form(pledge_congregations, turnout["rows"]),
         "can_pledge": pledge_congregations.exists(),
@@ -422,6 +425,14 @@ def evaluate(request, pk):
         "evaluation": selectors.evaluation_status(action),
     }
     return render(request, "actions/evaluate.html", context)
+
+
+@require_GET
+def followups_created(request, pk):
+    """htmx: the follow-ups the group evaluation created; polled while its task is running."""
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    context = {"action": action, "followups": selectors.followups_created(request.user, action)}
+    return render(request, "actions/_followups_created.html", context)
 
 
 @require_GET

@@ -41,12 +41,18 @@ class CampaignForm(forms.Form):
     lead_organizer = forms.ModelChoiceField(
         label=_("Lead organizer"), queryset=User.objects.none(), required=False
     )
+    # Picked through the type-ahead (checkboxes named "leaders"), never a list of thousands.
     leaders = forms.ModelMultipleChoiceField(
-        label=_("Leaders' team"), queryset=Person.objects.none(), required=False
+        label=_("Leaders' team"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
     )
 
-    def __init__(self, *args, congregations, people, **kwargs):
+    def __init__(self, *args, congregations, people, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if editing:  # the stage moves around the cycle with a reason, not from this form
+            del self.fields["stage"]
         self.fields["congregations"].queryset = congregations
         # Leaders and up, among the people the organizer may see.
         self.fields["leaders"].queryset = people.filter(level__in=LEADER_LEVELS).order_by(
@@ -71,7 +77,10 @@ class ResearchActionForm(forms.Form):
         label=_("Target"), queryset=Target.objects.all(), required=False
     )
     who_went = forms.ModelMultipleChoiceField(
-        label=_("Who went"), queryset=Person.objects.none(), required=False
+        label=_("Who went"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
     )
     questions = forms.CharField(
         label=_("Questions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -80,9 +89,10 @@ class ResearchActionForm(forms.Form):
         label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["who_went"].queryset = team
+        # Anyone the organizer may see (the team is offered first, in the template).
+        self.fields["who_went"].queryset = people
 
 
 class TargetForm(forms.ModelForm):

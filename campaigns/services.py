@@ -71,6 +71,30 @@ def campaign_create(
 
 
 @transaction.atomic
+def campaign_update(
+    *,
+    campaign: Campaign,
+    by,
+    name: str,
+    issue: Issue,
+    goal: str,
+    congregations=(),
+    lead_organizer=None,
+    leaders=(),
+    kept_leaders=(),
+) -> Campaign:
+    """Change a campaign's name, issue, goal, congregations, lead organizer and team. Team
+    members the editor may not see (`kept_leaders`, computed by the caller) stay on the team;
+    the stage moves only through `campaign_stage_change`."""
+    campaign.name, campaign.issue, campaign.goal = name.strip(), issue, goal
+    campaign.lead_organizer = lead_organizer
+    campaign.save(update_fields=["name", "issue", "goal", "lead_organizer"])
+    campaign.congregations.set(congregations)
+    campaign.leaders.set([*leaders, *kept_leaders])
+    return campaign
+
+
+@transaction.atomic
 def campaign_stage_change(*, campaign: Campaign, to_stage: str, by, reason: str = "") -> Campaign:
     """Move a campaign one step around the cycle (relate → listen → research → act → evaluate →
     relate). Any other move is refused: skipping research is how campaigns lose."""

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conect import access
 from congregations.selectors import congregations_visible_to
-from members.selectors import people_visible_to
+from members.selectors import people_visible_to, with_primary_congregation
 from relationships.selectors import issues_offered
 
 from . import services
@@ -87,7 +87,51 @@ def campaign_create(request):
     if request.method == "POST" and form.is_valid():
         campaign = services.campaign_create(by=request.user, **form.cleaned_data)
         return redirect(campaign)
-    return render(request, "campaigns/campaign_form.html", {"form": form})
+    context = {"form": form, "chosen": _chosen(form, "leaders"), "picker_field": "leaders"}
+    return render(request, "campaigns/campaign_form.html", context)
+
+
+def _chosen(form, name, default=()):
+    """People picked in a type-ahead field, to show them ticked again when the form returns."""
+    if not form.is_bound:
+        return with_primary_congregation(form.fields[name].queryset.filter(pk__in=default))
+    ids = [i for i in form.data.getlist(name) if i.isdigit()][:500]
+    return with_primary_congregation(form.fields[name].queryset.filter(pk__in=ids))
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, pk):
+    campaign = _campaign_to_manage(request.user, pk)
+    people = people_visible_to(request.user)
+    team = list(campaign.leaders.values_list("pk", flat=True))
+    initial = {
+        "name": campaign.name,
+        "issue": campaign.issue_id,
+        "goal": campaign.goal,
+        "congregations": list(campaign.congregations.values_list("pk", flat=True)),
+        "lead_organizer": campaign.lead_organizer_id,
+    }
+    form = CampaignForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        congregations=congregations_visible_to(request.user),
+        people=people,
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        hidden = campaign.leaders.exclude(pk__in=people.values("pk"))
+        services.campaign_update(
+            campaign=campaign, by=request.user, kept_leaders=hidden, **form.cleaned_data
+        )
+        messages.success(request, _("Campaign saved."))
+        return redirect(campaign)
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "chosen": _chosen(form, "leaders", team),
+        "picker_field": "leaders",
+    }
+    return render(request, "campaigns/campaign_form.html", context)
 
 
 @require_GET
@@ -138,12 +182,23 @@ def campaign_stage(request, pk):
 @require_http_methods(["GET", "POST"])
 def research_create(request, pk):
     campaign = _campaign_to_manage(request.user, pk)
-    team = people_visible_to(request.user).filter(campaign_teams=campaign)
-    form = ResearchActionForm(request.POST if request.method == "POST" else None, team=team)
+    people = people_visible_to(request.user)
+    form = ResearchActionForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
         services.research_action_record(campaign=campaign, by=request.user, **form.cleaned_data)
         return redirect(campaign)
-    return render(request, "campaigns/research_form.html", {"form": form, "campaign": campaign})
+    chosen = _chosen(form, "who_went")
+    team = with_primary_congregation(people.filter(campaign_teams=campaign)).exclude(
+        pk__in=[p.pk for p in chosen]
+    )
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "chosen": chosen,
+        "team": team[:30],
+        "picker_field": "who_went",
+    }
+    return render(request, "campaigns/research_form.html", context)
 
 
 @require_GET

@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "ACTION_RSVP_DAYS": 2,
     "ACTION_PLEDGE_DAYS": (7, 2),
     "EVALUATION_LATE_HOURS": 48,
+    # A group evaluation not recorded is reminded these many days after the action, then every
+    # EVALUATION_REMINDER_EVERY_DAYS until it is recorded.
+    "EVALUATION_REMINDER_DAYS": (1, 3, 7),
+    "EVALUATION_REMINDER_EVERY_DAYS": 7,
     "FORMAL_EVALUATION_DAYS": (7, 10),
     "COMMITMENT_NOTICE_DAYS": 7,
     # Door check-in opens this long before an action starts and closes this long after it ends;

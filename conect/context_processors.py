@@ -19,6 +19,8 @@ def navigation(request) -> dict:
         items.append((_("My congregation"), reverse("congregations:list")))
     # relationships (issue 4): everyone logs one-on-ones and owes follow-ups.
     items.append((_("Follow-ups"), reverse("relationships:follow_up_list")))
+    items.append((_("One-on-ones"), reverse("relationships:one_on_one_list")))
+    items.append((_("House meetings"), reverse("relationships:house_meeting_list")))
     if access.is_staff_or_lead(user):
         items.append((_("Listening"), reverse("relationships:listening")))
         items.append((_("Map"), reverse("relationships:map")))

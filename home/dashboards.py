@@ -4,7 +4,7 @@ is computed once (conect.access caches it on the user) however many panels use i
 from django.db.models import Count, Q
 
 from actions.models import Rsvp
-from actions.selectors import call_list, turnout_rows, upcoming_actions
+from actions.selectors import call_list, evaluations_owed, turnout_rows, upcoming_actions
 from conect import access
 from conect.ladder import ladder_counts
 from congregations.models import Congregation, Membership
@@ -39,6 +39,20 @@ def next_action(user) -> dict:
     return {"next_action": action, "next_action_turnout": mine}
 
 
+EVALUATIONS_SHOWN = 5
+
+
+def evaluations_owed_panel(user) -> dict:
+    """Ended actions of the user's whose group evaluation is due or late (a few, and how many)."""
+    owed = evaluations_owed(user)
+    shown = list(owed[:EVALUATIONS_SHOWN])
+    return {
+        "evaluations_owed": shown,
+        "evaluations_owed_count": owed.count() if shown else 0,
+        "can_evaluate": access.is_organizing_staff(user),  # a lead reminds; staff record
+    }
+
+
 def admin_home(user) -> dict:
     """The whole network: congregations, people and the ladder."""
     levels = dict(
@@ -60,6 +74,7 @@ def organizer_home(user) -> dict:
     return {
         **relational_week(user, people),
         **next_action(user),
+        **evaluations_owed_panel(user),
         "congregations": congregations_with_counts(congregations_visible_to(user)),
         "people_count": people.count(),
     }
@@ -77,7 +92,7 @@ def lead_home(user) -> dict:
     if upcoming["next_action"] is not None:  # whom to call toward the pledge
         upcoming["call_list"] = call_list(user, upcoming["next_action"])
         upcoming["rsvp_choices"] = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO]
-    return {"cards": cards, **congregation_week(user), **upcoming}
+    return {"cards": cards, **congregation_week(user), **upcoming, **evaluations_owed_panel(user)}
 
 
 def leader_home(user) -> dict:

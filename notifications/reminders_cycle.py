@@ -112,25 +112,40 @@ def _evaluation_owner(action):
     return action.created_by
 
 
+def evaluation_reminder_step(days_since_end: int) -> int | None:
+    """The back-off step a late group evaluation has reached `days_since_end` days after the
+    action: the last of EVALUATION_REMINDER_DAYS (1, 3, 7) passed, then every
+    EVALUATION_REMINDER_EVERY_DAYS (weekly) after the last of them; None before the first."""
+    steps = sorted(conect_setting("EVALUATION_REMINDER_DAYS"))
+    if days_since_end < steps[0]:
+        return None
+    if days_since_end <= steps[-1]:
+        return max(step for step in steps if step <= days_since_end)
+    every = conect_setting("EVALUATION_REMINDER_EVERY_DAYS")
+    return steps[-1] + (days_since_end - steps[-1]) // every * every
+
+
 @rule
 def evaluations(now):
-    """Group evaluation due right after the action, a reminder if it is not recorded after 48
-    hours, and the formal evaluation from 7 to 10 days after — to the lead organizer."""
+    """The group evaluation is due when the action ends, then reminded with a back-off (days
+    1, 3 and 7 after it, then weekly) until it is recorded, however old the action; the formal
+    evaluation from 7 to 10 days after. All to the lead organizer. Each step is its own claim
+    (its `for_date`), so only the step reached now is sent, never a backlog."""
     lookback = datetime.timedelta(days=conect_setting("LOOKBACK_DAYS"))
-    late_after = datetime.timedelta(hours=conect_setting("EVALUATION_LATE_HOURS"))
 
     def recorded(kind):
         return Exists(Evaluation.objects.filter(action=OuterRef("pk"), kind=kind))
 
     ended = (
-        Action.objects.filter(ends_at__lte=now, ends_at__gte=now - lookback)
+        Action.objects.filter(ends_at__lte=now)
         .annotate(
             has_group=recorded(EvaluationKind.GROUP), has_formal=recorded(EvaluationKind.FORMAL)
         )
-        .filter(Q(has_group=False) | Q(has_formal=False))
+        .filter(Q(has_group=False) | Q(has_formal=False, ends_at__gte=now - lookback))
         .select_related("campaign__lead_organizer__person", "created_by__person")
     )
     today = local(now).date()
+    daily = daily_reminder_day(now)
     for action in ended:
         owner = _evaluation_owner(action)
         if owner is None:
@@ -138,15 +153,25 @@ def evaluations(now):
         end_day = timezone.localtime(action.ends_at).date()
         base = {"action": action}
         if not action.has_group:
-            late = now >= action.ends_at + late_after
-            yield Due(
-                kind=Kind.EVALUATION_DUE,
-                subject_key=f"action:{action.pk}:group{'-late' if late else ''}",
-                for_date=end_day + datetime.timedelta(days=2 if late else 0),
-                recipient_user=owner,
-                context={**base, "which": "group_late" if late else "group"},
-                url=action.get_absolute_url(),
-            )
+            step = evaluation_reminder_step((today - end_day).days) if daily else None
+            if step is None and now - action.ends_at <= lookback:
+                yield Due(
+                    kind=Kind.EVALUATION_DUE,
+                    subject_key=f"action:{action.pk}:group",
+                    for_date=end_day,
+                    recipient_user=owner,
+                    context={**base, "which": "group"},
+                    url=action.get_absolute_url(),
+                )
+            elif step is not None:
+                yield Due(
+                    kind=Kind.EVALUATION_DUE,
+                    subject_key=f"action:{action.pk}:group-late",
+                    for_date=end_day + datetime.timedelta(days=step),
+                    recipient_user=owner,
+                    context={**base, "which": "group_late", "days": step},
+                    url=action.get_absolute_url(),
+                )
         first, last = (
             end_day + datetime.timedelta(days=d) for d in conect_setting("FORMAL_EVALUATION_DAYS")
         )

@@ -5,13 +5,14 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conect.normalize import normalize_phone
 from congregations.models import Congregation
 from congregations.selectors import congregations_visible_to
-from members.models import Person
+from members.models import Person, User, e164
 from members.selectors import people_visible_to
 
 from .models import IssueHeard, Potential
-from .selectors import issues_offered, local_today
+from .selectors import default_congregation_id, issues_offered, local_today
 from .services import NewPerson
 
 NEW_PERSON = "new"
@@ -47,6 +48,8 @@ class OneOnOneForm(forms.Form):
     new_congregation = forms.ModelChoiceField(
         label=_("Congregation"), queryset=Congregation.objects.none(), required=False
     )
+    new_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    new_email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     held_on = forms.DateField(
         label=_("When"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -84,9 +87,15 @@ class OneOnOneForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("held_on", local_today())
             self.initial.setdefault("follow_up", "2w")
-            only = list(congregations[:2])
-            if len(only) == 1:  # one congregation: nothing to choose
-                self.initial.setdefault("new_congregation", only[0].pk)
+            default = default_congregation_id(user, congregations)
+            if default is not None:  # the user's own congregation, or their only one
+                self.initial.setdefault("new_congregation", default)
+
+    def clean_new_phone(self):
+        return _clean_phone(self.cleaned_data["new_phone"])
+
+    def clean_new_email(self):
+        return self.cleaned_data["new_email"].strip().lower()
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -122,6 +131,8 @@ class OneOnOneForm(forms.Form):
             first_name=data["new_first_name"],
             last_name=data["new_last_name"],
             congregation=data["new_congregation"],
+            email=data["new_email"],
+            phone=data["new_phone"],
         )
         return {
             "person": person,
@@ -136,6 +147,75 @@ class OneOnOneForm(forms.Form):
             "next_step": data["next_step"],
             "follow_up_on": self.follow_up_on(),
         }
+
+
+def _clean_phone(value: str) -> str:
+    try:
+        phone = normalize_phone(value)
+        if phone:
+            e164(phone)
+    except forms.ValidationError as exc:
+        raise forms.ValidationError(
+            _("Enter a phone number, e.g. (860) 555-0123 or +44 20 7946 0958.")
+        ) from exc
+    return phone
+
+
+class FollowUpForm(forms.Form):
+    """A follow-up by hand: whom (picked through the type-ahead), by when, and what to do."""
+
+    person = forms.CharField(label=_("Who?"), required=False)
+    due_on = forms.DateField(
+        label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(label=_("What to do"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people_visible_to(user)
+        _bootstrap(self)
+        if not self.is_bound:
+            self.initial.setdefault("due_on", local_today() + datetime.timedelta(days=7))
+
+    def clean(self):
+        data = super().clean()
+        choice = (data.get("person") or "").strip()
+        data["person_obj"] = (
+            self.people.filter(pk=int(choice)).first() if choice.isdigit() else None
+        )
+        if data["person_obj"] is None:
+            self.add_error("person", _("Choose someone from the list."))
+        return data
+
+
+class FollowUpChangeForm(forms.Form):
+    """Reschedule, rewrite or hand over a follow-up (to someone whose scope includes the
+    person)."""
+
+    due_on = forms.DateField(
+        label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(label=_("What to do"), max_length=300, required=False)
+    owner = forms.ModelChoiceField(label=_("Who follows up"), queryset=User.objects.none())
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(pk__in=[u.pk for u in owners])
+        self.fields["owner"].label_from_instance = _owner_label
+        _bootstrap(self)
+
+
+def person_label(person: Person) -> str:
+    """A person as a picker names them: enough to tell two Ana Ruiz apart without a query
+    (town, ladder level, the phone's last four digits)."""
+    details = [person.town, person.get_level_display()]
+    if person.phone:
+        details.append(f"…{person.phone[-4:]}")
+    return " · ".join([person.full_name, *[d for d in details if d]])
+
+
+def _owner_label(user) -> str:
+    return f"{user.get_full_name() or user.email} · {user.get_role_display()}"
 
 
 class HouseMeetingForm(forms.Form):

@@ -27,7 +27,8 @@ from conect.config import conect_setting
 from conect.ladder import LEADER_LEVELS, Level
 from congregations.models import Membership, MembershipRole
 from congregations.selectors import core_team_congregation_ids
-from members.models import Person
+from members.models import Person, User
+from members.selectors import people_visible_to
 
 from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
 
@@ -115,6 +116,80 @@ def follow_ups_open(user, *, until: datetime.date | None = None) -> QuerySet[Fol
     if until is not None:
         follow_ups = follow_ups.filter(due_on__lte=until)
     return follow_ups.order_by("due_on", "id")
+
+
+def leaders_follow_ups(user) -> QuerySet[FollowUp]:
+    """Open follow-ups owed by the leaders (users with the leader role) of the congregations a
+    lead or organizer sees: the lead keeps an eye on them and may reschedule or reassign them."""
+    if not access.is_staff_or_lead(user):
+        return FollowUp.objects.none()
+    follow_ups = FollowUp.objects.filter(
+        done_at__isnull=True, owner__role=access.Role.LEADER, owner__is_active=True
+    )
+    ids = access.visible_congregation_ids(user)
+    if ids is not None:
+        theirs = Membership.objects.filter(
+            person__user=OuterRef("owner_id"), congregation_id__in=ids
+        )
+        follow_ups = follow_ups.filter(Exists(theirs))
+    return follow_ups.select_related("person", "owner").order_by("due_on", "id")
+
+
+def follow_ups_changeable_by(user) -> QuerySet[FollowUp]:
+    """Follow-ups `user` may reschedule or reassign: their own, and their leaders' open ones."""
+    own = follow_ups_of(user).values("pk")
+    theirs = leaders_follow_ups(user).values("pk")
+    return FollowUp.objects.filter(Q(pk__in=own) | Q(pk__in=theirs)).select_related(
+        "person", "owner"
+    )
+
+
+def default_congregation_id(user, congregations: QuerySet) -> int | None:
+    """The congregation a new person met by `user` most likely belongs to: the user's own
+    primary congregation when they may add people there, else the congregation of their latest
+    one-on-one, else their only congregation; None when there is no good guess."""
+    allowed = congregations.values("pk")
+    own = (
+        Membership.objects.filter(person__user=user, congregation__in=allowed)
+        .order_by("-is_primary", "id")
+        .values_list("congregation_id", flat=True)
+        .first()
+    )
+    if own is not None:
+        return own
+    latest = (
+        OneOnOne.objects.filter(author=user, congregation__in=allowed)
+        .order_by("-held_on", "-id")
+        .values_list("congregation_id", flat=True)
+        .first()
+    )
+    if latest is not None:
+        return latest
+    only = list(congregations.values_list("pk", flat=True)[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def follow_up_owners_for(person: Person) -> list:
+    """Active users whose scope includes `person` (a follow-up with them may go to any of
+    them): the organizers and leads of their congregations, the leaders who met them, and those
+    who see the whole network — each checked against `people_visible_to`."""
+    congregation_ids = Membership.objects.filter(person=person).values("congregation_id")
+    candidates = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role=access.Role.ADMIN)
+            | Q(role=access.Role.ORGANIZER, network_wide=True)
+            | Q(
+                role__in=[access.Role.ORGANIZER, access.Role.LEAD],
+                congregations__in=congregation_ids,
+            )
+            | Q(role=access.Role.LEADER, one_on_ones__person=person)
+            | Q(role=access.Role.LEADER, person=person)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+    return [u for u in candidates[:200] if people_visible_to(u).filter(pk=person.pk).exists()]
 
 
 def follow_up_buckets(follow_ups, today: datetime.date) -> dict[str, list]:

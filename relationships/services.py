@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congregations.models import Congregation, Membership
 from members.models import AuditEvent, Person, User
@@ -24,6 +26,8 @@ class NewPerson:
     first_name: str
     last_name: str
     congregation: Congregation
+    email: str = ""
+    phone: str = ""
 
 
 _KIND_BY_MODEL = {
@@ -66,6 +70,31 @@ def followup_create(
 
 
 @transaction.atomic
+def followup_add(*, by: User, person: Person, due_on: datetime.date, note: str = "") -> FollowUp:
+    """A follow-up `by` promises by hand: any person in their scope, any date, a note."""
+    return followup_create(owner=by, person=person, due_on=due_on, note=note[:300])
+
+
+@transaction.atomic
+def followup_change(
+    *, follow_up: FollowUp, by: User, due_on: datetime.date, note: str, owner: User
+) -> FollowUp:
+    """Reschedule a follow-up, change its note, or hand it to someone else (the caller has
+    checked that `owner`'s scope includes the person). A done follow-up stays as it was."""
+    if follow_up.done_at is not None:
+        return follow_up
+    follow_up.due_on, follow_up.note, follow_up.owner = due_on, note[:300], owner
+    try:
+        with transaction.atomic():
+            follow_up.save(update_fields=["due_on", "note", "owner"])
+    except IntegrityError as exc:  # the new owner already has this person from the same source
+        raise ValidationError(
+            _("%(name)s already has this follow-up.") % {"name": owner.get_full_name() or owner}
+        ) from exc
+    return follow_up
+
+
+@transaction.atomic
 def followup_complete(*, follow_up: FollowUp, outcome: str = "") -> FollowUp:
     """Mark a follow-up done now; completing it twice keeps the first time."""
     if follow_up.done_at is None:
@@ -98,13 +127,17 @@ def _primary_congregation_id(person: Person) -> int | None:
     )
 
 
-def _person_add(*, by: User, first_name: str, last_name: str, congregation) -> Person:
+def _person_add(
+    *, by: User, first_name: str, last_name: str, congregation, email: str = "", phone: str = ""
+) -> Person:
     """A new person met at a meeting, through the directory's own service (ladder row, audit)."""
     return person_create(
         by=by,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         congregation=congregation,
+        email=email,
+        phone=phone,
     )
 
 
@@ -133,6 +166,8 @@ def one_on_one_log(
             first_name=person.first_name,
             last_name=person.last_name,
             congregation=person.congregation,
+            email=person.email,
+            phone=person.phone,
         )
     meeting = OneOnOne.objects.create(
         author=by,

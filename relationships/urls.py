@@ -12,6 +12,8 @@ urlpatterns = [
     path("house-meetings/new/", views.house_meeting_new, name="house_meeting_new"),
     path("house-meetings/<int:pk>/", views.house_meeting_detail, name="house_meeting_detail"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
+    path("follow-ups/new/", views.follow_up_new, name="follow_up_new"),
+    path("follow-ups/<int:pk>/edit/", views.follow_up_edit, name="follow_up_edit"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("relationships/map/", views.relationship_map, name="map"),
     path(

@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,17 +13,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
+from conect.ladder import LEADER_LEVELS
 from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to, with_primary_congregation
 
 from . import reports, services
-from .forms import NEW_PERSON, HouseMeetingForm, OneOnOneForm, PeriodFilterForm
+from .forms import (
+    NEW_PERSON,
+    FollowUpChangeForm,
+    FollowUpForm,
+    HouseMeetingForm,
+    OneOnOneForm,
+    PeriodFilterForm,
+)
 from .models import IssueHeard
 from .selectors import (
     follow_up_buckets,
+    follow_up_owners_for,
+    follow_ups_changeable_by,
     follow_ups_of,
     follow_ups_open,
     house_meetings_visible_to,
+    leaders_follow_ups,
     local_today,
     one_on_ones_visible_to,
 )
@@ -33,19 +44,34 @@ RECENT_DAYS = 30
 SEARCH_LIMIT = 8
 
 
+# The type-ahead's checkbox names, one per form that picks several people.
+MULTI_FIELDS = {"attendees", "leaders", "who_went"}
+
+
 @require_GET
 def person_search(request):
-    """Type-ahead for the one-on-one form: up to 8 people the user may see, plus "new"."""
+    """Type-ahead for every person picker: up to 8 people the user may see (`levels=leaders`:
+    leaders and up), each told apart by congregation, town, ladder level and the phone's last
+    digits; plus "new" for the one-on-one form. `multi=1&name=<field>` gives checkboxes."""
     query = request.GET.get("q", "").strip()[:100]
     people = []
     if len(query) >= 2:
         found = people_visible_to(request.user)
+        if request.GET.get("levels") == "leaders":
+            found = found.filter(level__in=LEADER_LEVELS)
         for word in query.split()[:3]:
             found = found.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
         people = with_primary_congregation(found.order_by("last_name", "first_name", "id"))
         people = people[:SEARCH_LIMIT]
-    multi = request.GET.get("multi") == "1"  # house-meeting attendees: checkboxes
-    context = {"people": people, "query": query, "new_value": NEW_PERSON, "multi": multi}
+    name = request.GET.get("name", "attendees")
+    context = {
+        "people": people,
+        "query": query,
+        "new_value": NEW_PERSON,
+        "multi": request.GET.get("multi") == "1",
+        "field": name if name in MULTI_FIELDS else "attendees",
+        "offer_new": request.GET.get("new") != "0",
+    }
     return render(request, "relationships/_person_choices.html", context)
 
 
@@ -92,14 +118,77 @@ def one_on_one_list(request):
     return render(request, "relationships/one_on_one_list.html", {"page": page})
 
 
+LEADERS_OVERDUE_SHOWN = 20
+
+
 @require_GET
 def follow_up_list(request):
     today = local_today()
+    if request.GET.get("show") == "all":  # "N more later": every open follow-up, paged
+        page = Paginator(follow_ups_open(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+        for follow_up in page:
+            follow_up.days_late = (today - follow_up.due_on).days
+        return render(request, "relationships/follow_up_all.html", {"page": page})
     week_end = today + datetime.timedelta(days=7)
     buckets = follow_up_buckets(follow_ups_open(request.user, until=week_end), today)
     buckets["later"] = follow_ups_open(request.user).filter(due_on__gt=week_end).count()
-    context = {"buckets": buckets, "today": today}
+    leaders_late = leaders_follow_ups(request.user).filter(due_on__lt=today)
+    shown = list(leaders_late[:LEADERS_OVERDUE_SHOWN])
+    for follow_up in shown:
+        follow_up.days_late = (today - follow_up.due_on).days
+    context = {
+        "buckets": buckets,
+        "today": today,
+        "leaders_overdue": shown,
+        "leaders_overdue_count": leaders_late.count() if shown else 0,
+        "sees_leaders": access.is_staff_or_lead(request.user),
+    }
     return render(request, "relationships/follow_up_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_new(request):
+    """A follow-up by hand, for anyone in scope (from /follow-ups/ or a person's page)."""
+    initial = {"person": request.GET.get("person", "")}
+    form = FollowUpForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        follow_up = services.followup_add(
+            by=request.user, person=data["person_obj"], due_on=data["due_on"], note=data["note"]
+        )
+        messages.success(request, _("Follow-up with %(name)s added.") % {"name": follow_up.person})
+        return redirect("relationships:follow_up_list")
+    chosen_id = form.data.get("person") if form.is_bound else initial["person"]
+    chosen = None
+    if chosen_id and str(chosen_id).isdigit():
+        chosen = with_primary_congregation(form.people).filter(pk=chosen_id).first()
+    return render(request, "relationships/follow_up_form.html", {"form": form, "chosen": chosen})
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_edit(request, pk):
+    """Reschedule a follow-up, rewrite its note, or hand it to someone whose scope includes the
+    person: the owner, or a lead for the follow-ups of their congregation's leaders."""
+    follow_up = get_object_or_404(follow_ups_changeable_by(request.user), pk=pk)
+    if follow_up.done_at is not None:
+        raise PermissionDenied  # what is done stays as it was
+    owners = follow_up_owners_for(follow_up.person)
+    if follow_up.owner not in owners:
+        owners.insert(0, follow_up.owner)
+    initial = {"due_on": follow_up.due_on, "note": follow_up.note, "owner": follow_up.owner_id}
+    form = FollowUpChangeForm(request.POST or None, initial=initial, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.followup_change(follow_up=follow_up, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("owner", error)
+        else:
+            messages.success(
+                request, _("Follow-up with %(name)s saved.") % {"name": follow_up.person}
+            )
+            return redirect("relationships:follow_up_list")
+    context = {"form": form, "follow_up": follow_up}
+    return render(request, "relationships/follow_up_edit.html", context)
 
 
 @require_POST

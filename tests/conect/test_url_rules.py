@@ -114,6 +114,8 @@ RULES: dict[str, Rule] = {
     "relationships:house_meeting_detail": Rule(lambda o: {"pk": o["house_meeting_other"].pk}),
     "relationships:follow_up_list": Rule(NO_OBJECT),
     "relationships:follow_up_done": Rule(lambda o: {"pk": o["follow_up_other"].pk}),
+    "relationships:follow_up_new": Rule(NO_OBJECT),
+    "relationships:follow_up_edit": Rule(lambda o: {"pk": o["follow_up_other"].pk}),
     "relationships:map": Rule(NO_OBJECT),
     "relationships:congregation_one_on_ones": Rule(other_slug, ("leader", mine_slug)),
     "relationships:listening": Rule(NO_OBJECT),
@@ -125,6 +127,7 @@ RULES: dict[str, Rule] = {
     "campaigns:detail": Rule(NETWORK),
     "campaigns:stage": Rule(NETWORK, ("lead", lambda o: {"pk": o["campaign"].pk})),
     "campaigns:research_create": Rule(NETWORK, ("lead", lambda o: {"pk": o["campaign"].pk})),
+    "campaigns:edit": Rule(NETWORK, ("lead", lambda o: {"pk": o["campaign"].pk})),
     "targets:list": Rule(NO_OBJECT),
     "targets:create": Rule(NO_OBJECT, ("lead", {})),
     "targets:detail": Rule(NETWORK),
@@ -154,6 +157,7 @@ RULES: dict[str, Rule] = {
     "actions:evaluate": Rule(
         lambda o: {"pk": o["action_other"].pk}, ("lead", lambda o: {"pk": o["action_mine"].pk})
     ),
+    "actions:followups_created": Rule(NETWORK),
     "actions:check_in": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:attendance_after": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:check_in_search": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),

@@ -100,12 +100,14 @@ class TestEvaluationReminders:
         sweep(at(2026, 12, 10, 20, 0))  # still going on
         assert not of_kind(Kind.EVALUATION_DUE)
         sweep(at(2026, 12, 10, 21, 30))
-        sweep(at(2026, 12, 11, 9, 0))
+        sweep(at(2026, 12, 11, 6, 0))  # before the daily hour
         assert [n.subject_key for n in of_kind(Kind.EVALUATION_DUE)] == [
             f"action:{assembly.pk}:group"
         ]
-        sweep(at(2026, 12, 12, 21, 30))  # 48 hours later
-        assert of_kind(Kind.EVALUATION_DUE)[-1].subject_key == f"action:{assembly.pk}:group-late"
+        sweep(at(2026, 12, 11, 9, 0))  # day 1: the first late reminder
+        sweep(at(2026, 12, 12, 21, 30))  # day 2: nothing new
+        late = of_kind(Kind.EVALUATION_DUE)[1:]
+        assert [n.subject_key for n in late] == [f"action:{assembly.pk}:group-late"]
         Evaluation.objects.create(
             action=assembly,
             kind=EvaluationKind.GROUP,
@@ -131,6 +133,29 @@ class TestEvaluationReminders:
         )
         sweep(at(2026, 12, 12, 22, 0))
         assert not of_kind(Kind.EVALUATION_DUE)
+
+    def test_late_group_evaluation_backs_off_and_never_stops(self, assembly, mailoutbox):
+        # The action ends on Dec 10; sweep every morning for ten weeks.
+        for day in range(70):
+            moment = at(2026, 12, 10, 9, 0) + datetime.timedelta(days=day)
+            sweep(moment)
+            sweep(moment + datetime.timedelta(hours=6))  # a second sweep the same day: nothing
+        late = [n for n in of_kind(Kind.EVALUATION_DUE) if n.subject_key.endswith("group-late")]
+        days_after = [(n.for_date - datetime.date(2026, 12, 10)).days for n in late]
+        assert days_after == [1, 3, 7, 14, 21, 28, 35, 42, 49, 56, 63]
+        assert "It has been 14 days" in late[3].body
+
+    def test_an_old_unevaluated_action_gets_one_reminder_not_a_backlog(self, organizer):
+        old = ActionFactory(
+            title="October assembly",
+            starts_at=at(2025, 10, 2, 19, 0),
+            ends_at=at(2025, 10, 2, 21, 0),
+            created_by=organizer,
+        )
+        sweep(at(2026, 12, 10, 9, 0))
+        sweep(at(2026, 12, 11, 9, 0))
+        notes = of_kind(Kind.EVALUATION_DUE)
+        assert [n.subject_key for n in notes] == [f"action:{old.pk}:group-late"]
 
 
 class TestCommitments:

@@ -8,12 +8,16 @@
     try { localStorage.removeItem(el.dataset.clearDraft); } catch (e) { /* storage off */ }
   });
 
-  // House meetings: a ticked search result joins the chosen attendees and stays there.
+  // Pickers of several people (house-meeting attendees, a campaign's team, who went): a ticked
+  // search result joins the chosen ones and stays there while the search changes.
   document.addEventListener("change", (event) => {
     const box = event.target;
-    const chosen = document.getElementById("attendee-choices");
-    if (chosen && box.name === "attendees" && box.checked && box.closest("#attendee-results")) {
-      chosen.append(box.closest("label"));
+    const results = box.type === "checkbox" && box.checked && box.closest("[data-picks-into]");
+    const chosen = results && document.getElementById(results.dataset.picksInto);
+    if (chosen) {
+      const same = chosen.querySelector(`input[value="${CSS.escape(box.value)}"]`);
+      if (same) { same.checked = true; box.closest("label").remove(); }
+      else chosen.append(box.closest("label"));
     }
   });
 
