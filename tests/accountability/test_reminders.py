@@ -127,3 +127,11 @@ def test_the_digest_counts_last_weeks_and_names_the_broken(
     assert "Outside" not in digest.body  # another congregation's leader
     kept.refresh_from_db(), broken.refresh_from_db()
     assert (kept.status, broken.status) == ("kept", "broken")
+
+
+def test_in_spanish_for_a_spanish_speaker(leader, commitment):
+    Person.objects.filter(pk=leader.person.pk).update(language="es")
+    reminders_sweep(at(before(7)))
+    (sent,) = reminders()
+    assert sent.title == "Su compromiso vence en 7 días"
+    assert "tener 3 reuniones uno a uno" in sent.body
