@@ -40,6 +40,8 @@ def seed_leader_commitments(demo: dict) -> str:
     rows, credited = [], 0
     for user in leaders:
         home = home_of.get(user.pk)
+        if home is None:
+            continue
         past, upcoming = actions_of.get(home, ([], []))
         if past:
             commitment, n = _bring_past(rng, user, home, rng.choice(past[:12]))

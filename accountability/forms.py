@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from actions.models import Action
+from members.models import Person
+
 from .models import CommitmentKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -10,13 +13,13 @@ class LeaderCommitmentForm(forms.Form):
     """Who, what, how many and by when. "Bring N people" names an action (its day is the due
     date); the others a date."""
 
-    person = forms.ModelChoiceField(label=_("Leader"), queryset=None)
+    person = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
     kind = forms.ChoiceField(
         label=_("Commitment"), choices=CommitmentKind.choices, widget=forms.RadioSelect
     )
     target = forms.IntegerField(label=_("How many"), min_value=1, max_value=500)
     action = forms.ModelChoiceField(
-        label=_("Action to bring people to"), queryset=None, required=False
+        label=_("Action to bring people to"), queryset=Action.objects.none(), required=False
     )
     due_on = forms.DateField(
         label=_("By"),
