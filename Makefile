@@ -50,7 +50,7 @@ format: install
 
 # Refresh the Spanish catalogues after adding strings (the project's in locale/, each app's in
 # <app>/locale/), translate the new entries, compile; `python -m conect.i18n_check` verifies.
-APPS := members congregations relationships campaigns actions notifications api
+APPS := members congregations relationships campaigns actions accountability notifications api
 i18n: install
 	$(BIN)/python manage.py makemessages -l es --no-location --no-obsolete \
 	  $(foreach d,.venv var static/vendor tests scripts $(APPS),--ignore='$(d)/*')

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "EVALUATION_REMINDER_EVERY_DAYS": 7,
     "FORMAL_EVALUATION_DAYS": (7, 10),
     "COMMITMENT_NOTICE_DAYS": 7,
+    # A leader hears about their own open commitment this many days before it is due.
+    "LEADER_COMMITMENT_REMINDER_DAYS": (7, 1),
     # Door check-in opens this long before an action starts and closes this long after it ends;
     # outside that window attendance is recorded "after the fact" (audited), not at the door.
     "CHECK_IN_OPENS_MINUTES_BEFORE": 120,

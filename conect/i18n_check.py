@@ -15,7 +15,16 @@ from pathlib import Path
 import polib
 
 BASE = Path(__file__).resolve().parent.parent
-APPS = ["members", "congregations", "relationships", "campaigns", "actions", "notifications", "api"]
+APPS = [
+    "members",
+    "congregations",
+    "relationships",
+    "campaigns",
+    "actions",
+    "accountability",
+    "notifications",
+    "api",
+]
 SKIP = [".venv/*", "var/*", "static/vendor/*", "node_modules/*", "tests/*"]
 
 

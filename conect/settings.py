@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "relationships",
     "campaigns",
     "actions",
+    "accountability",
     "notifications",
     "home",
 ]
@@ -320,6 +321,11 @@ CELERY_BEAT_SCHEDULE["actions-return-to-relationships-sweep"] = {
 CELERY_BEAT_SCHEDULE["members-requeue-lost-imports"] = {
     "task": "members.tasks.import_jobs_requeue_task",
     "schedule": 120.0,
+}
+# Leaders' own commitments (issue 14): those whose due date has ended resolve to kept or broken.
+CELERY_BEAT_SCHEDULE["accountability-resolve-commitments"] = {
+    "task": "accountability.tasks.leader_commitments_resolve_task",
+    "schedule": crontab(minute=15),
 }
 # Dues (issue 6): assess the current fiscal year daily; idempotent, picks up new members.
 CELERY_BEAT_SCHEDULE["dues-assess-current-year"] = {

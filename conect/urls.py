@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("targets/", include("campaigns.target_urls")),
     path("actions/", include("actions.urls")),
+    path("commitments/", include("accountability.urls")),  # leaders' own (issue 14)
     path("dues/", include("congregations.urls_dues")),
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),  # OSDI / Action Network v2 (issue 15)

@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     ACTION_PLEDGE = "action_pledge", _("Action pledge check to congregation leads")
     EVALUATION_DUE = "evaluation_due", _("Evaluation due")
     COMMITMENT_DUE = "commitment_due", _("Commitment due or overdue")
+    LEADER_COMMITMENT_DUE = "leader_commitment_due", _("A leader's own commitment coming due")
     DUES_STATEMENT = "dues_statement", _("Dues statement")
     DUES_OVERDUE = "dues_overdue", _("Dues overdue")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")

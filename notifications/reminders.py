@@ -269,5 +269,6 @@ def reminders_sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     return {function.__name__: notifications_claim(function(now)) for function in RULES}
 
 
-# The cycle's rules (actions, evaluations, commitments, dues) register themselves on import.
-from . import reminders_cycle  # noqa: E402,F401
+# The cycle's rules (actions, evaluations, commitments, dues) and the leaders' own commitments
+# (issue 14) register themselves on import.
+from . import reminders_accountability, reminders_cycle  # noqa: E402,F401

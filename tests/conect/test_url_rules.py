@@ -190,6 +190,11 @@ RULES: dict[str, Rule] = {
     "api:docs": Rule(NO_OBJECT),
     "api:tokens": Rule(NO_OBJECT),
     "api:token_revoke": Rule(lambda o: {"pk": o["token_other"].pk}),
+    # leaders' own commitments (issue 14): panels on the pages above; people inside are scoped
+    "accountability:leaders_panel": Rule(NO_OBJECT),
+    "accountability:action_panel": Rule(NETWORK),
+    "accountability:house_meeting_panel": Rule(lambda o: {"pk": o["house_meeting_other"].pk}),
+    "accountability:person_panel": Rule(other_person),
     # notifications: always one's own
     "notifications:inbox": Rule(NO_OBJECT),
     "notifications:mark_read": Rule(NO_OBJECT),

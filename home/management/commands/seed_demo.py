@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from accountability.demo import seed_leader_commitments, wipe_leader_commitments
 from actions.demo import seed_actions, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
@@ -34,9 +35,17 @@ STEPS = [
     seed_campaigns,
     seed_actions,  # right after seed_campaigns: it continues the same random sequence
     seed_relationships,
+    seed_leader_commitments,  # after relationships: measured from its meetings
 ]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
-WIPES = [wipe_relationships, wipe_actions, wipe_campaigns, wipe_dues, wipe_people]
+WIPES = [
+    wipe_leader_commitments,
+    wipe_relationships,
+    wipe_actions,
+    wipe_campaigns,
+    wipe_dues,
+    wipe_people,
+]
 
 
 class Command(BaseCommand):
