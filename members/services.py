@@ -266,9 +266,10 @@ def person_delete(*, person: Person, by: User, reason: str) -> None:
 
 
 def audit_sensitive_view(*, person: Person, by: User, where: str) -> None:
-    """Record that `by` was shown someone's ethnicity or private notes, and on which page
-    ("page": the person's page; "edit": the edit form, which shows them to change them)."""
-    if person.ethnicity or person.notes:
+    """Record that `by` was shown someone's private notes, and on which page ("page": the
+    person's page; "edit": the edit form, which shows them to change them). Self-identified
+    demographics audit their own page (members.demographics)."""
+    if person.notes:
         audit_log(by=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk, where=where)
 
 
@@ -350,7 +351,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
     if survivor.memberships.filter(is_primary=True).exists():
         duplicate.memberships.filter(is_primary=True).update(is_primary=False)
     filled = []
-    for name in [*FILLABLE, "ethnicity"]:
+    for name in FILLABLE:
         if not getattr(survivor, name) and getattr(duplicate, name):
             setattr(survivor, name, getattr(duplicate, name))
             filled.append(name)
@@ -430,7 +431,6 @@ def _write_plan(plan: ImportPlan) -> None:
         "email_ok": True,
         "sms_ok": False,
         "do_not_contact": False,
-        "ethnicity": "",
         "notes": "",
         "user_id": None,
         "archived_at": None,
