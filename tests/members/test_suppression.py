@@ -74,7 +74,7 @@ def test_no_line_ever_has_exactly_one_hidden_entry():
         for r, row in enumerate(full):
             for c, n in enumerate(row):
                 assert not (0 < n < 5) or mask[r][c]  # every small count hidden
-        lines = [row for row in mask] + [[row[c] for row in mask] for c in range(cols + 1)]
+        lines = list(mask) + [[row[c] for row in mask] for c in range(cols + 1)]
         assert all(sum(line) != 1 for line in lines)
 
 
