@@ -40,7 +40,7 @@ def pledge_tallies(user) -> list[dict]:
         )
         .order_by("congregation__name")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def election_day_list(user, election: Election, congregation: Congregation) -> QuerySet[PledgeCard]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -118,7 +119,8 @@ def suppressed_table(row_labels, col_labels, cells: list[list[int]]) -> Table:
 # --- Reads -----------------------------------------------------------------------------------
 
 
-def report_columns() -> list[tuple[str, str]]:
+def report_columns() -> list[tuple[str, Any]]:
+    """(code, label) of each report column: the list's groups, then two or more, own words."""
     return [*RaceEthnicity.choices, *EquityGroup.choices]
 
 

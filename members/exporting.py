@@ -5,6 +5,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -37,7 +38,7 @@ def people_export(
     only, and the audit row says so."""
     if demographics and not access.is_admin(by):
         raise PermissionError("only admins export demographics")
-    detail = {"demographics": True} if demographics else {}
+    detail: dict[str, Any] = {"demographics": True} if demographics else {}
     audit_log(by=by, action=AuditEvent.Action.EXPORT, export="people", filters=filters, **detail)
     return _export_rows(people, demographics=demographics)
 
