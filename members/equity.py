@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conect import access
 from conect.ladder import LEADER_LEVELS, Level
@@ -99,7 +100,17 @@ class Table:
 
     @property
     def labelled_rows(self) -> list[tuple]:
-        return list(zip(self.row_labels, self.rows, strict=True))
+        """(label, row) for the rows with someone in them (a row of shown zeros is listed by
+        `empty_rows` instead, so a phone shows the table, not a column of zeros)."""
+        return [
+            (label, row) for label, row in zip(self.row_labels, self.rows, strict=True) if any(row)
+        ]
+
+    @property
+    def empty_rows(self) -> list:
+        return [
+            label for label, row in zip(self.row_labels, self.rows, strict=True) if not any(row)
+        ]
 
     @property
     def hidden_count(self) -> int:
@@ -134,6 +145,16 @@ def consented(user, congregation: Congregation | None = None) -> QuerySet[Demogr
     ).exclude(equity_group="")
 
 
+# The ladder's rungs in a phone's width (the full name is the header's title).
+LEVEL_SHORT = {
+    Level.MEMBER: _("Memb."),
+    Level.PARTICIPANT: _("Part."),
+    Level.LEADER: _("Lead."),
+    Level.CORE_TEAM: _("Core"),
+    Level.KEY_LEADER: _("Key"),
+}
+
+
 def ladder_by_group(user, congregation: Congregation | None = None) -> Table:
     """Group × ladder level, now (a row per group: it fits a phone): one query."""
     columns = report_columns()
@@ -143,9 +164,14 @@ def ladder_by_group(user, congregation: Congregation | None = None) -> Table:
         .values("person__level", "equity_group")
         .annotate(n=Count("pk"))
     }
-    cells = [[counts.get((code, level), 0) for level, _ in Level.choices] for code, _ in columns]
+    cells = [
+        [counts.get((code, level), 0) for level, _label in Level.choices]
+        for code, _label in columns
+    ]
     return suppressed_table(
-        [label for _c, label in columns], [label for _v, label in Level.choices], cells
+        [label for _c, label in columns],
+        [(LEVEL_SHORT[value], label) for value, label in Level.choices],
+        cells,
     )
 
 
@@ -153,7 +179,7 @@ def last_quarter_ends(today: datetime.date, count: int = 4) -> list[datetime.dat
     """The last days of the `count` quarters before the one `today` is in, oldest first."""
     first_of_quarter = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
     ends = []
-    for _ in range(count):
+    for _quarter in range(count):
         end = first_of_quarter - datetime.timedelta(days=1)
         ends.append(end)
         first_of_quarter = end.replace(month=3 * ((end.month - 1) // 3) + 1, day=1)
@@ -196,7 +222,7 @@ def leaders_trend(user, congregation: Congregation | None = None, today=None) ->
     # with its own total: the groups' counts and the quarter's total are what is suppressed.
     shown = []
     for counts in per_quarter:
-        column = [[counts.get(code, 0)] for code, _ in columns]
+        column = [[counts.get(code, 0)] for code, _label in columns]
         mask = suppress(column)
         values = [row[0] for row in column] + [sum(row[0] for row in column)]
         shown.append([None if mask[i][0] else values[i] for i in range(len(values))])
@@ -208,12 +234,13 @@ def leaders_trend(user, congregation: Congregation | None = None, today=None) ->
     )
 
 
-def coverage(user, congregation: Congregation | None = None) -> tuple[int, int]:
-    """(people who shared, with consent; people in view): two counts, no groups."""
+def people_in_view(user, congregation: Congregation | None = None) -> int:
+    """How many people the report is about (shared or not): the coverage line's denominator.
+    Who shared is the ladder table's grand total, suppressed like any other count."""
     people = people_visible_to(user)
     if congregation is not None:
         people = people.filter(memberships__congregation=congregation)
-    return consented(user, congregation).count(), people.count()
+    return people.count()
 
 
 def report_allowed(user) -> bool:

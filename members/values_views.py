@@ -78,15 +78,15 @@ def equity_report(request):
         where="equity report",
         congregation=congregation.slug if congregation else "",
     )
-    shared, people = equity.coverage(request.user, congregation)
+    ladder = equity.ladder_by_group(request.user, congregation)
     context = {
         "congregations": congregations.only("name", "slug"),
         "congregation": congregation,
         "whole_network": access.sees_whole_network(request.user),
-        "ladder": equity.ladder_by_group(request.user, congregation),
+        "ladder": ladder,
         "trend": equity.leaders_trend(request.user, congregation),
-        "shared": shared,
-        "people": people,
+        "shared": ladder.totals[-1],  # None when suppressed, like any count under 5
+        "people": equity.people_in_view(request.user, congregation),
         "threshold": equity.SUPPRESS_BELOW,
     }
     return render(request, "members/equity_report.html", context)

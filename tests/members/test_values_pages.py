@@ -166,6 +166,12 @@ class TestEquityReport:
             action="view_sensitive", detail__where="equity report"
         ).exists()
 
+    def test_a_small_coverage_is_not_given_away(self, client, login, admin_user, congregation):
+        for _ in range(3):
+            _consented(PersonFactory(congregation=congregation), ["asian"], admin_user)
+        body = login(client, admin_user).get(REPORT).content.decode()
+        assert "Fewer than 5 of" in body and "3 of" not in body
+
     def test_unconfirmed_rows_count_nowhere(self, admin_user, congregation):
         person = PersonFactory(congregation=congregation)
         Demographics.objects.create(person=person, groups=["white"], equity_group="white")
