@@ -24,6 +24,7 @@ from congregations.selectors import congregations_visible_to
 
 from .bulk import insert_rows
 from .importing import FILLABLE, ImportPlan, plan_import
+from .merging_values import keep_one_answer_each
 from .models import (
     AuditEvent,
     ImportJob,
@@ -363,6 +364,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
     if duplicate.user_id:
         survivor.user_id, duplicate.user_id = duplicate.user_id, None
         duplicate.save(update_fields=["user"])
+    keep_one_answer_each(survivor=survivor, duplicate=duplicate)  # one-to-one: choose first
     relations = _move_related(survivor, duplicate)
     survivor.tags.add(*duplicate.tags.all())
     higher = max(survivor.level, duplicate.level, key=LADDER.index)

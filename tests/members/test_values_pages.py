@@ -13,6 +13,7 @@ from conect.ladder import Level
 from members import demographics as values
 from members.equity import ladder_by_group, last_quarter_ends, leaders_trend
 from members.models import AuditEvent, Demographics, LeadershipChange, VoterRegistration
+from members.services import person_merge
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +260,22 @@ class TestExport:
     def test_an_organizer_may_not(self, client, login, organizer):
         response = login(client, organizer).get(reverse("members:export"), {"demographics": "1"})
         assert response.status_code == 403
+
+
+class TestMerge:
+    def test_two_answers_keep_the_consented_and_the_latest(self, organizer, congregation):
+        survivor = PersonFactory(congregation=congregation)
+        duplicate = PersonFactory(congregation=congregation)
+        Demographics.objects.create(person=survivor, groups=["white"], self_described="typed")
+        _consented(duplicate, ["latino"], organizer)
+        values.voter_registration_record(
+            person=survivor, status="registered", asked_on=datetime.date(2026, 3, 1), by=organizer
+        )
+        values.voter_registration_record(
+            person=duplicate, status="unsure", asked_on=datetime.date(2025, 3, 1), by=organizer
+        )
+        person_merge(survivor=survivor, duplicate=duplicate, by=organizer)
+        row = Demographics.objects.get()
+        assert row.person == survivor and row.groups == ["latino"] and row.consented_on
+        answer = VoterRegistration.objects.get()
+        assert (answer.person, answer.status) == (survivor, "registered")
