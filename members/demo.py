@@ -308,8 +308,8 @@ def seed_values(demo: dict) -> str:
             )
     Demographics.objects.bulk_create(rows, batch_size=BATCH)
     VoterRegistration.objects.bulk_create(voters, batch_size=BATCH)
-    consented = sum(1 for row in rows if row.consented_on)
+    shared = sum(1 for row in rows if row.consented_on)
     return (
-        f"{consented:,} people's self-identified race/ethnicity (consented), "
-        f"{len(rows) - consented} awaiting consent, {len(voters):,} voter registration answers"
+        f"{shared:,} people's self-identified race/ethnicity (consented), "
+        f"{len(rows) - shared} awaiting consent, {len(voters):,} voter registration answers"
     )

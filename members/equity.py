@@ -146,7 +146,7 @@ def consented(user, congregation: Congregation | None = None) -> QuerySet[Demogr
 
 
 # The ladder's rungs in a phone's width (the full name is the header's title).
-LEVEL_SHORT = {
+LEVEL_SHORT: dict[str, Any] = {
     Level.MEMBER: _("Memb."),
     Level.PARTICIPANT: _("Part."),
     Level.LEADER: _("Lead."),

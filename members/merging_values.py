@@ -11,12 +11,12 @@ def keep_one_answer_each(*, survivor: Person, duplicate: Person) -> list[str]:
     resolved = []
     both = Demographics.objects.filter(person__in=[survivor, duplicate])
     if both.count() == 2:
-        keep = max(both, key=lambda row: (row.consented_on is not None, row.updated_at, row.pk))
-        both.exclude(pk=keep.pk).delete()
+        kept = max(both, key=lambda row: (row.consented_on is not None, row.updated_at, row.pk))
+        both.exclude(pk=kept.pk).delete()
         resolved.append(Demographics._meta.label)
     answers = VoterRegistration.objects.filter(person__in=[survivor, duplicate])
     if answers.count() == 2:
-        keep = max(answers, key=lambda row: (row.asked_on, row.pk))
-        answers.exclude(pk=keep.pk).delete()
+        latest = max(answers, key=lambda row: (row.asked_on, row.pk))
+        answers.exclude(pk=latest.pk).delete()
         resolved.append(VoterRegistration._meta.label)
     return resolved
