@@ -2,10 +2,19 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from conect.admin import become_saved_row
+from conect.admin import AuditedAdmin, become_saved_row
 
 from . import services
-from .models import Action, Attendance, CalendarFeed, Evaluation, TurnoutPledge
+from .models import (
+    Action,
+    Attendance,
+    CalendarFeed,
+    Election,
+    Evaluation,
+    PledgeCard,
+    RegistrationDriveResult,
+    TurnoutPledge,
+)
 
 
 class PledgeInline(admin.TabularInline):
@@ -119,3 +128,23 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     raw_id_fields = ["user"]
     exclude = ["token"]  # a secret: rotate it from the app, never read it here
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "held_on"]
+    search_fields = ["name"]
+
+
+@admin.register(RegistrationDriveResult)
+class RegistrationDriveResultAdmin(admin.ModelAdmin):
+    list_display = ["action", "forms_registered", "people_helped", "recorded_by"]
+    raw_id_fields = ["action", "recorded_by"]
+
+
+@admin.register(PledgeCard)
+class PledgeCardAdmin(AuditedAdmin):
+    list_display = ["person", "election", "congregation", "collected_at", "voted_confirmed_at"]
+    list_filter = ["election"]
+    raw_id_fields = ["person", "action", "collected_by", "voted_confirmed_by"]
+    list_select_related = ["person", "election", "congregation"]

@@ -21,8 +21,11 @@ from .models import (
     ActionKind,
     Attendance,
     CalendarFeed,
+    Election,
     Evaluation,
     EvaluationKind,
+    PledgeCard,
+    RegistrationDriveResult,
     Rsvp,
     TurnoutPledge,
 )
@@ -284,7 +287,74 @@ def _commitments(rng, action, targets, organizer, today: datetime.date) -> list[
 
 def wipe_actions() -> None:
     """Delete what seed_actions made and anything else in this app (before wipe_campaigns)."""
-    for model in (ActionFollowUp, CalendarFeed, Evaluation, Attendance, TurnoutPledge):
+    for model in (PledgeCard, Election, ActionFollowUp, CalendarFeed, Evaluation, Attendance):
         model.objects.all().delete()
+    TurnoutPledge.objects.all().delete()
     Commitment.objects.filter(action__isnull=False).delete()
     Action.objects.all().delete()
+
+
+# --- Civic participation (issue 14): a registration drive, elections and pledge cards ---------
+
+
+def seed_civic(demo: dict) -> str:
+    """A past and an upcoming election, a voter registration drive with its counts, and
+    pledge-to-vote cards from the people checked in at the last public actions (most of the
+    past election's confirmed voted). Its own random sequence: the steps before keep theirs."""
+    rng = random.Random(demo.get("seed", 2026) + 1414)
+    organizer = demo.get("users", {}).get("organizer")
+    today, now = timezone.localdate(), timezone.now()
+    past_day, next_day = today - datetime.timedelta(days=29), today + datetime.timedelta(days=6)
+    past = Election.objects.create(name=f"Connecticut state {past_day.year}", held_on=past_day)
+    upcoming = Election.objects.create(
+        name=f"Hartford municipal special {next_day.year}", held_on=next_day
+    )
+    congregations = demo["congregations"][:4]
+    starts = _when(rng, today - datetime.timedelta(days=45))
+    drive = Action.objects.create(
+        kind=ActionKind.REGISTRATION_DRIVE,
+        title="Voter registration drive after services",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+        place=PLACES[0],
+        turnout_goal=60,
+        created_by=organizer,
+    )
+    drive.congregations.set(congregations)
+    RegistrationDriveResult.objects.create(
+        action=drive, forms_registered=38, people_helped=61, recorded_by=organizer
+    )
+    recent = list(
+        Action.objects.filter(kind__in=PUBLIC_KINDS, ends_at__lt=now).order_by("-starts_at")[:4]
+    )
+    primary = dict(
+        Membership.objects.filter(is_primary=True).values_list("person_id", "congregation_id")
+    )
+    cards, seen = [], set()
+    for index, action in enumerate(recent):
+        election = past if index >= 2 else upcoming  # the older actions collected for the past one
+        attendees = Attendance.objects.filter(
+            action=action, checked_in_at__isnull=False
+        ).values_list("person_id", flat=True)
+        for person_id in attendees:
+            if (election.pk, person_id) in seen or rng.random() > 0.45:
+                continue
+            seen.add((election.pk, person_id))
+            voted = election is past and rng.random() < 0.72
+            cards.append(
+                PledgeCard(
+                    election=election,
+                    person_id=person_id,
+                    action=action,
+                    congregation_id=primary.get(person_id),
+                    collected_by=organizer,
+                    collected_at=action.starts_at,
+                    voted_confirmed_at=now if voted else None,
+                    voted_confirmed_by=organizer if voted else None,
+                )
+            )
+    PledgeCard.objects.bulk_create(cards, batch_size=BATCH)
+    return (
+        f"2 elections, 1 registration drive (38 registered, 61 helped), "
+        f"{len(cards):,} pledge-to-vote cards"
+    )

@@ -19,6 +19,7 @@ class ActionKind(models.TextChoices):
     ASSEMBLY = "assembly", _("Assembly")
     TRAINING = "training", _("Training")
     RESEARCH = "research", _("Research action")
+    REGISTRATION_DRIVE = "registration_drive", _("Voter registration drive")
 
 
 class Action(models.Model):
@@ -305,3 +306,113 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# --- Civic participation, non-partisan (docs/values.md) --------------------------------------
+
+
+class Election(models.Model):
+    """An election people pledge to vote in ("Hartford municipal 2027"): a name and a day.
+    Never a candidate, a party or a ballot question's side."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    held_on = models.DateField(_("election day"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-held_on", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RegistrationDriveResult(models.Model):
+    """What a voter registration drive (an action of that kind) did: counts, no names."""
+
+    action = models.OneToOneField(
+        Action,
+        on_delete=models.CASCADE,
+        related_name="registration_result",
+        verbose_name=_("action"),
+    )
+    forms_registered = models.PositiveIntegerField(_("registration forms completed"))
+    people_helped = models.PositiveIntegerField(
+        _("people helped"),
+        help_text=_("Checked their status, moved their address, found their polling place…"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("registration drive result")
+        verbose_name_plural = _("registration drive results")
+
+    def __str__(self):
+        return f"{self.action}: {self.forms_registered}"
+
+
+class PledgeCard(models.Model):
+    """A person's pledge to vote in an election, collected at an action. One per person and
+    election; later confirmed (they say they voted), never how."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.PROTECT, related_name="pledge_cards", verbose_name=_("election")
+    )
+    person = models.ForeignKey(
+        "members.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pledge_cards",
+        verbose_name=_("collected at"),
+    )
+    congregation = models.ForeignKey(
+        "congregations.Congregation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("congregation"),
+    )
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collected by"),
+    )
+    collected_at = models.DateTimeField(_("collected at (time)"), default=timezone.now)
+    voted_confirmed_at = models.DateTimeField(_("confirmed voted at"), null=True, blank=True)
+    voted_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+
+    class Meta:
+        verbose_name = _("pledge-to-vote card")
+        verbose_name_plural = _("pledge-to-vote cards")
+        ordering = ["-collected_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "person"], name="pledge_card_once")
+        ]
+        indexes = [models.Index(fields=["election", "congregation"], name="pledge_card_list_idx")]
+
+    def __str__(self):
+        return f"{self.person_id} · {self.election}"

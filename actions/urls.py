@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import civic_views, views
 
 app_name = "actions"
 urlpatterns = [
@@ -12,7 +12,11 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:name>.csv", views.report_csv, name="report_csv"),
     path("turnout/<slug:slug>/", views.congregation_turnout, name="congregation_turnout"),
+    path("elections/", civic_views.elections, name="elections"),
+    path("elections/<int:pk>/<slug:slug>/", civic_views.election_day, name="election_day"),
     path("<int:pk>/", views.action_detail, name="detail"),
+    path("<int:pk>/registration/", civic_views.registration_drive, name="registration_drive"),
+    path("<int:pk>/pledge-cards/", civic_views.pledge_cards, name="pledge_cards"),
     path("<int:pk>/edit/", views.action_edit, name="edit"),
     path("<int:pk>/pledge/", views.pledge, name="pledge"),
     path("<int:pk>/invite/", views.invite, name="invite"),

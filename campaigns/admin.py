@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from . import services
+from .forms import TargetForm
 from .models import (
     Campaign,
     CampaignStageChange,
@@ -40,8 +41,13 @@ class CampaignAdmin(admin.ModelAdmin):
     inlines = [StageChangeInline]
 
 
+class TargetAdminForm(TargetForm):
+    ask_only_when_needed = False  # the admin builds its fieldsets from the form's base fields
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    form = TargetAdminForm
     list_display = ["name", "office", "jurisdiction"]
     search_fields = ["name", "office", "jurisdiction"]
 

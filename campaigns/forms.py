@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conect import access
 from conect.ladder import LEADER_LEVELS
+from conect.nonpartisan import partisan_words
 from congregations.models import Congregation
 from members.models import Person, User
 
@@ -96,9 +97,45 @@ class ResearchActionForm(forms.Form):
 
 
 class TargetForm(forms.ModelForm):
+    """A target is an official by office: a name or office naming a party or a candidacy
+    (conect.nonpartisan) saves only once the organizer ticks the confirmation."""
+
+    confirm_nonpartisan = forms.BooleanField(
+        label=_("This is an office, not a party or a campaign: save it anyway"),
+        required=False,
+    )
+    # The app's page shows the box only once a word is found; the admin always lists it.
+    ask_only_when_needed = True
+
     class Meta:
         model = Target
         fields = ["name", "office", "jurisdiction", "public_contact"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.ask_only_when_needed and not self._partisan_words_in_data():
+            del self.fields["confirm_nonpartisan"]
+
+    def _partisan_words_in_data(self) -> list[str]:
+        if not self.is_bound:
+            return []
+        return partisan_words(
+            self.data.get(self.add_prefix("name"), ""), self.data.get(self.add_prefix("office"), "")
+        )
+
+    def clean(self):
+        data = super().clean()
+        words = partisan_words(data.get("name", ""), data.get("office", ""))
+        if words and not data.get("confirm_nonpartisan"):
+            self.add_error(
+                "confirm_nonpartisan",
+                _(
+                    "CONECT is non-partisan: targets are officials by office. These words name "
+                    "a party or a candidacy: %(words)s. Remove them, or tick the box to save."
+                )
+                % {"words": ", ".join(words)},
+            )
+        return data
 
 
 class CommitmentForm(forms.Form):

@@ -213,7 +213,10 @@ def target_create(request):
     _require_manager(request.user)
     form = TargetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        target = services.target_create(**form.cleaned_data)
+        data = form.cleaned_data
+        target = services.target_create(
+            **{name: data[name] for name in ("name", "office", "jurisdiction", "public_contact")}
+        )
         return redirect(target)
     return render(request, "campaigns/target_form.html", {"form": form})
 

@@ -10,7 +10,16 @@ from django.utils.translation import ngettext
 from conect.admin import AuditedAdmin, ReadOnlyAdmin
 from congregations.models import Membership
 
-from .models import AuditEvent, ImportJob, LeadershipChange, Person, Tag, User
+from .models import (
+    AuditEvent,
+    Demographics,
+    ImportJob,
+    LeadershipChange,
+    Person,
+    Tag,
+    User,
+    VoterRegistration,
+)
 from .selectors import people_visible_to
 from .services import person_admin_save, person_archive, person_delete, person_unarchive
 
@@ -216,3 +225,35 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Demographics)
+class DemographicsAdmin(AuditedAdmin):
+    """Read and delete only: a record is made on the person's page, which asks for consent."""
+
+    list_display = ("person", "equity_group", "consented_on", "consent_recorded_by")
+    list_filter = ("equity_group", ("consented_on", admin.EmptyFieldListFilter))
+    raw_id_fields = ("person",)
+    list_select_related = ("person", "consent_recorded_by")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(person__in=people_visible_to(request.user))
+
+
+@admin.register(VoterRegistration)
+class VoterRegistrationAdmin(AuditedAdmin):
+    list_display = ("person", "status", "town", "asked_on", "recorded_by")
+    list_filter = ("status",)
+    raw_id_fields = ("person", "recorded_by")
+    list_select_related = ("person", "recorded_by")
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(person__in=people_visible_to(request.user))

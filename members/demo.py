@@ -11,7 +11,17 @@ from conect.ladder import Level
 from congregations.demo import ZIP_BY_TOWN, congregation_profile
 from congregations.models import Congregation, Membership, MembershipRole
 
-from .models import Language, LeadershipChange, Person, Tag, User
+from .equity import equity_group_of
+from .models import (
+    Demographics,
+    Language,
+    LeadershipChange,
+    Person,
+    Tag,
+    User,
+    VoterRegistration,
+    VoterStatus,
+)
 
 # fmt: off
 FIRST = {
@@ -222,3 +232,84 @@ def wipe_people() -> None:
     for model in (LeadershipChange, Membership, Person.tags.through, Person, Tag, User):
         model.objects.all().delete()
     Congregation.objects.all().delete()
+
+
+# --- Values (issue 14): self-identified demographics and voter registration ------------------
+
+# What people of each demo name pool say of themselves, with weights: a spread, not a label.
+POOL_GROUPS = {
+    "general": [(["white"], 70), (["black"], 8), (["white", "latino"], 4), ([], 3)],
+    "black": [(["black"], 85), (["black", "caribbean"], 8), (["black", "white"], 4)],
+    "latino": [(["latino"], 80), (["latino", "black"], 8), (["latino", "white"], 6), ([], 4)],
+    "jewish": [(["white"], 85), (["mena"], 5), ([], 6)],
+    "muslim": [(["mena"], 40), (["black"], 30), (["south_asian"], 25)],
+    "sikh": [(["south_asian"], 95)],
+    "korean": [(["asian"], 95)],
+    "haitian": [(["caribbean", "black"], 55), (["caribbean"], 40)],
+    "filipino": [(["asian"], 70), (["asian", "pacific_islander"], 25)],
+}
+OWN_WORDS = {
+    "latino": ["Puerto Rican", "Dominican", "Boricua", "Colombian"],
+    "caribbean": ["Haitian American", "Jamaican"],
+    "mena": ["Lebanese", "Syrian American"],
+    "": ["Cape Verdean", "Human", "Mixed"],
+}
+CONSENT_SHARE = 0.35  # people who have told us, with consent
+UNCONFIRMED_SHARE = 0.004  # the old staff-typed field, waiting for consent
+VOTER_ASKED_SHARE = 0.2
+
+
+def _pool_by_last_name() -> dict[str, str]:
+    return {name: pool for pool, names in reversed(LAST.items()) for name in names}
+
+
+def seed_values(demo: dict) -> str:
+    """Consented demographics for about a third of the people, a few unconfirmed rows left by
+    the old free-text field, and voter registration for a fifth. Its own random sequence."""
+    rng = random.Random(demo.get("seed", 2026) + 14)
+    people = demo.get("people_created", [])
+    organizer = demo.get("users", {}).get("organizer")
+    pools = _pool_by_last_name()
+    today = timezone.localdate()
+    rows, voters = [], []
+    for person in people:
+        draw = rng.random()
+        pool = pools.get(person.last_name, "general")
+        if draw < CONSENT_SHARE + UNCONFIRMED_SHARE:
+            options = POOL_GROUPS[pool]
+            groups = rng.choices([g for g, _w in options], weights=[w for _g, w in options])[0]
+            key = groups[0] if groups else ""
+            words = rng.choice(OWN_WORDS[key]) if key in OWN_WORDS and rng.random() < 0.5 else ""
+            if not groups and not words:
+                words = rng.choice(OWN_WORDS[""])
+            consented = draw < CONSENT_SHARE
+            rows.append(
+                Demographics(
+                    person=person,
+                    groups=groups,
+                    self_described=words,
+                    equity_group=equity_group_of(groups, words),
+                    consented_on=today - datetime.timedelta(days=rng.randint(0, 700))
+                    if consented
+                    else None,
+                    consent_recorded_by=organizer if consented else None,
+                )
+            )
+        if rng.random() < VOTER_ASKED_SHARE:
+            status = rng.choices(list(VoterStatus), weights=[70, 20, 10])[0]
+            voters.append(
+                VoterRegistration(
+                    person=person,
+                    status=status,
+                    town=person.town if status == VoterStatus.REGISTERED else "",
+                    asked_on=today - datetime.timedelta(days=rng.randint(0, 400)),
+                    recorded_by=organizer,
+                )
+            )
+    Demographics.objects.bulk_create(rows, batch_size=BATCH)
+    VoterRegistration.objects.bulk_create(voters, batch_size=BATCH)
+    shared = sum(1 for row in rows if row.consented_on)
+    return (
+        f"{shared:,} people's self-identified race/ethnicity (consented), "
+        f"{len(rows) - shared} awaiting consent, {len(voters):,} voter registration answers"
+    )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conect import access
@@ -16,7 +17,7 @@ from conect.normalize import (
 from congregations.models import Congregation
 from congregations.selectors import congregations_visible_to
 
-from .models import Person, Tag
+from .models import Person, RaceEthnicity, Tag, VoterStatus
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -58,7 +59,6 @@ class PersonForm(forms.ModelForm):
             "email_ok",
             "sms_ok",
             "do_not_contact",
-            "ethnicity",
             "notes",
         ]
         widgets = {
@@ -97,7 +97,6 @@ class PersonForm(forms.ModelForm):
                 ]
             self.fields["tags"].initial = list(self.instance.tags.values_list("pk", flat=True))
         if not access.is_organizing_staff(user):
-            del self.fields["ethnicity"]
             del self.fields["notes"]
 
     def clean_first_name(self):
@@ -208,3 +207,52 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.people = {str(person.pk): person for person in people}
         self.fields["survivor"].choices = [(pk, str(p)) for pk, p in self.people.items()]
+
+
+class DemographicsForm(forms.Form):
+    """Race/ethnicity as the person says it: any number from the list, their own words, and
+    their consent, given today, which the form will not do without."""
+
+    groups = forms.MultipleChoiceField(
+        label=_("Race/ethnicity (as many as they choose)"),
+        choices=RaceEthnicity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    self_described = forms.CharField(
+        label=_("In their own words"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Optional: how they describe themself, e.g. Puerto Rican, Ghanaian, Afro-Latina."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("They agreed, today, that CONECT records this for counting who leads"),
+        required=True,
+        error_messages={
+            "required": _("Recorded only with their consent: ask them first, or leave it blank.")
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("groups") and not clean_spaces(data.get("self_described", "")):
+            raise ValidationError(_("Choose at least one group or write their own words."))
+        return data
+
+
+class VoterRegistrationForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Registered to vote? (as they say)"),
+        choices=VoterStatus.choices,
+        widget=forms.RadioSelect,
+    )
+    town = forms.CharField(label=_("Registered in (town)"), required=False, max_length=100)
+    asked_on = forms.DateField(label=_("Asked on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_asked_on(self):
+        asked_on = self.cleaned_data["asked_on"]
+        if asked_on > timezone.localdate():
+            raise ValidationError(_("The day we asked cannot be in the future."))
+        return asked_on

@@ -134,8 +134,8 @@ class Person(models.Model):
     email_ok = models.BooleanField(_("email ok"), default=True)
     sms_ok = models.BooleanField(_("SMS ok"), default=False)
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
-    # Sensitive: shown only to the roles docs/privacy.md names.
-    ethnicity = models.CharField(_("ethnicity"), max_length=100, blank=True)
+    # Sensitive: shown only to the roles docs/privacy.md names. Race/ethnicity is not here: it
+    # is self-identified, with consent, in Demographics (docs/values.md).
     notes = models.TextField(_("private notes"), blank=True)
     user = models.OneToOneField(
         User,
@@ -350,3 +350,108 @@ class NotDuplicate(models.Model):
 
     def __str__(self):
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+# --- Values: self-identified demographics and voter registration (docs/values.md) ----------
+
+
+class RaceEthnicity(models.TextChoices):
+    """The documented list a person picks from (any number), plus their own words. Each is
+    what the person says of themself; staff never guess it (docs/values.md)."""
+
+    AMERICAN_INDIAN = "american_indian", _("American Indian or Alaska Native")
+    ASIAN = "asian", _("Asian or Asian American")
+    BLACK = "black", _("Black or African American")
+    CARIBBEAN = "caribbean", _("Caribbean or West Indian")
+    LATINO = "latino", _("Hispanic or Latino/a/e")
+    MIDDLE_EASTERN = "mena", _("Middle Eastern or North African")
+    PACIFIC_ISLANDER = "pacific_islander", _("Native Hawaiian or Pacific Islander")
+    SOUTH_ASIAN = "south_asian", _("South Asian")
+    WHITE = "white", _("White")
+
+
+class EquityGroup(models.TextChoices):
+    """The report's column for a person: their one group, or one of these when there is not
+    exactly one, so each person is counted once and totals are people."""
+
+    MULTIPLE = "multiple", _("Two or more groups")
+    SELF_DESCRIBED = "self_described", _("In their own words")
+
+
+class Demographics(models.Model):
+    """A person's self-identified race/ethnicity, kept only with their consent.
+
+    `consented_on` empty means a value staff typed before consent was asked (the old
+    free-text field, moved here by migration): it is shown to staff as "ask to confirm" and
+    counted nowhere until the person agrees. Withdrawing consent deletes the row."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="demographics", verbose_name=_("person")
+    )
+    groups = models.JSONField(_("race/ethnicity"), default=list, blank=True)
+    self_described = models.CharField(_("in their own words"), max_length=100, blank=True)
+    # Computed from groups + self_described by the service: the report groups by it in SQL.
+    equity_group = models.CharField(_("report group"), max_length=20, blank=True)
+    consented_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("self-identified demographics")
+        verbose_name_plural = _("self-identified demographics")
+        indexes = [models.Index(fields=["equity_group"], name="demographics_group_idx")]
+
+    def __str__(self):
+        return f"{self.person_id}"
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consented_on is not None
+
+    def group_labels(self) -> list:
+        labels = dict(RaceEthnicity.choices)
+        return [labels[code] for code in self.groups if code in labels]
+
+
+class VoterStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    NOT_REGISTERED = "not_registered", _("Not registered")
+    UNSURE = "unsure", _("Not sure")
+
+
+class VoterRegistration(models.Model):
+    """Whether a person says they are registered to vote, where, and when we asked. What the
+    person reports, not a check against the voter file; nothing about how anyone votes."""
+
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="voter_registration",
+        verbose_name=_("person"),
+    )
+    status = models.CharField(_("registration"), max_length=20, choices=VoterStatus.choices)
+    town = models.CharField(_("registered in (town)"), max_length=100, blank=True)
+    asked_on = models.DateField(_("asked on"))
+    recorded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("voter registration (as reported)")
+        verbose_name_plural = _("voter registrations (as reported)")
+        indexes = [models.Index(fields=["status"], name="voter_status_idx")]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.status}"

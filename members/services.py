@@ -24,6 +24,7 @@ from congregations.selectors import congregations_visible_to
 
 from .bulk import insert_rows
 from .importing import FILLABLE, ImportPlan, plan_import
+from .merging_values import keep_one_answer_each
 from .models import (
     AuditEvent,
     ImportJob,
@@ -266,9 +267,10 @@ def person_delete(*, person: Person, by: User, reason: str) -> None:
 
 
 def audit_sensitive_view(*, person: Person, by: User, where: str) -> None:
-    """Record that `by` was shown someone's ethnicity or private notes, and on which page
-    ("page": the person's page; "edit": the edit form, which shows them to change them)."""
-    if person.ethnicity or person.notes:
+    """Record that `by` was shown someone's private notes, and on which page ("page": the
+    person's page; "edit": the edit form, which shows them to change them). Self-identified
+    demographics audit their own page (members.demographics)."""
+    if person.notes:
         audit_log(by=by, action=AuditEvent.Action.VIEW_SENSITIVE, person_id=person.pk, where=where)
 
 
@@ -350,7 +352,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
     if survivor.memberships.filter(is_primary=True).exists():
         duplicate.memberships.filter(is_primary=True).update(is_primary=False)
     filled = []
-    for name in [*FILLABLE, "ethnicity"]:
+    for name in FILLABLE:
         if not getattr(survivor, name) and getattr(duplicate, name):
             setattr(survivor, name, getattr(duplicate, name))
             filled.append(name)
@@ -362,6 +364,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
     if duplicate.user_id:
         survivor.user_id, duplicate.user_id = duplicate.user_id, None
         duplicate.save(update_fields=["user"])
+    keep_one_answer_each(survivor=survivor, duplicate=duplicate)  # one-to-one: choose first
     relations = _move_related(survivor, duplicate)
     survivor.tags.add(*duplicate.tags.all())
     higher = max(survivor.level, duplicate.level, key=LADDER.index)
@@ -430,7 +433,6 @@ def _write_plan(plan: ImportPlan) -> None:
         "email_ok": True,
         "sms_ok": False,
         "do_not_contact": False,
-        "ethnicity": "",
         "notes": "",
         "user_id": None,
         "archived_at": None,

@@ -165,10 +165,14 @@ def person_delete(request, pk):
 @require_GET
 def people_export(request):
     _require_editor(request.user)  # leaders have no bulk export: their scope is personal
+    demographics = request.GET.get("demographics") == "1"  # an admin's explicit choice
+    if demographics and not access.is_admin(request.user):
+        raise PermissionDenied
     rows = exporting.people_export(
         people=_filtered(request).qs,
         by=request.user,
-        filters={k: v for k, v in request.GET.items() if k != "page"},
+        filters={k: v for k, v in request.GET.items() if k not in ("page", "demographics")},
+        demographics=demographics,
     )
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

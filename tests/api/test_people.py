@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from api.services import identity_of
-from members.models import AuditEvent, Person, Tag
+from members.models import AuditEvent, Demographics, Person, Tag
 from tests.api.conftest import uuid_of
 from tests.factories import PersonFactory
 
@@ -107,7 +107,7 @@ def test_one_person_and_404s(api_as, lead, congregation, other_congregation):
 
 
 def test_private_fields_and_do_not_contact_details_never_leave(api_as, organizer, congregation):
-    PersonFactory(
+    quiet = PersonFactory(
         congregation=congregation,
         first_name="Quiet",
         email="quiet@example.org",
@@ -116,7 +116,9 @@ def test_private_fields_and_do_not_contact_details_never_leave(api_as, organizer
         zip="06103",
         do_not_contact=True,
         notes="private one-on-one notes",
-        ethnicity="Puerto Rican",
+    )
+    Demographics.objects.create(
+        person=quiet, groups=["latino"], self_described="Puerto Rican", consented_on="2026-01-05"
     )
     client = api_as(organizer)
     text = client.get(PEOPLE).content.decode()

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actions.models import Election
 from actions.services import attendance_rsvp
 from api.services import identity_of, token_create
 from members.models import ImportJob, Tag
@@ -98,6 +99,9 @@ RULES: dict[str, Rule] = {
     "members:person_ladder": Rule(other_person, ("leader", leaders_self)),
     "members:person_archive": Rule(other_person, ("leader", leaders_self)),
     "members:person_delete": Rule(other_person, ("organizer", lambda o: {"pk": o["person"].pk})),
+    "members:equity_report": Rule(NO_OBJECT, ("lead", {})),
+    "members:person_demographics": Rule(other_person, ("lead", lambda o: {"pk": o["person"].pk})),
+    "members:person_voter_registration": Rule(other_person, ("leader", leaders_self)),
     "members:person_merge": Rule(
         lambda o: {"pk": o["person"].pk, "other_pk": o["person_other"].pk}
     ),
@@ -149,6 +153,13 @@ RULES: dict[str, Rule] = {
         lambda o: {"pk": o["action_other"].pk}, ("lead", lambda o: {"pk": o["action_mine"].pk})
     ),
     "actions:pledge": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
+    "actions:pledge_cards": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
+    "actions:registration_drive": Rule(NETWORK, ("leader", lambda o: {"pk": o["drive"].pk})),
+    "actions:elections": Rule(NO_OBJECT, ("leader", {})),
+    "actions:election_day": Rule(
+        lambda o: {"pk": o["election"].pk, "slug": o["other"].slug},
+        ("leader", lambda o: {"pk": o["election"].pk, "slug": o["mine"].slug}),
+    ),
     "actions:invite": Rule(NETWORK, ("leader", lambda o: {"pk": o["action"].pk})),
     "actions:rsvp": Rule(
         lambda o: {"pk": o["action"].pk, "person_pk": o["person_other"].pk},
@@ -270,6 +281,8 @@ def world(db, congregation, other_congregation, lead, organizer, leader):
         "follow_up_other": FollowUpFactory(owner=stranger, person=person_other),
         "campaign": CampaignFactory(),
         "action": action,
+        "drive": ActionFactory(kind="registration_drive"),
+        "election": Election.objects.create(name="Hartford municipal 2027", held_on="2027-11-02"),
         "tag": tag,
         "tagging_other": Tag.people.through.objects.get(person=person_other),
         "attendance_other": attendance_rsvp(action=action, person=person_other, rsvp="yes"),

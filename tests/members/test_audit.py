@@ -23,7 +23,6 @@ def edit_data(person, congregation, **extra):
         "language": person.language,
         "email_ok": "on" if person.email_ok else "",
         "congregation": congregation.pk,
-        "ethnicity": person.ethnicity,
         "notes": person.notes,
     }
     data.update(extra)
@@ -47,7 +46,7 @@ class TestEditNamesTheChangedFields:
         person = PersonFactory(congregation=congregation, town="Hartford")
         url = reverse("members:person_edit", args=[person.pk])
         data = edit_data(person, congregation)
-        data.pop("notes", None), data.pop("ethnicity", None)  # no sensitive fields for a lead
+        data.pop("notes", None)  # no sensitive field for a lead
         assert login(client, lead).post(url, data).status_code == 302
         assert AuditEvent.objects.get(action="update").detail["fields"] == []
 
@@ -90,7 +89,7 @@ class TestSensitiveReads:
         assert not AuditEvent.objects.filter(action="view_sensitive").exists()
 
     def test_the_person_page_says_where(self, client, login, organizer, congregation):
-        person = PersonFactory(congregation=congregation, ethnicity="Puerto Rican")
+        person = PersonFactory(congregation=congregation, notes="a hard conversation")
         login(client, organizer).get(person.get_absolute_url())
         assert AuditEvent.objects.get(action="view_sensitive").detail == {"where": "page"}
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from congregations.models import Membership
-from members.models import AuditEvent, LeadershipChange, Level, Person, Tag
+from members.models import AuditEvent, Demographics, LeadershipChange, Level, Person, Tag
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,8 +185,8 @@ class TestPersonPage:
             congregation=congregation,
             first_name="Ana",
             notes="secret story",
-            ethnicity="Puerto Rican",
         )
+        Demographics.objects.create(person=person, groups=["latino"], self_described="Puerto Rican")
         body = login(client, lead).get(person.get_absolute_url()).content.decode()
         assert "Ana" in body and "Timeline" in body
         assert f"/people/{person.pk}/practice/" in body  # the meetings panel

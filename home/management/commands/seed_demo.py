@@ -19,11 +19,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from accountability.demo import seed_leader_commitments, wipe_leader_commitments
-from actions.demo import seed_actions, wipe_actions
+from actions.demo import seed_actions, seed_civic, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
-from members.demo import DEMO_PASSWORD, seed_logins, seed_people, wipe_people
+from members.demo import DEMO_PASSWORD, seed_logins, seed_people, seed_values, wipe_people
 from members.models import Person
 from relationships.demo import seed_relationships, wipe_relationships
 
@@ -36,6 +36,8 @@ STEPS = [
     seed_actions,  # right after seed_campaigns: it continues the same random sequence
     seed_relationships,
     seed_leader_commitments,  # after relationships: measured from its meetings
+    seed_values,  # issue 14: each with its own random sequence, so the steps above keep theirs
+    seed_civic,
 ]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
 WIPES = [
@@ -81,7 +83,13 @@ class Command(BaseCommand):
             )
             return
         started = time.perf_counter()
-        demo = {"rng": random.Random(seed), "people": people, "password": password, "logins": []}
+        demo = {
+            "rng": random.Random(seed),
+            "seed": seed,
+            "people": people,
+            "password": password,
+            "logins": [],
+        }
         with transaction.atomic():
             if reset:
                 for wipe in WIPES:
