@@ -408,8 +408,8 @@ class TestStandingPartial:
         congregations = CongregationFactory.create_batch(2)
         user = lead_of(*congregations)
         login(client, user)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             client.get("/")
         user.congregations.add(*CongregationFactory.create_batch(10))
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             assert client.get("/").status_code == 200
