@@ -136,7 +136,7 @@ def test_matching_rules_against_the_database(congregation, other_congregation):
     plan = run(
         f"{HEADER}\n"
         "Ana,Ruiz,ANA@EXAMPLE.ORG,860 555 0101,temple-sinai,,,,,\n"  # email, any case
-        "Tom,obrien,,(860) 555-0102,st-marks,,,,,\n"  # phone + last name (apostrophe, case)
+        "THOMAS,obrien,,(860) 555-0102,st-marks,,,,,\n"  # phone + the same first name
         "maria jose,NUNEZ,,,st-marks,,,06103,,\n"  # name + ZIP, accents ignored
     )
     assert plan.counts == {**plan.counts, "new": 0, "matched": 3}
