@@ -29,6 +29,7 @@ import codecs
 import csv
 import difflib
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -204,17 +205,17 @@ def decode(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of `text` one at a time, without a second copy of it (io.StringIO would keep
-    four bytes per character)."""
+def _lines(text: str | bytes) -> Iterator[str]:
+    """The lines of `text` (or of UTF-8 bytes, decoded line by line) one at a time, without a
+    second copy of it (io.StringIO would keep four bytes per character)."""
     start, end = 0, len(text)
+    newline: Any = b"\n" if isinstance(text, bytes) else "\n"
     while start < end:
-        stop = text.find("\n", start)
-        if stop < 0:
-            yield text[start:]
-            return
-        yield text[start : stop + 1]
-        start = stop + 1
+        stop = text.find(newline, start)
+        stop = end if stop < 0 else stop + 1
+        line = text[start:stop]
+        yield line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
+        start = stop
 
 
 def _unneutralise(cell: str) -> str:
@@ -258,11 +259,11 @@ class Header:
     ignored: list[str]
 
 
-def read_rows(text: str) -> tuple[Header, Iterator[tuple[int, dict, list[str]]]]:
+def read_rows(text: str | bytes) -> tuple[Header, Iterator[tuple[int, dict, list[str]]]]:
     """The header, and (line number, {field: raw value}, the row's cells) per non-empty row.
     ImportFileError for a file without a usable header, and (while iterating) for broken quoting
     or a cell over csv's limit of 131,072 characters."""
-    first_line = text[: text.find("\n")] if "\n" in text else text
+    first_line = next(_lines(text[:65536]), "")
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
@@ -521,206 +522,206 @@ class ImportPlan:
 
 
 class Writer(Protocol):
-    """What plan_import asks of the database when it writes (members.services)."""
+    """What plan_import asks of the database when it writes (members.services). People are
+    numbers in `people` (a _People), the same numbers in every call."""
 
-    def create(self, person: "Candidate", values: dict) -> None: ...
-    def fill(self, person: "Candidate", name: str, value: str) -> None: ...
-    def join(self, person: "Candidate", congregation_id: int, primary: bool) -> None: ...
-    def tag(self, person: "Candidate", name: str) -> None: ...
-    def tags_wanted(self, names: dict[str, str]) -> None: ...
+    def start(self, people: "_People", tag_names: dict[str, str]) -> None: ...
+    def create(self, person: int, values: dict) -> None: ...
+    def fill(self, person: int, name: str, value: str) -> None: ...
+    def join(self, person: int, congregation_id: int, primary: bool) -> None: ...
+    def tag(self, person: int, name: str) -> None: ...
     def flush(self) -> None: ...
 
 
-class Candidate:
-    """A person a row may match: someone in the importer's scope, or a new person from an
-    earlier row. Only what matching needs, to keep a big file's memory small."""
-
-    __slots__ = (
-        "pid",
-        "line",
-        "first_key",
-        "last_key",
-        "email",
-        "phone",
-        "zip5",
-        "filled",
-        "congregations",
-        "tags",
-        "has_primary",
-        "values",
-    )
-
-    def __init__(self, pid, line, first_key, last_key, email, phone, zip5, filled):
-        self.pid: int | None = pid
-        self.line: int | None = line  # the row that creates them; None: already in the database
-        self.first_key, self.last_key = first_key, last_key
-        self.email, self.phone, self.zip5 = email, phone, zip5
-        self.filled: int = filled  # FILLABLE fields that have a value (bits)
-        self.congregations: tuple = ()
-        self.tags: tuple = ()
-        self.has_primary = False
-        self.values: dict | None = None  # the writer's, until it has inserted them
-
-    def index_keys(self) -> list[int]:
-        return _keys(self.first_key, self.last_key, self.email, self.phone)
-
-
-def _keys(first_key: str, last_key: str, email: str, phone: str) -> list[int]:
-    """Hashed index keys (a collision only adds a candidate that the checks then refuse)."""
-    keys = [hash(("n", first_key, last_key))]
-    if email:
-        keys.append(hash(("e", email)))
-    if phone:
-        keys.append(hash(("p", phone)))
-    return keys
+_PRIMARY = 1 << len(FILLABLE)  # in `flags`: has a primary congregation
 
 
 def _filled(values: dict) -> int:
     return sum(bit for name, bit in _BIT.items() if values.get(name))
 
 
-class _Index:
-    """Hashed key → one Candidate or a list of them (a list only where several share a key)."""
+@dataclass
+class _Keys:
+    """A row's or a person's matching keys, hashed (a collision would need 64 equal bits)."""
+
+    first: int
+    name: int
+    email: int
+    phone: int
+    zip5: int
+
+    @classmethod
+    def of(cls, first_name: str, last_name: str, email: str, phone: str, zip_code: str):
+        first, last = name_key(first_name), name_key(last_name)
+        return cls(
+            hash(("f", first)),
+            hash(("n", first, last)) if last else hash(("n1", first)),
+            hash(("e", email.lower())) if email else 0,
+            hash(("p", phone)) if phone else 0,
+            int(zip_code[:5]) if zip_code[:5].isdigit() else 0,
+        )
+
+    def index(self) -> list[int]:
+        return [key for key in (self.name, self.email, self.phone) if key]
+
+
+class _People:
+    """Everyone a row may match — the people in the importer's scope who share a key with the
+    file, and the new people of earlier rows — column by column in arrays, so that a 150,000-row
+    file costs tens of megabytes, not hundreds. A person is their number here."""
 
     def __init__(self) -> None:
-        self.slots: dict[int, Any] = {}
+        self.pid = array("q")  # 0: a new person not written yet
+        self.line = array("l")  # the row creating them; 0: already in the database
+        self.first, self.name = array("q"), array("q")
+        self.email, self.phone, self.zip5 = array("q"), array("q"), array("l")
+        self.flags = array("H")  # FILLABLE bits that have a value, and _PRIMARY
+        self.congregations: dict[int, tuple] = {}
+        self.tags: dict[int, tuple] = {}
+        self.index: dict[int, Any] = {}  # hashed key → a number, or a list of numbers
 
-    def add(self, key: int, person: Candidate) -> None:
-        there = self.slots.get(key)
+    def add(self, pid: int, line: int, keys: _Keys, flags: int) -> int:
+        number = len(self.pid)
+        self.pid.append(pid)
+        self.line.append(line)
+        self.first.append(keys.first)
+        self.name.append(keys.name)
+        self.email.append(keys.email)
+        self.phone.append(keys.phone)
+        self.zip5.append(keys.zip5)
+        self.flags.append(flags)
+        for key in keys.index():
+            self.link(key, number)
+        return number
+
+    def link(self, key: int, number: int) -> None:
+        there = self.index.get(key)
         if there is None:
-            self.slots[key] = person
+            self.index[key] = number
         elif isinstance(there, list):
-            if person not in there:
-                there.append(person)
-        elif there is not person:
-            self.slots[key] = [there, person]
+            if number not in there:
+                there.append(number)
+        elif there != number:
+            self.index[key] = [there, number]
 
-    def get(self, key: int) -> list[Candidate]:
-        there = self.slots.get(key)
+    def get(self, key: int) -> list[int]:
+        there = self.index.get(key) if key else None
         return [] if there is None else there if isinstance(there, list) else [there]
 
+    def conflicts(self, number: int, keys: _Keys) -> bool:
+        """Both have an email, or both a phone, and they differ: two different people."""
+        email, phone = self.email[number], self.phone[number]
+        return bool(
+            (keys.email and email and keys.email != email)
+            or (keys.phone and phone and keys.phone != phone)
+        )
 
-def _conflicts(person: Candidate, email: str, phone: str) -> bool:
-    """Both have an email, or both a phone, and they differ: two different people."""
-    return bool(
-        (email and person.email and email != person.email)
-        or (phone and person.phone and phone != person.phone)
-    )
+    def changes(self, number: int, row: Cleaned) -> tuple[list[str], bool, list[str]]:
+        """What matching `row` to person `number` would add: fields, a membership, tags."""
+        values, flags = row.values, self.flags[number]
+        fills = [
+            name
+            for name in FILLABLE
+            if name != "phone_extension" and values.get(name) and not flags & _BIT[name]
+        ]
+        if (
+            values["phone_extension"]
+            and not flags & _BIT["phone_extension"]
+            and (self.phone[number] == hash(("p", values["phone"])) or "phone" in fills)
+        ):
+            fills.append("phone_extension")
+        have = self.tags.get(number, ())
+        tags = [tag for tag in dict.fromkeys(t.lower() for t in row.tags) if tag not in have]
+        joins = row.congregation_id not in self.congregations.get(number, ())
+        return fills, joins, tags
 
-
-def _changes(person: Candidate, row: Cleaned) -> tuple[list[str], bool, list[str]]:
-    """What matching `row` to `person` would add: fields to fill, a membership, tags."""
-    values = row.values
-    fills = [
-        name
-        for name in FILLABLE
-        if values.get(name) and not person.filled & _BIT[name] and name != "phone_extension"
-    ]
-    if (
-        values["phone_extension"]
-        and not person.filled & _BIT["phone_extension"]
-        and (person.phone == values["phone"] or "phone" in fills)
-    ):
-        fills.append("phone_extension")
-    tags = [tag for tag in dict.fromkeys(t.lower() for t in row.tags) if tag not in person.tags]
-    return fills, row.congregation_id not in person.congregations, tags
-
-
-class _Matcher:
-    def __init__(self) -> None:
-        self.index = _Index()
-
-    def add(self, person: Candidate) -> None:
-        for key in person.index_keys():
-            self.index.add(key, person)
-
-    def match(self, row: Cleaned) -> tuple[Candidate | None, str, list[Candidate]]:
+    def match(self, row: Cleaned, keys: _Keys) -> tuple[int | None, str, list[int]]:
         """(the person, why) or (None, why not, the people who came close)."""
         values = row.values
-        first, last = name_key(values["first_name"]), name_key(values["last_name"])
-        email, phone, zip5 = values["email"], values["phone"], values["zip"][:5]
-        near: list[Candidate] = []
-        if email:
-            for person in self.index.get(hash(("e", email))):
-                if person.email == email:
-                    return person, "email", []
-        if phone:
-            sharing = [p for p in self.index.get(hash(("p", phone))) if p.phone == phone]
-            for person in sharing:
-                if person.first_key == first and not _conflicts(person, email, ""):
-                    return person, "phone", []
-            near += sharing
-        same_name = [
-            p
-            for p in self.index.get(hash(("n", first, last)))
-            if p.first_key == first and p.last_key == last
-        ]
-        if zip5 and last:
-            same = [p for p in same_name if p.zip5 == zip5]
-            if len(same) == 1 and not _conflicts(same[0], email, phone):
+        near: list[int] = []
+        for number in self.get(keys.email):
+            if self.email[number] == keys.email:
+                return number, "email", []
+        sharing = [n for n in self.get(keys.phone) if self.phone[n] == keys.phone]
+        for number in sharing:
+            if self.first[number] == keys.first and not (
+                keys.email and self.email[number] and self.email[number] != keys.email
+            ):
+                return number, "phone", []
+        near += sharing
+        same_name = [n for n in self.get(keys.name) if self.name[n] == keys.name]
+        if keys.zip5 and values["last_name"]:
+            same = [n for n in same_name if self.zip5[n] == keys.zip5]
+            if len(same) == 1 and not self.conflicts(same[0], keys):
                 return same[0], "name_zip", []
             near += same
-        elif not (email or phone or zip5):
-            same = [p for p in same_name if row.congregation_id in p.congregations]
+        elif not (keys.email or keys.phone or keys.zip5):
+            cid = row.congregation_id
+            same = [n for n in same_name if cid in self.congregations.get(n, ())]
             if len(same) == 1:
                 return same[0], "name", []
             near += same
         near = list(dict.fromkeys(near))
-        for person in near:  # someone already has everything this row says: nothing to do
-            fills, joins, tags = _changes(person, row)
-            if not (fills or joins or tags or _conflicts(person, email, phone)):
-                return person, "same", []
-        return None, _why_not(near, first, phone), near
-
-
-def _why_not(near: list[Candidate], first: str, phone: str) -> str:
-    if not near:
-        return ""
-    if phone and any(p.phone == phone and p.first_key != first for p in near):
-        return "phone_other_name"
-    return "ambiguous" if len(near) > 1 else "conflict"
+        for number in near:  # someone of this name already has all the row says: no change
+            if self.name[number] != keys.name:
+                continue
+            fills, joins, tags = self.changes(number, row)
+            if not (fills or joins or tags or self.conflicts(number, keys)):
+                return number, "same", []
+        if not near:
+            return None, "", []
+        if any(self.first[n] != keys.first for n in sharing):
+            return None, "phone_other_name", near
+        return None, "ambiguous" if len(near) > 1 else "conflict", near
 
 
 # --- The two passes --------------------------------------------------------------------------
 
 
-def _candidates_in(people, wanted: set[int]) -> _Matcher:
-    """The people of `people` (the importer's scope) sharing a key with the file, with their
-    memberships and tags: one streamed query, then two per 5,000 candidates."""
-    matcher = _Matcher()
-    found: dict[int, Candidate] = {}
+def _people_in(scope, wanted: set[int]) -> _People:
+    """The people of `scope` (whom the importer may see) sharing a key with the file, with
+    their memberships and tags: one streamed query, then two per 5,000 people found."""
+    people = _People()
+    found: dict[int, int] = {}
     columns = ["id", "first_name", *FILLABLE]
-    for row in people.order_by("id").values_list(*columns).iterator(chunk_size=5000):
+    for row in scope.order_by("id").values_list(*columns).iterator(chunk_size=5000):
         values = dict(zip(columns, row, strict=True))
-        first, last = name_key(values["first_name"]), name_key(values["last_name"])
-        email = (values["email"] or "").lower()
-        keys = _keys(first, last, email, values["phone"])
-        if wanted.isdisjoint(keys):
-            continue
-        person = Candidate(
-            values["id"], None, first, last, email, values["phone"], values["zip"][:5], 0
+        keys = _Keys.of(
+            values["first_name"],
+            values["last_name"],
+            values["email"],
+            values["phone"],
+            values["zip"],
         )
-        person.filled = _filled(values)
-        found[person.pid] = person  # type: ignore[index]
-        matcher.add(person)
+        if not wanted.isdisjoint(keys.index()):
+            found[values["id"]] = people.add(values["id"], 0, keys, _filled(values))
     ids = list(found)
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         for person_id, congregation_id, is_primary in Membership.objects.filter(
             person_id__in=chunk
         ).values_list("person_id", "congregation_id", "is_primary"):
-            person = found[person_id]
-            person.congregations += (congregation_id,)
-            person.has_primary = person.has_primary or is_primary
+            number = found[person_id]
+            people.congregations[number] = (*people.congregations.get(number, ()), congregation_id)
+            if is_primary:
+                people.flags[number] |= _PRIMARY
         for person_id, name in Person.tags.through.objects.filter(person_id__in=chunk).values_list(
             "person_id", "tag__name"
         ):
-            found[person_id].tags += (name.lower(),)
-    return matcher
+            number = found[person_id]
+            people.tags[number] = (*people.tags.get(number, ()), name.lower())
+    return people
+
+
+def _row_keys(row: Cleaned) -> _Keys:
+    values = row.values
+    return _Keys.of(
+        values["first_name"], values["last_name"], values["email"], values["phone"], values["zip"]
+    )
 
 
 def plan_import(
-    text: str,
+    text: str | bytes,
     *,
     congregations: Iterable[Congregation],
     people=None,
@@ -730,12 +731,13 @@ def plan_import(
     writer: Writer | None = None,
     skip_invalid: bool = False,
 ) -> ImportPlan:
-    """Read, validate and match every row of `text`. `congregations`: the ones the importing
-    user may put people in; `people`: the ones they may see (matching never looks further; all
-    people when None). Rows are written through `writer` if given — not at all if a row is
-    invalid, unless `skip_invalid` — and reported one by one to `outcomes`."""
+    """Read, validate and match every row of `text` (decoded, or UTF-8 bytes: half the memory
+    of a str with accents). `congregations`: the ones the importing user may put people in;
+    `people`: the ones they may see (matching never looks further; everyone when None). Rows are
+    written through `writer` if given — none if a row is invalid, unless `skip_invalid` — and
+    reported one by one to `outcomes`."""
     plan = ImportPlan()
-    matcher_of = CongregationMatcher(congregations)
+    congregation_of = CongregationMatcher(congregations)
     default_id = default_congregation.pk if default_congregation else None
     try:
         header, rows = read_rows(text)
@@ -743,21 +745,13 @@ def plan_import(
         tag_names: dict[str, str] = {}
         for line, raw, _cells in rows:
             plan.total_rows += 1
-            row = clean_row(raw, matcher_of, default_id)
+            row = clean_row(raw, congregation_of, default_id)
             if isinstance(row, list):
                 if len(plan.errors) < MAX_ERRORS:
                     plan.errors += [RowError(line, message) for message in row]
                 plan.tally["error"] = plan.tally.get("error", 0) + 1
                 continue
-            values = row.values
-            wanted.update(
-                _keys(
-                    name_key(values["first_name"]),
-                    name_key(values["last_name"]),
-                    values["email"],
-                    values["phone"],
-                )
-            )
+            wanted.update(_row_keys(row).index())
             for tag in row.tags:
                 tag_names.setdefault(tag.lower(), tag)
             if progress and plan.total_rows % PROGRESS_EVERY == 0:
@@ -772,14 +766,14 @@ def plan_import(
         progress(total // 2, total)
     if writer is not None and plan.errors and not skip_invalid:
         return plan  # all or nothing
-    matcher = _candidates_in(Person.objects.all() if people is None else people, wanted)
+    matcher = _people_in(Person.objects.all() if people is None else people, wanted)
     del wanted
     plan.tally = {}
     if writer is not None:
-        writer.tags_wanted(tag_names)
+        writer.start(matcher, tag_names)
     _header, rows = read_rows(text)
     for done, (line, raw, cells) in enumerate(rows, 1):
-        row = clean_row(raw, matcher_of, default_id)
+        row = clean_row(raw, congregation_of, default_id)
         outcome = _one_row(line, raw, cells, row, matcher, writer)
         plan.tally[outcome.action] = plan.tally.get(outcome.action, 0) + 1
         if outcomes:
@@ -800,10 +794,8 @@ def _display_name(raw: dict, row: Cleaned | list) -> str:
     if isinstance(row, Cleaned):
         first, last = row.values["first_name"], row.values["last_name"]
     else:
-        first, last = (
-            clean_spaces(raw.get("first_name", "")),
-            clean_spaces(raw.get("last_name", "")),
-        )
+        first = clean_spaces(raw.get("first_name", ""))
+        last = clean_spaces(raw.get("last_name", ""))
     return f"{first[:100]} {last[:100]}".strip()
 
 
@@ -812,79 +804,76 @@ def _one_row(
     raw: dict,
     cells: list[str],
     row: Cleaned | list[str],
-    matcher: _Matcher,
+    people: _People,
     writer: Writer | None,
 ) -> RowOutcome:
-    """Match one cleaned row, apply it to the matcher's state (and the writer's), and say what
-    happens to it."""
+    """Match one cleaned row, apply it to `people` (and to the writer), and say what happens
+    to it."""
     name = _display_name(raw, row)
     if isinstance(row, list):
         return RowOutcome(line, name, ImportRow.Action.ERROR, detail="; ".join(row), cells=cells)
-    values = row.values
-    person, reason, near = matcher.match(row)
+    values, keys = row.values, _row_keys(row)
+    number, reason, near = people.match(row, keys)
     notes = list(row.notes)
-    if person is None:
-        person = Candidate(
-            None,
-            line,
-            name_key(values["first_name"]),
-            name_key(values["last_name"]),
-            values["email"],
-            values["phone"],
-            values["zip"][:5],
-            _filled(values),
-        )
-        person.congregations = (row.congregation_id,)
-        person.tags = tuple(dict.fromkeys(tag.lower() for tag in row.tags))
-        person.has_primary = True
-        matcher.add(person)
+    if number is None:
+        number = people.add(0, line, keys, _filled(values) | _PRIMARY)
+        people.congregations[number] = (row.congregation_id,)
+        tags = tuple(dict.fromkeys(tag.lower() for tag in row.tags))
+        if tags:
+            people.tags[number] = tags
         if writer is not None:
-            writer.create(person, values)
-            writer.join(person, row.congregation_id, True)
-            for tag in person.tags:
-                writer.tag(person, tag)
+            writer.create(number, values)
+            writer.join(number, row.congregation_id, True)
+            for tag in tags:
+                writer.tag(number, tag)
         close = near[0] if near else None
         return RowOutcome(
             line,
             name,
             ImportRow.Action.FLAGGED if near else ImportRow.Action.NEW,
-            person_id=close.pid if close and close.line is None else None,
-            same_as_line=close.line if close else None,
+            person_id=people.pid[close] or None if close is not None else None,
+            same_as_line=people.line[close] or None if close is not None else None,
             reason=reason,
             detail="; ".join(notes),
         )
-    fills, joins, tags = _changes(person, row)
-    if values["phone"] and person.phone and values["phone"] != person.phone:
+    fills, joins, tags = people.changes(number, row)
+    if keys.phone and people.phone[number] and keys.phone != people.phone[number]:
         notes.append(
             _("the phone in the file, %(phone)s, differs from the one on record: not changed")
             % {"phone": values["phone"]}
         )
     for field_name in fills:
-        person.filled |= _BIT[field_name]
+        people.flags[number] |= _BIT[field_name]
         if writer is not None:
-            writer.fill(person, field_name, values[field_name])
-    if "email" in fills or "phone" in fills:
-        person.email = person.email or values["email"]
-        person.phone = person.phone or values["phone"]
-        matcher.add(person)
+            writer.fill(number, field_name, values[field_name])
+    if "email" in fills:
+        people.email[number] = keys.email
+        people.link(keys.email, number)
+    if "phone" in fills:
+        people.phone[number] = keys.phone
+        people.link(keys.phone, number)
     if "zip" in fills:
-        person.zip5 = values["zip"][:5]
+        people.zip5[number] = keys.zip5
     if joins:
         if writer is not None:
-            writer.join(person, row.congregation_id, not person.has_primary)
-        person.congregations += (row.congregation_id,)
-        person.has_primary = True
+            writer.join(number, row.congregation_id, not people.flags[number] & _PRIMARY)
+        people.congregations[number] = (
+            *people.congregations.get(number, ()),
+            row.congregation_id,
+        )
+        people.flags[number] |= _PRIMARY
     for tag in tags:
         if writer is not None:
-            writer.tag(person, tag)
-        person.tags += (tag,)
+            writer.tag(number, tag)
+    if tags:
+        people.tags[number] = (*people.tags.get(number, ()), *tags)
     changed = bool(fills or joins or tags)
     return RowOutcome(
         line,
         name,
         ImportRow.Action.UPDATE if changed else ImportRow.Action.UNCHANGED,
-        person_id=person.pid if person.line is None else None,
-        same_as_line=person.line,
+        person_id=None if people.line[number] else people.pid[number],
+        same_as_line=people.line[number] or None,
         reason=reason,
         detail="; ".join(notes),
     )

@@ -23,7 +23,7 @@ from congregations.models import Congregation, Membership, MembershipRole
 from congregations.selectors import congregations_visible_to
 
 from .bulk import insert_rows
-from .importing import FILLABLE, Candidate, ImportPlan, RowOutcome, plan_import
+from .importing import FILLABLE, ImportPlan, RowOutcome, plan_import
 from .models import (
     AuditEvent,
     ImportJob,
@@ -396,7 +396,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
 
 def people_import(
     *,
-    text: str,
+    text: str | bytes,
     by: User | None,
     congregations: Iterable[Congregation],
     people=None,
@@ -438,34 +438,36 @@ def people_import(
 
 class _ImportWriter:
     """plan_import's writes, in batches: PostgreSQL COPY for new people and memberships, bulk
-    inserts for tags, and the filled fields of matched people grouped by which they are."""
+    inserts for tags, and the filled fields of matched people grouped by which they are. People
+    are numbers in plan_import's people (their database ids are `people.pid`)."""
 
     def __init__(self) -> None:
         self.now = timezone.now()
+        self.people: Any = None
         self.tag_ids: dict[str, int] = {}
-        self.people: list[Candidate] = []
-        self.memberships: list[tuple[Candidate, int, bool]] = []
-        self.links: list[tuple[Candidate, str]] = []
+        self.pending: dict[int, dict] = {}  # new people not inserted yet → their values
+        self.memberships: list[tuple[int, int, bool]] = []
+        self.links: list[tuple[int, str]] = []
         self.updates: dict[int, dict[str, str]] = {}
 
-    def tags_wanted(self, names: dict[str, str]) -> None:
-        tags = tags_get_or_create(names=names.values())
+    def start(self, people, tag_names: dict[str, str]) -> None:
+        self.people = people
+        tags = tags_get_or_create(names=tag_names.values())
         self.tag_ids = {tag.name.lower(): tag.pk for tag in tags}
 
-    def create(self, person: Candidate, values: dict) -> None:
-        person.values = dict(values)
-        self.people.append(person)
+    def create(self, person: int, values: dict) -> None:
+        self.pending[person] = dict(values)
 
-    def fill(self, person: Candidate, name: str, value: str) -> None:
-        if person.values is not None:  # not inserted yet
-            person.values[name] = value
+    def fill(self, person: int, name: str, value: str) -> None:
+        if person in self.pending:
+            self.pending[person][name] = value
         else:
-            self.updates.setdefault(person.pid, {})[name] = value  # type: ignore[index]
+            self.updates.setdefault(self.people.pid[person], {})[name] = value
 
-    def join(self, person: Candidate, congregation_id: int, primary: bool) -> None:
+    def join(self, person: int, congregation_id: int, primary: bool) -> None:
         self.memberships.append((person, congregation_id, primary))
 
-    def tag(self, person: Candidate, name: str) -> None:
+    def tag(self, person: int, name: str) -> None:
         if name in self.tag_ids:
             self.links.append((person, name))
 
@@ -482,23 +484,25 @@ class _ImportWriter:
             "created_at": self.now,
             "updated_at": self.now,
         }
+        numbers = list(self.pending)
         rows = [
             {
-                "first_name": p.values["first_name"],  # type: ignore[index]
-                "language": p.values["language"],  # type: ignore[index]
-                **{name: p.values.get(name, "") for name in FILLABLE},  # type: ignore[union-attr]
+                "first_name": values["first_name"],
+                "language": values["language"],
+                **{name: values.get(name, "") for name in FILLABLE},
                 **defaults,
             }
-            for p in self.people
+            for values in self.pending.values()
         ]
-        for person, pk in zip(self.people, insert_rows(Person, rows), strict=True):
-            person.pid, person.values = pk, None
-        self.people = []
+        for number, pk in zip(numbers, insert_rows(Person, rows), strict=True):
+            self.people.pid[number] = pk
+        self.pending = {}
+        pid = self.people.pid
         insert_rows(
             Membership,
             [
                 {
-                    "person_id": person.pid,
+                    "person_id": pid[person],
                     "congregation_id": congregation_id,
                     "is_primary": primary,
                     "role": MembershipRole.MEMBER,
@@ -510,7 +514,7 @@ class _ImportWriter:
         self.memberships = []
         Person.tags.through.objects.bulk_create(
             [
-                Person.tags.through(person_id=person.pid, tag_id=self.tag_ids[name])
+                Person.tags.through(person_id=pid[person], tag_id=self.tag_ids[name])
                 for person, name in self.links
             ],
             batch_size=BATCH,
@@ -521,6 +525,8 @@ class _ImportWriter:
     def finish(self) -> None:
         """The last batch, then the matched people's filled fields, grouped by which ones:
         narrower, faster UPDATEs."""
+        if self.people is None:
+            return  # nothing was planned for writing (all or nothing, and a row was invalid)
         self.flush()
         groups: dict[tuple, list[Person]] = {}
         for pk, values in self.updates.items():
@@ -638,11 +644,12 @@ def import_job_analyse(*, job: ImportJob) -> ImportJob:
     happens to every row (ImportRow)."""
     if not _take_lease(job, ImportJob.Status.ANALYSING):
         return job
+    data, job.content = job.content.encode(), ""  # bytes: half a str's size with accents
     with _failing_job(job):
         ImportRow.objects.filter(job=job).delete()  # a check started again starts afresh
         sink = _RowSink(job)
         plan = people_import(
-            text=job.content,
+            text=data,
             by=job.created_by,
             congregations=_job_congregations(job),
             people=_job_people(job),
@@ -734,10 +741,11 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         job.refresh_from_db()
         return job
     job.refresh_from_db()
+    data, job.content = job.content.encode(), ""  # cleared once imported, or refused
     with _failing_job(job):
         skip_invalid = bool(job.counts.get("skip_invalid"))
         plan = people_import(
-            text=job.content,
+            text=data,
             by=job.confirmed_by or job.created_by,
             congregations=_job_congregations(job),
             people=_job_people(job),

@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--congregation {congregation}: no congregation has that slug")
         started = time.perf_counter()
         try:
-            text = decode(path.read_bytes())
+            text = decode(path.read_bytes()).encode()  # UTF-8 bytes: plan_import streams them
         except ImportFileError as error:
             raise CommandError(f"{file}: {error}") from None
         plan = people_import(
