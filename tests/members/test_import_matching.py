@@ -14,8 +14,6 @@ from members.selectors import people_visible_to
 from members.services import people_import
 from tests.factories import PersonFactory
 
-from .conftest import HEADER
-
 pytestmark = pytest.mark.django_db
 
 A = ImportRow.Action
