@@ -181,40 +181,48 @@ def _legacy_encoding(data: bytes) -> str:
 
 
 def decode(data: bytes) -> str:
-    """The text of an uploaded file: UTF-8 with or without BOM, UTF-16 with a BOM, else
-    Windows-1252 or Mac Roman (a BOM in front of Windows-1252 bytes is dropped). Line ends become
-    "\\n" (CRLF from Windows, CR from old Macs). Binary files raise ImportFileError."""
+    """The text of an uploaded file (see utf8_of)."""
+    return utf8_of(data).decode("utf-8")
+
+
+def utf8_of(data: bytes) -> bytes:
+    """An uploaded file as UTF-8 bytes with "\\n" line ends: UTF-8 with or without BOM, UTF-16
+    with a BOM, else Windows-1252 or Mac Roman (a BOM in front of Windows-1252 bytes is dropped);
+    CRLF (Windows) and CR (old Macs) become "\\n". Binary files raise ImportFileError. A UTF-8
+    file is checked a megabyte at a time, never held as a str (four bytes a character once one
+    emoji is in it)."""
     if data.startswith(_BINARY_STARTS):
         raise _not_csv()
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            text = data.decode("utf-16")
+            data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
             raise _not_csv() from None
-    else:
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8) :]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode(_legacy_encoding(data), errors="replace")
-    if "\x00" in text:
+    if b"\x00" in data:
         raise _not_csv()
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.removeprefix("\ufeff")
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    checker = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            checker.decode(data[start : start + (1 << 20)])
+        checker.decode(b"", final=True)
+    except UnicodeDecodeError:
+        data = data.decode(_legacy_encoding(data), errors="replace").encode("utf-8")
+    return data
 
 
-def _lines(text: str | bytes) -> Iterator[str]:
+def _lines(text: str | bytes | bytearray) -> Iterator[str]:
     """The lines of `text` (or of UTF-8 bytes, decoded line by line) one at a time, without a
     second copy of it (io.StringIO would keep four bytes per character)."""
     start, end = 0, len(text)
-    newline: Any = b"\n" if isinstance(text, bytes) else "\n"
+    newline: Any = "\n" if isinstance(text, str) else b"\n"
     while start < end:
         stop = text.find(newline, start)
         stop = end if stop < 0 else stop + 1
         line = text[start:stop]
-        yield line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
+        yield line if isinstance(line, str) else line.decode("utf-8", errors="replace")
         start = stop
 
 
@@ -259,7 +267,9 @@ class Header:
     ignored: list[str]
 
 
-def read_rows(text: str | bytes) -> tuple[Header, Iterator[tuple[int, dict, list[str]]]]:
+def read_rows(
+    text: str | bytes | bytearray,
+) -> tuple[Header, Iterator[tuple[int, dict, list[str]]]]:
     """The header, and (line number, {field: raw value}, the row's cells) per non-empty row.
     ImportFileError for a file without a usable header, and (while iterating) for broken quoting
     or a cell over csv's limit of 131,072 characters."""
@@ -721,7 +731,7 @@ def _row_keys(row: Cleaned) -> _Keys:
 
 
 def plan_import(
-    text: str | bytes,
+    text: str | bytes | bytearray,
     *,
     congregations: Iterable[Congregation],
     people=None,

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from congregations.models import Congregation
-from members.importing import MAX_ERRORS, ImportFileError, decode
+from members.importing import MAX_ERRORS, ImportFileError, utf8_of
 from members.services import people_import
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--congregation {congregation}: no congregation has that slug")
         started = time.perf_counter()
         try:
-            text = decode(path.read_bytes()).encode()  # UTF-8 bytes: plan_import streams them
+            text = utf8_of(path.read_bytes())  # UTF-8 bytes: plan_import streams them
         except ImportFileError as error:
             raise CommandError(f"{file}: {error}") from None
         plan = people_import(
