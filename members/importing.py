@@ -559,20 +559,30 @@ class _Keys:
     email: int
     phone: int
     zip5: int
+    name_zip: int
 
     @classmethod
     def of(cls, first_name: str, last_name: str, email: str, phone: str, zip_code: str):
         first, last = name_key(first_name), name_key(last_name)
+        zip5 = int(zip_code[:5]) if zip_code[:5].isdigit() else 0
         return cls(
             hash(("f", first)),
-            hash(("n", first, last)) if last else hash(("n1", first)),
+            hash(("n", first, last)),
             hash(("e", email.lower())) if email else 0,
             hash(("p", phone)) if phone else 0,
-            int(zip_code[:5]) if zip_code[:5].isdigit() else 0,
+            zip5,
+            hash(("z", first, last, zip5)) if zip5 and last else 0,
         )
 
     def index(self) -> list[int]:
-        return [key for key in (self.name, self.email, self.phone) if key]
+        """Every key a person is found by."""
+        return [key for key in (self.name, self.email, self.phone, self.name_zip) if key]
+
+    def wanted(self) -> list[int]:
+        """The keys a row looks people up by: the name alone only for a row with no email,
+        phone or ZIP (so a common name does not load everyone who has it)."""
+        keys = [key for key in (self.email, self.phone, self.name_zip) if key]
+        return keys if self.email or self.phone or self.zip5 else [self.name]
 
 
 class _People:
@@ -647,7 +657,6 @@ class _People:
 
     def match(self, row: Cleaned, keys: _Keys) -> tuple[int | None, str, list[int]]:
         """(the person, why) or (None, why not, the people who came close)."""
-        values = row.values
         near: list[int] = []
         for number in self.get(keys.email):
             if self.email[number] == keys.email:
@@ -659,15 +668,22 @@ class _People:
             ):
                 return number, "phone", []
         near += sharing
-        same_name = [n for n in self.get(keys.name) if self.name[n] == keys.name]
-        if keys.zip5 and values["last_name"]:
-            same = [n for n in same_name if self.zip5[n] == keys.zip5]
+        if keys.name_zip:
+            same = [
+                n
+                for n in self.get(keys.name_zip)
+                if self.name[n] == keys.name and self.zip5[n] == keys.zip5
+            ]
             if len(same) == 1 and not self.conflicts(same[0], keys):
                 return same[0], "name_zip", []
             near += same
         elif not (keys.email or keys.phone or keys.zip5):
             cid = row.congregation_id
-            same = [n for n in same_name if cid in self.congregations.get(n, ())]
+            same = [
+                n
+                for n in self.get(keys.name)
+                if self.name[n] == keys.name and cid in self.congregations.get(n, ())
+            ]
             if len(same) == 1:
                 return same[0], "name", []
             near += same
@@ -690,7 +706,7 @@ class _People:
 
 def _people_in(scope, wanted: set[int]) -> _People:
     """The people of `scope` (whom the importer may see) sharing a key with the file, with
-    their memberships and tags: one streamed query, then two per 5,000 people found."""
+    their memberships and tags: three streamed queries."""
     people = _People()
     found: dict[int, int] = {}
     columns = ["id", "first_name", *FILLABLE]
@@ -705,20 +721,26 @@ def _people_in(scope, wanted: set[int]) -> _People:
         )
         if not wanted.isdisjoint(keys.index()):
             found[values["id"]] = people.add(values["id"], 0, keys, _filled(values))
-    ids = list(found)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for person_id, congregation_id, is_primary in Membership.objects.filter(
-            person_id__in=chunk
-        ).values_list("person_id", "congregation_id", "is_primary"):
-            number = found[person_id]
+    if not found:
+        return people
+    # Two streamed queries over the scope's memberships and tags, kept for the people found:
+    # faster than asking for thousands of ids at a time.
+    in_scope = scope.order_by().values("pk")
+    memberships = Membership.objects.filter(person_id__in=in_scope).values_list(
+        "person_id", "congregation_id", "is_primary"
+    )
+    for person_id, congregation_id, is_primary in memberships.iterator(chunk_size=10_000):
+        number = found.get(person_id)
+        if number is not None:
             people.congregations[number] = (*people.congregations.get(number, ()), congregation_id)
             if is_primary:
                 people.flags[number] |= _PRIMARY
-        for person_id, name in Person.tags.through.objects.filter(person_id__in=chunk).values_list(
-            "person_id", "tag__name"
-        ):
-            number = found[person_id]
+    tags = Person.tags.through.objects.filter(person_id__in=in_scope).values_list(
+        "person_id", "tag__name"
+    )
+    for person_id, name in tags.iterator(chunk_size=10_000):
+        number = found.get(person_id)
+        if number is not None:
             people.tags[number] = (*people.tags.get(number, ()), name.lower())
     return people
 
@@ -761,7 +783,7 @@ def plan_import(
                     plan.errors += [RowError(line, message) for message in row]
                 plan.tally["error"] = plan.tally.get("error", 0) + 1
                 continue
-            wanted.update(_row_keys(row).index())
+            wanted.update(_row_keys(row).wanted())
             for tag in row.tags:
                 tag_names.setdefault(tag.lower(), tag)
             if progress and plan.total_rows % PROGRESS_EVERY == 0:
