@@ -17,6 +17,7 @@ from conect.spreadsheet import neutralise
 
 from . import exporting, services
 from .duplicates import find_pairs_among
+from .exporting import _Echo
 from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
 from .importing import CONTRACT_HEADER
@@ -257,8 +258,7 @@ def import_rejected(request, pk):
     header = [*job.counts.get("header", []), _("reason")]
 
     def lines():
-        buffer = _Echo()
-        writer = csv.writer(buffer)
+        writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow([neutralise(cell) for cell in header])
         for row in rows.values_list("cells", "detail").iterator(chunk_size=2000):
             cells, detail = row
@@ -267,13 +267,6 @@ def import_rejected(request, pk):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.pk}.csv"'
     return response
-
-
-class _Echo:
-    """A file-like object whose write() returns the line, for csv.writer in a stream."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 # --- Duplicates ----------------------------------------------------------------------------
