@@ -850,13 +850,13 @@ def _one_row(
     if number is None:
         number = people.add(0, line, keys, _filled(values) | _PRIMARY)
         people.congregations[number] = (row.congregation_id,)
-        tags = tuple(dict.fromkeys(tag.lower() for tag in row.tags))
-        if tags:
-            people.tags[number] = tags
+        new_tags = tuple(dict.fromkeys(tag.lower() for tag in row.tags))
+        if new_tags:
+            people.tags[number] = new_tags
         if writer is not None:
             writer.create(number, values)
             writer.join(number, row.congregation_id, True)
-            for tag in tags:
+            for tag in new_tags:
                 writer.tag(number, tag)
         close = near[0] if near else None
         return RowOutcome(

@@ -6,6 +6,9 @@ most keep their translated labels (members.models.Language); the others are show
 own name where Django knows it ("Tiếng Việt"), otherwise by their English name.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf.locale import LANG_INFO
 
 ISO_639_1 = {
@@ -56,7 +59,7 @@ def own_name(code: str) -> str:
     return info.get("name_local") or ISO_639_1[code]
 
 
-def language_choices(translated: list[tuple[str, object]]) -> list[tuple[str, object]]:
+def language_choices(translated: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """`translated` (the labelled languages, first, in their order), then every other ISO 639-1
     code by its own name; "other" stays last."""
     head = [(code, label) for code, label in translated if code != "other"]

@@ -577,7 +577,7 @@ class _RowSink:
     """Collects a preview's row outcomes and saves them 2,000 at a time (COPY on PostgreSQL)."""
 
     def __init__(self, job: ImportJob) -> None:
-        self.job, self.rows = job, []
+        self.job, self.rows = job, []  # type: tuple[ImportJob, list[dict]]
         self.json: Callable[[Any], Any] = lambda cells: cells
         if connection.vendor == "postgresql":
             from psycopg.types.json import Jsonb  # reason: COPY needs the column's type said

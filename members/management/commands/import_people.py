@@ -57,8 +57,8 @@ class Command(BaseCommand):
         counts = plan.counts
         if plan.ignored_columns:
             self.stdout.write(f"Ignored columns: {', '.join(plan.ignored_columns)}")
-        for error in plan.errors:
-            self.stderr.write(f"line {error.line}: {error.message}")
+        for row_error in plan.errors:
+            self.stderr.write(f"line {row_error.line}: {row_error.message}")
         if len(plan.errors) >= MAX_ERRORS:
             self.stderr.write(f"(only the first {MAX_ERRORS} errors are listed)")
         summary = (
