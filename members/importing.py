@@ -29,6 +29,7 @@ import codecs
 import csv
 import difflib
 import re
+import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -114,11 +115,15 @@ _SPANISH_AND_OTHER_NAMES = {
     "otro": Language.OTHER,
 }
 # Every ISO 639-1 code, its English name and its own name ("vi", "Vietnamese", "tiếng việt").
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", clean_spaces(text)).casefold()
+
+
 LANGUAGE_NAMES: dict[str, str] = {
     **{code: code for code in ISO_639_1},
-    **{name.casefold(): code for code, name in ISO_639_1.items()},
-    **{own_name(code).casefold(): code for code in ISO_639_1},
-    **_SPANISH_AND_OTHER_NAMES,
+    **{_fold(name): code for code, name in ISO_639_1.items()},
+    **{_fold(own_name(code)): code for code in ISO_639_1},
+    **{_fold(name): code for name, code in _SPANISH_AND_OTHER_NAMES.items()},
 }
 MAX_LENGTH: dict[str, int] = {
     name: getattr(Person._meta.get_field(name), "max_length", None) or 0
@@ -391,7 +396,7 @@ def split_extension(raw: str) -> tuple[str, str]:
 def language_code(raw: str) -> str | None:
     """An ISO 639-1 code from a code ("vi", "pt-BR"), an English, Spanish or own name; None if
     unknown; "en" if empty."""
-    text = clean_spaces(raw).casefold()
+    text = _fold(raw)
     if not text:
         return Language.ENGLISH
     if text in LANGUAGE_NAMES:
