@@ -114,6 +114,8 @@ _SPANISH_AND_OTHER_NAMES = {
     "other": Language.OTHER,
     "otro": Language.OTHER,
 }
+
+
 # Every ISO 639-1 code, its English name and its own name ("vi", "Vietnamese", "tiếng việt").
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", clean_spaces(text)).casefold()
@@ -501,6 +503,7 @@ class RowOutcome:
     reason: str = ""
     detail: str = ""
     cells: list | None = None  # rejected rows only
+    number: int | None = None  # the person's number in plan.people (their id once written)
 
 
 @dataclass
@@ -511,6 +514,7 @@ class ImportPlan:
     header: list = field(default_factory=list)
     file_error: str = ""
     tally: dict = field(default_factory=dict)  # ImportRow.Action → rows
+    people: Any = None  # the _People matched against; people.pid[outcome.number] is an id
 
     @property
     def is_valid(self) -> bool:
@@ -824,6 +828,7 @@ def plan_import(
         writer.flush()
     if progress:
         progress(total, total)
+    plan.people = matcher
     return plan
 
 
@@ -872,6 +877,7 @@ def _one_row(
             same_as_line=people.line[close] or None if close is not None else None,
             reason=reason,
             detail="; ".join(notes),
+            number=number,
         )
     fills, joins, tags = people.changes(number, row)
     if keys.phone and people.phone[number] and keys.phone != people.phone[number]:
@@ -913,4 +919,5 @@ def _one_row(
         same_as_line=people.line[number] or None,
         reason=reason,
         detail="; ".join(notes),
+        number=number,
     )
