@@ -206,6 +206,7 @@ def test_preview_lists_every_row_paged_with_links_only_in_scope(
         client.get(job.get_absolute_url() + "?page=2")
     matched = client.get(job.get_absolute_url() + "?show=matched").content.decode()
     assert matched.count('data-testid="import-row"') == 1
+    assert client.get(job.get_absolute_url() + "?show=nope&page=zz").status_code == 200
 
 
 def test_skip_invalid_imports_the_valid_rows_and_offers_the_rejected_ones(
