@@ -25,8 +25,9 @@ from actions.models import Action, ActionKind, Attendance
 from actions.services import action_create, attendance_rsvp
 from congregations.models import Congregation
 from congregations.selectors import congregations_visible_to
-from members.importing import CONTRACT_HEADER
-from members.models import Person, Tag, User
+from members.importing import CONTRACT_HEADER, RowOutcome
+from members.models import ImportRow, Person, Tag, User
+from members.selectors import people_visible_to
 from members.services import audit_log, people_import, person_update, tags_get_or_create
 
 from .models import ApiIdentity, ApiToken
@@ -229,18 +230,25 @@ def import_one(*, signup: Signup, congregation: Congregation, by: User) -> tuple
         "text": buffer.getvalue(),
         "by": by,
         "congregations": [congregation],
+        # Matching stays within the caller's scope, as the CSV import's (issue 11).
+        "people": people_visible_to(by, include_archived=True),
     }
+    new = (ImportRow.Action.NEW, ImportRow.Action.FLAGGED)
     if not signup.first_name:
-        preview = people_import(**options, dry_run=True)
+        seen: list[RowOutcome] = []
+        preview = people_import(**options, dry_run=True, outcomes=seen.append)
         _raise_row_errors(preview)
-        if preview.entities[0].person_id is None:
+        if seen[0].action in new:
             raise ValidationError(_("given_name is needed to add someone new."))
-    plan = people_import(**options, filename="API person signup helper")
+    outcomes: list[RowOutcome] = []
+    plan = people_import(**options, filename="API person signup helper", outcomes=outcomes.append)
     _raise_row_errors(plan)
-    entity = plan.entities[0]
-    if not signup.first_name and entity.person_id is None:  # the match vanished meanwhile
+    outcome = outcomes[0]
+    if not signup.first_name and outcome.action in new:  # the match vanished meanwhile
         raise ValidationError(_("given_name is needed to add someone new."))
-    return entity.person_id, plan.row_outcome[next(iter(plan.row_outcome))]
+    person_id = plan.people.pid[outcome.number] or None
+    label: dict[str, str] = {"update": "matched", "unchanged": "unchanged"}
+    return person_id, label.get(outcome.action, "new")
 
 
 def _raise_row_errors(plan) -> None:

@@ -20,6 +20,7 @@ from .services import audit_log
 BATCH = 2000
 EXPORT_COLUMNS = [
     *CONTRACT_HEADER,
+    "phone_extension",  # the import reads it back (issue 11)
     "level",
     "email_ok",
     "sms_ok",

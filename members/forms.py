@@ -17,6 +17,7 @@ from conect.normalize import (
 from congregations.models import Congregation
 from congregations.selectors import congregations_visible_to
 
+from .importing import ImportFileError, check_file, decode
 from .models import Person, RaceEthnicity, Tag, VoterStatus
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -192,11 +193,22 @@ class ImportUploadForm(forms.Form):
             self.fields["congregation"].initial = congregations[0].pk
 
     def clean_file(self):
+        """Read the whole file here, before anything is kept: a file that is not CSV text
+        (binary, NUL bytes, a spreadsheet renamed .csv, a cell over 131,072 characters, no
+        header or no rows) is a form error and leaves nothing behind (docs/privacy.md)."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is larger than 20 MB: split it."))
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise ValidationError(_("Upload a .csv file (in Excel: Save As → CSV)."))
+        if not upload.size:
+            raise ValidationError(_("The file is empty."))
+        try:
+            text = decode(upload.read())
+            check_file(text)
+        except ImportFileError as error:
+            raise ValidationError(str(error)) from None
+        self.cleaned_data["text"] = text
         return upload
 
 

@@ -1,21 +1,42 @@
 """Importing people from a CSV: one code path for `manage.py import_people`, the browser preview
 and the Celery task.
 
-`plan_import()` reads, validates and matches every row without writing; `people_import()` in
-services.py re-plans inside a transaction and writes the plan with bulk operations. Matching
-(DESIGN rule): the same person is never created twice — same email (case-insensitive), or same
-phone + same last name, or same first + last name + ZIP — within the file and against the whole
-database; a row with none of email, phone or ZIP matches on first + last name + congregation so
-that re-importing it stays idempotent. A match fills empty fields only and adds memberships and
-tags; it never overwrites data already there.
+`plan_import()` reads, validates and matches every row; it writes only through the `writer` it
+is given (members.services.people_import gives one inside a transaction), and reports what
+happens to each row through `outcomes` (the browser preview stores them as ImportRow).
+
+It streams: two passes over the text, never a list of the rows. The first checks every row and
+notes the keys it could match on (hashed); one query then streams the people the importer may
+see and keeps those sharing a key; the second pass matches and writes in batches. Memory grows
+with the people the file names (a few small fields each), not with the file's text.
+
+Matching (issue 11, docs/directory.md), only ever among the people the importer may see and the
+file's earlier rows, never merging strangers:
+1. same email;
+2. else same phone and the same first name, unless both have an email and they differ
+   (a spouse on the family phone is a new person);
+3. else same first + last name + ZIP, when exactly one person has them and neither a different
+   email nor a different phone is on both;
+4. a row with no email, phone or ZIP: same first + last name in the same congregation, when
+   exactly one person has them (so re-importing a names-only roster changes nothing);
+otherwise a new person — flagged as a possible duplicate when someone came close — unless
+someone who came close already has everything the row says (re-running the file then changes
+nothing). A match fills empty fields and adds memberships and tags; it never overwrites, and a
+phone that differs from the one on record is noted on the row, not dropped silently.
 """
 
+import codecs
 import csv
-import io
+import difflib
+import re
+import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from conect.normalize import (
@@ -28,7 +49,8 @@ from conect.normalize import (
 )
 from congregations.models import Congregation, Membership
 
-from .models import Language, Person
+from .languages import ISO_639_1, own_name
+from .models import ImportRow, Language, Person
 
 CONTRACT_HEADER = [
     "first_name",
@@ -61,6 +83,8 @@ HEADER_ALIASES = {
         "telefono",
         "teléfono",
     ],
+    # Not in the contract header: an extension may also ride on the phone ("… ext. 204").
+    "phone_extension": ["ext", "extension", "phoneext", "phoneextension", "extensión"],
     "congregation": ["congregation", "congregationname", "church", "parish", "organization"],
     "street": ["street", "address", "streetaddress", "address1", "addressline1", "mailingstreet"],
     "town": ["town", "city", "mailingcity", "municipality", "ciudad"],
@@ -70,41 +94,60 @@ HEADER_ALIASES = {
     # Not a contract column: a single name column is split into first and last name.
     "full_name": ["name", "fullname", "contactname", "membername", "nombrecompleto"],
 }
-FILLABLE = ["last_name", "email", "phone", "street", "town", "zip"]
-LANGUAGE_NAMES = {
-    "en": Language.ENGLISH,
-    "english": Language.ENGLISH,
-    "inglés": Language.ENGLISH,
-    "ingles": Language.ENGLISH,
-    "es": Language.SPANISH,
-    "spanish": Language.SPANISH,
-    "español": Language.SPANISH,
-    "espanol": Language.SPANISH,
-    "pt": Language.PORTUGUESE,
-    "portuguese": Language.PORTUGUESE,
-    "português": Language.PORTUGUESE,
-    "portugues": Language.PORTUGUESE,
-    "ht": Language.HAITIAN_CREOLE,
-    "haitian creole": Language.HAITIAN_CREOLE,
-    "creole": Language.HAITIAN_CREOLE,
-    "kreyòl": Language.HAITIAN_CREOLE,
-    "kreyol": Language.HAITIAN_CREOLE,
-    "pa": Language.PUNJABI,
-    "punjabi": Language.PUNJABI,
-    "ar": Language.ARABIC,
-    "arabic": Language.ARABIC,
+FILLABLE = ["last_name", "email", "phone", "phone_extension", "street", "town", "zip"]
+_BIT = {name: 1 << i for i, name in enumerate(FILLABLE)}
+_SPANISH_AND_OTHER_NAMES = {
+    "inglés": "en",
+    "ingles": "en",
+    "español": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "portugués": "pt",
+    "portugues": "pt",
+    "creole": "ht",
+    "kreyòl": "ht",
+    "kreyol": "ht",
+    "criollo haitiano": "ht",
+    "árabe": "ar",
+    "arabe": "ar",
+    "vietnamita": "vi",
     "other": Language.OTHER,
+    "otro": Language.OTHER,
+}
+
+
+# Every ISO 639-1 code, its English name and its own name ("vi", "Vietnamese", "tiếng việt").
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", clean_spaces(text)).casefold()
+
+
+LANGUAGE_NAMES: dict[str, str] = {
+    **{code: code for code in ISO_639_1},
+    **{_fold(name): code for code, name in ISO_639_1.items()},
+    **{_fold(own_name(code)): code for code in ISO_639_1},
+    **{_fold(name): code for name, code in _SPANISH_AND_OTHER_NAMES.items()},
 }
 MAX_LENGTH: dict[str, int] = {
     name: getattr(Person._meta.get_field(name), "max_length", None) or 0
     for name in ["first_name", "last_name", "email", "street", "town"]
 }
+MAX_COLUMNS = 200
+MAX_ERRORS = 1000  # row errors kept in memory and on the job; every invalid row is counted
 PROGRESS_EVERY = 2000
-SAMPLE = 10  # rows shown in the browser preview
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extn\.?|extension|#)\s*:?\s*(\d{1,10})\s*$", re.I)
+_BINARY_STARTS = (
+    b"PK\x03\x04",  # a zip: .xlsx, .docx, .ods
+    b"\xd0\xcf\x11\xe0",  # an old Office file (.xls)
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+)
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, no header, no first-name column)."""
+    """The file as a whole cannot be read (not text, no header, no first-name column, broken
+    quoting). The message names the line where it can."""
 
 
 def header_key(text: str) -> str:
@@ -118,12 +161,76 @@ _ALIAS_TO_FIELD = {
 }
 
 
+# --- Reading the file ----------------------------------------------------------------------
+
+
+def _not_csv() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "This is not a CSV text file (it looks like a spreadsheet, a document or an image). "
+            "In Excel or Numbers: Save As → CSV."
+        )
+    )
+
+
+def _legacy_encoding(data: bytes) -> str:
+    """Windows-1252 or Mac Roman, for bytes that are not UTF-8. Accented letters inside words
+    are lower-case: count, for each encoding, the bytes after a letter that decode to one."""
+    if any(byte in data for byte in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")):
+        return "mac_roman"  # bytes Windows-1252 leaves undefined
+    scores = dict.fromkeys(("cp1252", "mac_roman"), 0)
+    for count, match in enumerate(re.finditer(rb"[A-Za-z]([\x80-\xff])", data)):
+        if count > 20000:
+            break
+        for encoding in scores:
+            scores[encoding] += match.group(1).decode(encoding).islower()
+    return "mac_roman" if scores["mac_roman"] > scores["cp1252"] else "cp1252"
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (Excel's "CSV" on Windows)."""
+    """The text of an uploaded file (see utf8_of)."""
+    return utf8_of(data).decode("utf-8")
+
+
+def utf8_of(data: bytes) -> bytes:
+    """An uploaded file as UTF-8 bytes with "\\n" line ends: UTF-8 with or without BOM, UTF-16
+    with a BOM, else Windows-1252 or Mac Roman (a BOM in front of Windows-1252 bytes is dropped);
+    CRLF (Windows) and CR (old Macs) become "\\n". Binary files raise ImportFileError. A UTF-8
+    file is checked a megabyte at a time, never held as a str (four bytes a character once one
+    emoji is in it)."""
+    if data.startswith(_BINARY_STARTS):
+        raise _not_csv()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_csv() from None
+    if b"\x00" in data:
+        raise _not_csv()
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    checker = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8-sig")
+        for start in range(0, len(data), 1 << 20):
+            checker.decode(data[start : start + (1 << 20)])
+        checker.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        data = data.decode(_legacy_encoding(data), errors="replace").encode("utf-8")
+    return data
+
+
+def _lines(text: str | bytes | bytearray) -> Iterator[str]:
+    """The lines of `text` (or of UTF-8 bytes, decoded line by line) one at a time, without a
+    second copy of it (io.StringIO would keep four bytes per character)."""
+    start, end = 0, len(text)
+    newline: Any = "\n" if isinstance(text, str) else b"\n"
+    while start < end:
+        stop = text.find(newline, start)
+        stop = end if stop < 0 else stop + 1
+        line = text[start:stop]
+        yield line if isinstance(line, str) else line.decode("utf-8", errors="replace")
+        start = stop
 
 
 def _unneutralise(cell: str) -> str:
@@ -156,36 +263,226 @@ def map_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
         if name and name not in mapping.values():
             mapping[index] = name
         elif clean_spaces(title):
-            ignored.append(clean_spaces(title))
+            ignored.append(clean_spaces(title)[:60])
     return mapping, ignored
 
 
-def read_rows(text: str) -> tuple[dict[int, str], list[str], Iterator[tuple[int, dict]]]:
-    """The header mapping, the ignored columns, and (line number, {field: raw value}) per row."""
-    first_line = text.split("\n", 1)[0]
+@dataclass
+class Header:
+    cells: list[str]
+    mapping: dict[int, str]
+    ignored: list[str]
+
+
+def read_rows(
+    text: str | bytes | bytearray,
+) -> tuple[Header, Iterator[tuple[int, dict, list[str]]]]:
+    """The header, and (line number, {field: raw value}, the row's cells) per non-empty row.
+    ImportFileError for a file without a usable header, and (while iterating) for broken quoting
+    or a cell over csv's limit of 131,072 characters."""
+    first_line = next(_lines(text[:65536]), "")
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
+    except csv.Error:
+        raise ImportFileError(_("The header line cannot be read as CSV.")) from None
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(
+            _("The header has %(count)d columns; at most %(limit)d are read. Is this a CSV?")
+            % {"count": len(header), "limit": MAX_COLUMNS}
+        )
     mapping, ignored = map_header(header)
     if "first_name" not in mapping.values() and "full_name" not in mapping.values():
         raise ImportFileError(
-            _("Line 1: no first-name column. Expected a header like: %(header)s")
+            _("The first line has no first-name column. Expected a header like: %(header)s")
             % {"header": ",".join(CONTRACT_HEADER)}
         )
 
-    def rows() -> Iterator[tuple[int, dict]]:
+    def rows() -> Iterator[tuple[int, dict, list[str]]]:
         line = reader.line_num + 1
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                raise ImportFileError(
+                    _(
+                        "Line %(line)d cannot be read: a cell is longer than 131,072 "
+                        "characters or a quote is not closed."
+                    )
+                    % {"line": line}
+                ) from None
             cells = [_unneutralise(cell) for cell in cells]
             if any(cell.strip() for cell in cells):
                 raw = {name: cells[i] if i < len(cells) else "" for i, name in mapping.items()}
-                yield line, _split_full_name(raw)
+                yield line, _split_full_name(raw), cells
             line = reader.line_num + 1
 
-    return mapping, ignored, rows()
+    return Header(header, mapping, ignored), rows()
+
+
+def check_file(text: str) -> int:
+    """Read the whole file once, as the upload form does before anything is kept: raise
+    ImportFileError if it cannot be imported at all; the number of rows otherwise."""
+    _header, rows = read_rows(text)
+    count = sum(1 for _row in rows)
+    if not count:
+        raise ImportFileError(_("The file has a header but no rows."))
+    return count
+
+
+# --- Cleaning one row ------------------------------------------------------------------------
+
+
+_CONGREGATION_NOISE = {"church", "the", "iglesia", "congregation"}
+
+
+def _loose_congregation_key(text: str) -> str:
+    """ "St Marks AME", "St. Mark's AME Church" and "Saint Mark's A.M.E." compare equal."""
+    words = ["st" if word == "saint" else word for word in name_key(text).split()]
+    return "".join(word for word in words if word not in _CONGREGATION_NOISE)
+
+
+class CongregationMatcher:
+    """A congregation named by slug or name (any case), or by a close spelling that points at
+    exactly one of `congregations` (the importer's); else a suggestion among them."""
+
+    def __init__(self, congregations: Iterable[Congregation]):
+        self.exact: dict[str, int] = {}
+        self.loose: dict[str, int | None] = {}
+        self.names: dict[int, str] = {}
+        self.cache: dict[str, tuple] = {}
+        for congregation in congregations:
+            self.names[congregation.pk] = congregation.name
+            self.exact[congregation.slug.lower()] = congregation.pk
+            self.exact[clean_spaces(congregation.name).casefold()] = congregation.pk
+            for text in (congregation.name, congregation.slug.replace("-", " ")):
+                key = _loose_congregation_key(text)
+                if key:
+                    known = self.loose.get(key, congregation.pk)
+                    self.loose[key] = congregation.pk if known == congregation.pk else None
+
+    def find(self, text: str) -> tuple[int | None, str, str]:
+        """(congregation id or None, "" or "loose" when matched by spelling, a suggestion)."""
+        if text not in self.cache:
+            self.cache[text] = self._find(text)
+        return self.cache[text]
+
+    def _find(self, text: str) -> tuple[int | None, str, str]:
+        folded = clean_spaces(text).casefold()
+        found = self.exact.get(folded) or self.exact.get(slugify(text))
+        if found:
+            return found, "", ""
+        key = _loose_congregation_key(text)
+        if key and self.loose.get(key):
+            return self.loose[key], "loose", ""
+        close = difflib.get_close_matches(key, [k for k in self.loose if self.loose[k]], 1, 0.75)
+        return None, "", self.names[self.loose[close[0]] or 0] if close else ""
+
+
+def _split_tags(raw: str) -> list[str]:
+    parts = raw.replace("|", ";").replace(",", ";").split(";")
+    return [clean_spaces(part)[:60] for part in parts if clean_spaces(part)]
+
+
+def split_extension(raw: str) -> tuple[str, str]:
+    """ "(860) 555-0123 ext. 204" → ("(860) 555-0123", "204")."""
+    match = _EXTENSION.search(raw or "")
+    return (raw[: match.start()], match.group(1)) if match else (raw or "", "")
+
+
+def language_code(raw: str) -> str | None:
+    """An ISO 639-1 code from a code ("vi", "pt-BR"), an English, Spanish or own name; None if
+    unknown; "en" if empty."""
+    text = _fold(raw)
+    if not text:
+        return Language.ENGLISH
+    if text in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[text]
+    head = re.split(r"[-_]", text, maxsplit=1)[0]
+    return head if head in ISO_639_1 and head != text else None
+
+
+@dataclass
+class Cleaned:
+    values: dict
+    congregation_id: int
+    tags: list
+    notes: list
+
+
+def clean_row(
+    raw: dict, congregations: CongregationMatcher, default_id: int | None
+) -> Cleaned | list[str]:
+    """The validated values of one row, or its error messages."""
+    errors: list[str] = []
+    notes: list[str] = []
+    values: dict[str, Any] = {
+        "first_name": tidy_name(raw.get("first_name", "")),
+        "last_name": tidy_name(raw.get("last_name", "")),
+        "street": clean_spaces(raw.get("street", "")),
+        "town": clean_spaces(raw.get("town", "")),
+    }
+    if not values["first_name"]:
+        errors.append(_("first name is missing"))
+    phone, extension = split_extension(raw.get("phone", ""))
+    extension = clean_spaces(raw.get("phone_extension", "")) or extension
+    for name, normalize, value in (
+        ("email", normalize_email, raw.get("email", "")),
+        ("phone", normalize_phone, phone),
+        ("zip", normalize_zip, raw.get("zip", "")),
+    ):
+        try:
+            values[name] = normalize(value)
+        except ValidationError as error:
+            errors.append(error.messages[0])
+            values[name] = ""
+    if extension and not (extension.isdigit() and len(extension) <= 10):
+        errors.append(
+            _("“%(value)s” is not a phone extension (digits only)") % {"value": extension}
+        )
+    values["phone_extension"] = extension if values["phone"] else ""
+    if extension and not values["phone"] and not errors:
+        errors.append(_("a phone extension without a phone number"))
+    for name, limit in MAX_LENGTH.items():
+        if len(values.get(name, "")) > limit:
+            errors.append(
+                _("%(field)s is longer than %(limit)d characters") % {"field": name, "limit": limit}
+            )
+    language = language_code(raw.get("language", ""))
+    if language is None:
+        errors.append(_("unknown language “%(value)s”") % {"value": raw.get("language", "")[:60]})
+    values["language"] = language or Language.ENGLISH
+    text = clean_spaces(raw.get("congregation", ""))
+    congregation_id = default_id
+    if text:
+        congregation_id, how, suggestion = congregations.find(text)
+        if congregation_id is None and suggestion:
+            errors.append(
+                _("unknown congregation “%(value)s”: did you mean “%(suggestion)s”?")
+                % {"value": text[:100], "suggestion": suggestion}
+            )
+        elif congregation_id is None:
+            errors.append(
+                _("unknown congregation “%(value)s” (use its name or slug)") % {"value": text[:100]}
+            )
+        elif how == "loose":
+            notes.append(
+                _("congregation “%(value)s” read as %(name)s")
+                % {"value": text[:100], "name": congregations.names[congregation_id]}
+            )
+    elif congregation_id is None:
+        errors.append(_("no congregation: fill the column or choose a default"))
+    if errors or congregation_id is None:
+        return errors
+    return Cleaned(values, congregation_id, _split_tags(raw.get("tags", "")), notes)
+
+
+# --- Matching --------------------------------------------------------------------------------
 
 
 @dataclass
@@ -195,256 +492,438 @@ class RowError:
 
 
 @dataclass
-class Entity:
-    """One person the import will create or touch; rows that match it fold into it."""
+class RowOutcome:
+    """What happens to one row, for the preview (members.models.ImportRow)."""
 
-    person_id: int | None  # None: a new person
-    values: dict  # the person's field values as they will be written
-    congregation_ids: list = field(default_factory=list)  # to add; first becomes primary if new
-    tags: list = field(default_factory=list)  # lower-cased tag name → display name, to add
-    changed: set = field(default_factory=set)  # fields filled on an existing person
-    lines: list = field(default_factory=list)
+    line: int
+    name: str
+    action: str  # ImportRow.Action
+    person_id: int | None = None  # the existing person it matches, or came close to
+    same_as_line: int | None = None  # the earlier row of the same (new) person
+    reason: str = ""
+    detail: str = ""
+    cells: list | None = None  # rejected rows only
+    number: int | None = None  # the person's number in plan.people (their id once written)
 
 
 @dataclass
 class ImportPlan:
     total_rows: int = 0
-    entities: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # the first MAX_ERRORS RowErrors
     ignored_columns: list = field(default_factory=list)
-    row_outcome: dict = field(default_factory=dict)  # line → "new" | "matched" | "unchanged"
-    tag_names: dict = field(default_factory=dict)  # lower → display
-    names: dict = field(default_factory=dict)  # line → "First Last", the first SAMPLE rows
-
-    def sample(self) -> list[list]:
-        """[line, name, outcome] for the first rows, for the preview."""
-        return [[line, name, self.row_outcome.get(line, "")] for line, name in self.names.items()]
+    header: list = field(default_factory=list)
+    file_error: str = ""
+    tally: dict = field(default_factory=dict)  # ImportRow.Action → rows
+    people: Any = None  # the _People matched against; people.pid[outcome.number] is an id
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.file_error
 
     @property
     def counts(self) -> dict:
-        outcomes = list(self.row_outcome.values())
+        tally = self.tally
+        new, flagged = tally.get(ImportRow.Action.NEW, 0), tally.get(ImportRow.Action.FLAGGED, 0)
         return {
             "rows": self.total_rows,
-            "new": outcomes.count("new"),
-            "matched": outcomes.count("matched"),
-            "unchanged": outcomes.count("unchanged"),
-            "invalid": len({error.line for error in self.errors if error.line > 1}),
-            "people_created": sum(1 for e in self.entities if e.person_id is None),
+            "new": new + flagged,
+            "flagged": flagged,
+            "matched": tally.get(ImportRow.Action.UPDATE, 0),
+            "unchanged": tally.get(ImportRow.Action.UNCHANGED, 0),
+            "invalid": tally.get(ImportRow.Action.ERROR, 0) + (1 if self.file_error else 0),
+            "people_created": new + flagged,
         }
 
     @property
     def has_changes(self) -> bool:
-        return any(outcome != "unchanged" for outcome in self.row_outcome.values())
+        counts = self.counts
+        return bool(counts["new"] or counts["matched"])
 
 
-def _congregation_lookup(congregations: Iterable[Congregation]) -> dict[str, int]:
-    lookup = {}
-    for congregation in congregations:
-        lookup[congregation.slug.lower()] = congregation.pk
-        lookup[clean_spaces(congregation.name).casefold()] = congregation.pk
-    return lookup
+class Writer(Protocol):
+    """What plan_import asks of the database when it writes (members.services). People are
+    numbers in `people` (a _People), the same numbers in every call."""
+
+    def start(self, people: "_People", tag_names: dict[str, str]) -> None: ...
+    def create(self, person: int, values: dict) -> None: ...
+    def fill(self, person: int, name: str, value: str) -> None: ...
+    def join(self, person: int, congregation_id: int, primary: bool) -> None: ...
+    def tag(self, person: int, name: str) -> None: ...
+    def flush(self) -> None: ...
 
 
-def _split_tags(raw: str) -> list[str]:
-    parts = raw.replace("|", ";").replace(",", ";").split(";")
-    return [clean_spaces(part)[:60] for part in parts if clean_spaces(part)]
+_PRIMARY = 1 << len(FILLABLE)  # in `flags`: has a primary congregation
 
 
-def _clean_row(line: int, raw: dict, congregations: dict, default_id: int | None, errors: list):
-    """Validated values of one row, or None after adding its errors."""
-    found = len(errors)
-    values = {}
-    for name in ("first_name", "last_name"):
-        values[name] = tidy_name(raw.get(name, ""))
-    values["street"] = clean_spaces(raw.get("street", ""))
-    values["town"] = clean_spaces(raw.get("town", ""))
-    if not values["first_name"]:
-        errors.append(RowError(line, _("first name is missing")))
-    for name, normalize in (
-        ("email", normalize_email),
-        ("phone", normalize_phone),
-        ("zip", normalize_zip),
-    ):
-        try:
-            values[name] = normalize(raw.get(name, ""))
-        except ValidationError as error:
-            errors.append(RowError(line, error.messages[0]))
-    for name, limit in MAX_LENGTH.items():
-        if len(values.get(name, "")) > limit:
-            errors.append(
-                RowError(
-                    line,
-                    _("%(field)s is longer than %(limit)d characters")
-                    % {"field": name, "limit": limit},
-                )
-            )
-    language = clean_spaces(raw.get("language", "")).casefold()
-    if language and language not in LANGUAGE_NAMES:
-        errors.append(
-            RowError(line, _("unknown language “%(value)s”") % {"value": raw.get("language")})
+def _filled(values: dict) -> int:
+    return sum(bit for name, bit in _BIT.items() if values.get(name))
+
+
+@dataclass
+class _Keys:
+    """A row's or a person's matching keys, hashed (a collision would need 64 equal bits)."""
+
+    first: int
+    name: int
+    email: int
+    phone: int
+    zip5: int
+    name_zip: int
+
+    @classmethod
+    def of(cls, first_name: str, last_name: str, email: str, phone: str, zip_code: str):
+        first, last = name_key(first_name), name_key(last_name)
+        zip5 = int(zip_code[:5]) if zip_code[:5].isdigit() else 0
+        return cls(
+            hash(("f", first)),
+            hash(("n", first, last)),
+            hash(("e", email.lower())) if email else 0,
+            hash(("p", phone)) if phone else 0,
+            zip5,
+            hash(("z", first, last, zip5)) if zip5 and last else 0,
         )
-    values["language"] = LANGUAGE_NAMES.get(language, Language.ENGLISH)
-    congregation_text = clean_spaces(raw.get("congregation", "")).casefold()
-    congregation_id = congregations.get(congregation_text) if congregation_text else default_id
-    if congregation_text and congregation_id is None:
-        errors.append(
-            RowError(
-                line,
-                _("unknown congregation “%(value)s” (use its name or slug)")
-                % {"value": raw.get("congregation")},
-            )
+
+    def index(self) -> list[int]:
+        """Every key a person is found by."""
+        return [key for key in (self.name, self.email, self.phone, self.name_zip) if key]
+
+    def wanted(self) -> list[int]:
+        """The keys a row looks people up by: the name alone only for a row with no email,
+        phone or ZIP (so a common name does not load everyone who has it)."""
+        keys = [key for key in (self.email, self.phone, self.name_zip) if key]
+        return keys if self.email or self.phone or self.zip5 else [self.name]
+
+
+class _People:
+    """Everyone a row may match — the people in the importer's scope who share a key with the
+    file, and the new people of earlier rows — column by column in arrays, so that a 150,000-row
+    file costs tens of megabytes, not hundreds. A person is their number here."""
+
+    def __init__(self) -> None:
+        self.pid = array("q")  # 0: a new person not written yet
+        self.line = array("l")  # the row creating them; 0: already in the database
+        self.first, self.name = array("q"), array("q")
+        self.email, self.phone, self.zip5 = array("q"), array("q"), array("l")
+        self.flags = array("H")  # FILLABLE bits that have a value, and _PRIMARY
+        self.congregations: dict[int, tuple] = {}
+        self.tags: dict[int, tuple] = {}
+        self.index: dict[int, Any] = {}  # hashed key → a number, or a list of numbers
+
+    def add(self, pid: int, line: int, keys: _Keys, flags: int) -> int:
+        number = len(self.pid)
+        self.pid.append(pid)
+        self.line.append(line)
+        self.first.append(keys.first)
+        self.name.append(keys.name)
+        self.email.append(keys.email)
+        self.phone.append(keys.phone)
+        self.zip5.append(keys.zip5)
+        self.flags.append(flags)
+        for key in keys.index():
+            self.link(key, number)
+        return number
+
+    def link(self, key: int, number: int) -> None:
+        there = self.index.get(key)
+        if there is None:
+            self.index[key] = number
+        elif isinstance(there, list):
+            if number not in there:
+                there.append(number)
+        elif there != number:
+            self.index[key] = [there, number]
+
+    def get(self, key: int) -> list[int]:
+        there = self.index.get(key) if key else None
+        return [] if there is None else there if isinstance(there, list) else [there]
+
+    def conflicts(self, number: int, keys: _Keys) -> bool:
+        """Both have an email, or both a phone, and they differ: two different people."""
+        email, phone = self.email[number], self.phone[number]
+        return bool(
+            (keys.email and email and keys.email != email)
+            or (keys.phone and phone and keys.phone != phone)
         )
-    elif congregation_id is None:
-        errors.append(RowError(line, _("no congregation: fill the column or choose a default")))
-    if len(errors) > found:
-        return None
-    return values, congregation_id, _split_tags(raw.get("tags", ""))
 
-
-def _match_keys(values: dict, congregation_id: int | None) -> list[tuple]:
-    first, last = name_key(values["first_name"]), name_key(values.get("last_name", ""))
-    keys: list[tuple] = []
-    if values.get("email"):
-        keys.append(("email", values["email"].lower()))
-    if values.get("phone") and last:
-        keys.append(("phone", values["phone"], last))
-    if values.get("zip") and first and last:
-        keys.append(("name_zip", first, last, values["zip"][:5]))
-    if not (values.get("email") or values.get("phone") or values.get("zip")) and congregation_id:
-        keys.append(("name_congregation", first, last, congregation_id))
-    return keys
-
-
-def _existing_people_index(want: set) -> tuple[dict, dict]:
-    """Key → person id for every person in the database (archived too: an archived person is
-    still the same person), and id → current values. One streamed query."""
-    index: dict[tuple, int] = {}
-    values_by_id: dict[int, dict] = {}
-    primary = dict(
-        Membership.objects.filter(is_primary=True).values_list("person_id", "congregation_id")
-    )
-    columns = ["id", "first_name", *FILLABLE]
-    for row in Person.objects.order_by("id").values_list(*columns).iterator(chunk_size=5000):
-        values = dict(zip(columns, row, strict=True))
-        for key in _match_keys(values, primary.get(values["id"])):
-            if key in want:
-                index.setdefault(key, values["id"])
-                values_by_id[values["id"]] = values
-    return index, values_by_id
-
-
-def _existing_links(person_ids: list[int]) -> tuple[dict, set, dict]:
-    """For matched people: their congregations, who has a primary one, their tags (lower)."""
-    memberships: dict[int, set] = {}
-    has_primary: set[int] = set()
-    tags: dict[int, set] = {}
-    for start in range(0, len(person_ids), 5000):
-        chunk = person_ids[start : start + 5000]
-        for person_id, congregation_id, is_primary in Membership.objects.filter(
-            person_id__in=chunk
-        ).values_list("person_id", "congregation_id", "is_primary"):
-            memberships.setdefault(person_id, set()).add(congregation_id)
-            if is_primary:
-                has_primary.add(person_id)
-        for person_id, name in Person.tags.through.objects.filter(person_id__in=chunk).values_list(
-            "person_id", "tag__name"
+    def changes(self, number: int, row: Cleaned) -> tuple[list[str], bool, list[str]]:
+        """What matching `row` to person `number` would add: fields, a membership, tags."""
+        values, flags = row.values, self.flags[number]
+        fills = [
+            name
+            for name in FILLABLE
+            if name != "phone_extension" and values.get(name) and not flags & _BIT[name]
+        ]
+        if (
+            values["phone_extension"]
+            and not flags & _BIT["phone_extension"]
+            and (self.phone[number] == hash(("p", values["phone"])) or "phone" in fills)
         ):
-            tags.setdefault(person_id, set()).add(name.lower())
-    return memberships, has_primary, tags
+            fills.append("phone_extension")
+        have = self.tags.get(number, ())
+        tags = [tag for tag in dict.fromkeys(t.lower() for t in row.tags) if tag not in have]
+        joins = row.congregation_id not in self.congregations.get(number, ())
+        return fills, joins, tags
+
+    def match(self, row: Cleaned, keys: _Keys) -> tuple[int | None, str, list[int]]:
+        """(the person, why) or (None, why not, the people who came close)."""
+        near: list[int] = []
+        for number in self.get(keys.email):
+            if self.email[number] == keys.email:
+                return number, "email", []
+        sharing = [n for n in self.get(keys.phone) if self.phone[n] == keys.phone]
+        for number in sharing:
+            if self.first[number] == keys.first and not (
+                keys.email and self.email[number] and self.email[number] != keys.email
+            ):
+                return number, "phone", []
+        near += sharing
+        if keys.name_zip:
+            same = [
+                n
+                for n in self.get(keys.name_zip)
+                if self.name[n] == keys.name and self.zip5[n] == keys.zip5
+            ]
+            if len(same) == 1 and not self.conflicts(same[0], keys):
+                return same[0], "name_zip", []
+            near += same
+        elif not (keys.email or keys.phone or keys.zip5):
+            cid = row.congregation_id
+            same = [
+                n
+                for n in self.get(keys.name)
+                if self.name[n] == keys.name and cid in self.congregations.get(n, ())
+            ]
+            if len(same) == 1:
+                return same[0], "name", []
+            near += same
+        near = list(dict.fromkeys(near))
+        for number in near:  # someone of this name already has all the row says: no change
+            if self.name[number] != keys.name:
+                continue
+            fills, joins, tags = self.changes(number, row)
+            if not (fills or joins or tags or self.conflicts(number, keys)):
+                return number, "same", []
+        if not near:
+            return None, "", []
+        if any(self.first[n] != keys.first for n in sharing):
+            return None, "phone_other_name", near
+        return None, "ambiguous" if len(near) > 1 else "conflict", near
+
+
+# --- The two passes --------------------------------------------------------------------------
+
+
+def _people_in(scope, wanted: set[int]) -> _People:
+    """The people of `scope` (whom the importer may see) sharing a key with the file, with
+    their memberships and tags: one streamed query, then two more per 5,000 people found."""
+    people = _People()
+    found: dict[int, int] = {}
+    columns = ["id", "first_name", *FILLABLE]
+    for row in scope.order_by("id").values_list(*columns).iterator(chunk_size=5000):
+        values = dict(zip(columns, row, strict=True))
+        keys = _Keys.of(
+            values["first_name"],
+            values["last_name"],
+            values["email"],
+            values["phone"],
+            values["zip"],
+        )
+        if not wanted.isdisjoint(keys.index()):
+            found[values["id"]] = people.add(values["id"], 0, keys, _filled(values))
+    if not found:
+        return people
+    # Memberships and tags of the people found: by id, 5,000 at a time, when they are few;
+    # else two streamed queries over the whole scope (thousands of ids a query cost more).
+    if len(found) <= 20_000:
+        ids = list(found)
+        chunks = [{"person_id__in": ids[i : i + 5000]} for i in range(0, len(ids), 5000)]
+    else:
+        chunks = [{"person_id__in": scope.order_by().values("pk")}]
+    for where in chunks:
+        memberships = Membership.objects.filter(**where).values_list(
+            "person_id", "congregation_id", "is_primary"
+        )
+        for person_id, congregation_id, is_primary in memberships.iterator(chunk_size=10_000):
+            number = found.get(person_id)
+            if number is not None:
+                people.congregations[number] = (
+                    *people.congregations.get(number, ()),
+                    congregation_id,
+                )
+                if is_primary:
+                    people.flags[number] |= _PRIMARY
+        tags = Person.tags.through.objects.filter(**where).values_list("person_id", "tag__name")
+        for person_id, name in tags.iterator(chunk_size=10_000):
+            number = found.get(person_id)
+            if number is not None:
+                people.tags[number] = (*people.tags.get(number, ()), name.lower())
+    return people
+
+
+def _row_keys(row: Cleaned) -> _Keys:
+    values = row.values
+    return _Keys.of(
+        values["first_name"], values["last_name"], values["email"], values["phone"], values["zip"]
+    )
 
 
 def plan_import(
-    text: str,
+    text: str | bytes | bytearray,
     *,
     congregations: Iterable[Congregation],
+    people=None,
     default_congregation: Congregation | None = None,
     progress: Callable[[int, int], None] | None = None,
+    outcomes: Callable[[RowOutcome], None] | None = None,
+    writer: Writer | None = None,
+    skip_invalid: bool = False,
 ) -> ImportPlan:
-    """Read, validate and match every row of `text`; write nothing. `congregations` are the ones
-    the importing user may put people in."""
+    """Read, validate and match every row of `text` (decoded, or UTF-8 bytes: half the memory
+    of a str with accents). `congregations`: the ones the importing user may put people in;
+    `people`: the ones they may see (matching never looks further; everyone when None). Rows are
+    written through `writer` if given — none if a row is invalid, unless `skip_invalid` — and
+    reported one by one to `outcomes`."""
     plan = ImportPlan()
-    try:
-        _mapping, plan.ignored_columns, rows = read_rows(text)
-    except ImportFileError as error:
-        plan.errors.append(RowError(1, str(error)))
-        return plan
-    lookup = _congregation_lookup(congregations)
+    congregation_of = CongregationMatcher(congregations)
     default_id = default_congregation.pk if default_congregation else None
-    cleaned = []
-    for line, raw in rows:
-        plan.total_rows += 1
-        row = _clean_row(line, raw, lookup, default_id, plan.errors)
-        if row is not None:
-            cleaned.append((line, *row))
-        if progress and plan.total_rows % PROGRESS_EVERY == 0:
-            progress(plan.total_rows // 2, 0)
+    try:
+        header, rows = read_rows(text)
+        wanted: set[int] = set()
+        tag_names: dict[str, str] = {}
+        for line, raw, _cells in rows:
+            plan.total_rows += 1
+            row = clean_row(raw, congregation_of, default_id)
+            if isinstance(row, list):
+                if len(plan.errors) < MAX_ERRORS:
+                    plan.errors += [RowError(line, message) for message in row]
+                plan.tally["error"] = plan.tally.get("error", 0) + 1
+                continue
+            wanted.update(_row_keys(row).wanted())
+            for tag in row.tags:
+                tag_names.setdefault(tag.lower(), tag)
+            if progress and plan.total_rows % PROGRESS_EVERY == 0:
+                progress(plan.total_rows // 2, 0)
+    except ImportFileError as error:
+        plan.file_error = str(error)
+        plan.errors.append(RowError(1, plan.file_error))
+        return plan
+    plan.header, plan.ignored_columns = header.cells[:MAX_COLUMNS], header.ignored[:50]
     total = plan.total_rows
     if progress:
         progress(total // 2, total)
-
-    wanted = {key for _line, values, cid, _tags in cleaned for key in _match_keys(values, cid)}
-    existing, existing_values = _existing_people_index(wanted)
-    by_key: dict[tuple, Entity] = {}
-    by_person: dict[int, Entity] = {}
-    for done, (line, values, congregation_id, tags) in enumerate(cleaned, 1):
-        keys = _match_keys(values, congregation_id)
-        entity = next((by_key[key] for key in keys if key in by_key), None)
-        if entity is None:
-            person_id = next((existing[key] for key in keys if key in existing), None)
-            if person_id is not None:
-                entity = by_person.get(person_id)
-                if entity is None:
-                    entity = Entity(person_id=person_id, values=dict(existing_values[person_id]))
-                    by_person[person_id] = entity
-                    plan.entities.append(entity)
-        outcome = "matched"
-        if entity is None:
-            entity = Entity(person_id=None, values=dict(values))
-            plan.entities.append(entity)
-            outcome = "new"
-        else:
-            for name in FILLABLE:
-                if values.get(name) and not entity.values.get(name):
-                    entity.values[name] = values[name]
-                    entity.changed.add(name)
-        for key in _match_keys(entity.values, congregation_id) + keys:
-            by_key.setdefault(key, entity)
-        if congregation_id not in entity.congregation_ids:
-            entity.congregation_ids.append(congregation_id)
-        for tag in tags:
-            plan.tag_names.setdefault(tag.lower(), tag)
-            if tag.lower() not in entity.tags:
-                entity.tags.append(tag.lower())
-        entity.lines.append(line)
-        plan.row_outcome[line] = outcome
-        if len(plan.names) < SAMPLE:
-            plan.names[line] = f"{values['first_name']} {values.get('last_name', '')}".strip()
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(total // 2 + done // 2, total)
-
-    _drop_what_exists(plan)
+    if writer is not None and plan.errors and not skip_invalid:
+        return plan  # all or nothing
+    matcher = _people_in(Person.objects.all() if people is None else people, wanted)
+    del wanted
+    plan.tally = {}
+    if writer is not None:
+        writer.start(matcher, tag_names)
+    _header, rows = read_rows(text)
+    for done, (line, raw, cells) in enumerate(rows, 1):
+        row = clean_row(raw, congregation_of, default_id)
+        outcome = _one_row(line, raw, cells, row, matcher, writer)
+        plan.tally[outcome.action] = plan.tally.get(outcome.action, 0) + 1
+        if outcomes:
+            outcomes(outcome)
+        if done % PROGRESS_EVERY == 0:
+            if writer is not None:
+                writer.flush()
+            if progress:
+                progress(total // 2 + done // 2, total)
+    if writer is not None:
+        writer.flush()
     if progress:
         progress(total, total)
+    plan.people = matcher
     return plan
 
 
-def _drop_what_exists(plan: ImportPlan) -> None:
-    """Memberships and tags the matched people already have are not changes; rows that then
-    change nothing are "unchanged"."""
-    matched = [e for e in plan.entities if e.person_id is not None]
-    memberships, has_primary, tags = _existing_links([e.person_id for e in matched])
-    for entity in matched:
-        entity.congregation_ids = [
-            cid
-            for cid in entity.congregation_ids
-            if cid not in memberships.get(entity.person_id, ())
-        ]
-        entity.tags = [tag for tag in entity.tags if tag not in tags.get(entity.person_id, ())]
-        entity.values["_has_primary"] = entity.person_id in has_primary
-        if not (entity.changed or entity.congregation_ids or entity.tags):
-            for line in entity.lines:
-                plan.row_outcome[line] = "unchanged"
+def _display_name(raw: dict, row: Cleaned | list) -> str:
+    if isinstance(row, Cleaned):
+        first, last = row.values["first_name"], row.values["last_name"]
+    else:
+        first = clean_spaces(raw.get("first_name", ""))
+        last = clean_spaces(raw.get("last_name", ""))
+    return f"{first[:100]} {last[:100]}".strip()
+
+
+def _one_row(
+    line: int,
+    raw: dict,
+    cells: list[str],
+    row: Cleaned | list[str],
+    people: _People,
+    writer: Writer | None,
+) -> RowOutcome:
+    """Match one cleaned row, apply it to `people` (and to the writer), and say what happens
+    to it."""
+    name = _display_name(raw, row)
+    if isinstance(row, list):
+        return RowOutcome(line, name, ImportRow.Action.ERROR, detail="; ".join(row), cells=cells)
+    values, keys = row.values, _row_keys(row)
+    number, reason, near = people.match(row, keys)
+    notes = list(row.notes)
+    if number is None:
+        number = people.add(0, line, keys, _filled(values) | _PRIMARY)
+        people.congregations[number] = (row.congregation_id,)
+        new_tags = tuple(dict.fromkeys(tag.lower() for tag in row.tags))
+        if new_tags:
+            people.tags[number] = new_tags
+        if writer is not None:
+            writer.create(number, values)
+            writer.join(number, row.congregation_id, True)
+            for tag in new_tags:
+                writer.tag(number, tag)
+        close = near[0] if near else None
+        return RowOutcome(
+            line,
+            name,
+            ImportRow.Action.FLAGGED if near else ImportRow.Action.NEW,
+            person_id=people.pid[close] or None if close is not None else None,
+            same_as_line=people.line[close] or None if close is not None else None,
+            reason=reason,
+            detail="; ".join(notes),
+            number=number,
+        )
+    fills, joins, tags = people.changes(number, row)
+    if keys.phone and people.phone[number] and keys.phone != people.phone[number]:
+        notes.append(
+            _("the phone in the file, %(phone)s, differs from the one on record: not changed")
+            % {"phone": values["phone"]}
+        )
+    for field_name in fills:
+        people.flags[number] |= _BIT[field_name]
+        if writer is not None:
+            writer.fill(number, field_name, values[field_name])
+    if "email" in fills:
+        people.email[number] = keys.email
+        people.link(keys.email, number)
+    if "phone" in fills:
+        people.phone[number] = keys.phone
+        people.link(keys.phone, number)
+    if "zip" in fills:
+        people.zip5[number] = keys.zip5
+    if joins:
+        if writer is not None:
+            writer.join(number, row.congregation_id, not people.flags[number] & _PRIMARY)
+        people.congregations[number] = (
+            *people.congregations.get(number, ()),
+            row.congregation_id,
+        )
+        people.flags[number] |= _PRIMARY
+    for tag in tags:
+        if writer is not None:
+            writer.tag(number, tag)
+    if tags:
+        people.tags[number] = (*people.tags.get(number, ()), *tags)
+    changed = bool(fills or joins or tags)
+    return RowOutcome(
+        line,
+        name,
+        ImportRow.Action.UPDATE if changed else ImportRow.Action.UNCHANGED,
+        person_id=None if people.line[number] else people.pid[number],
+        same_as_line=people.line[number] or None,
+        reason=reason,
+        detail="; ".join(notes),
+        number=number,
+    )

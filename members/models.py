@@ -10,6 +10,8 @@ from conect import audit
 from conect.access import Role
 from conect.ladder import Level
 
+from .languages import language_choices
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -96,9 +98,14 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Any ISO 639-1 code (members/languages.py); the six above keep their translated labels.
+LANGUAGE_CHOICES = language_choices(Language.choices)
+
+
 e164 = RegexValidator(
     r"^\+[1-9]\d{6,14}$", _("Enter a phone number in E.164 form, e.g. +18605550123.")
 )
+phone_ext = RegexValidator(r"^\d{1,10}$", _("An extension is digits only, e.g. 204."))
 us_zip = RegexValidator(r"^\d{5}(-\d{4})?$", _("Enter a 5-digit ZIP code (or ZIP+4)."))
 
 
@@ -121,11 +128,15 @@ class Person(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[e164])
+    # Kept apart from the E.164 number, which has no room for one (docs/decisions.md).
+    phone_extension = models.CharField(
+        _("extension"), max_length=10, blank=True, validators=[phone_ext]
+    )
     street = models.CharField(_("street"), max_length=200, blank=True)
     town = models.CharField(_("town"), max_length=100, blank=True)
     zip = models.CharField(_("ZIP code"), max_length=10, blank=True, validators=[us_zip])
     language = models.CharField(
-        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+        _("language"), max_length=5, choices=LANGUAGE_CHOICES, default=Language.ENGLISH
     )
     level = models.CharField(
         _("ladder level"), max_length=20, choices=Level.choices, default=Level.MEMBER
@@ -455,3 +466,42 @@ class VoterRegistration(models.Model):
 
     def __str__(self):
         return f"{self.person_id}: {self.status}"
+
+
+class ImportRow(models.Model):
+    """One row of a previewed import: what will happen to it, and the person it matches (only
+    ever one the uploader may see). Deleted with the upload; rejected rows keep their cells
+    for the "rejected rows" CSV until the upload is purged."""
+
+    class Action(models.TextChoices):
+        NEW = "new", _("New person")
+        FLAGGED = "flagged", _("New person, possible duplicate")
+        UPDATE = "update", _("Matched, details added")
+        UNCHANGED = "unchanged", _("Matched, already there")
+        ERROR = "error", _("Rejected")
+
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="rows", verbose_name=_("import")
+    )
+    line = models.PositiveIntegerField(_("line"))
+    name = models.CharField(_("name"), max_length=201, blank=True)
+    action = models.CharField(_("what happens"), max_length=10, choices=Action.choices)
+    # A plain number, as AuditEvent.person_id: the row outlives nobody and constrains nothing.
+    person_id = models.BigIntegerField(_("person id"), null=True, blank=True)
+    same_as_line = models.PositiveIntegerField(_("same person as line"), null=True, blank=True)
+    # Why it matched or was flagged ("email", "phone", "name_zip", "name", "same", "conflict"…).
+    reason = models.CharField(_("reason"), max_length=20, blank=True)
+    detail = models.TextField(_("detail"), blank=True)  # the row's errors, or notes
+    cells = models.JSONField(_("cells"), null=True, blank=True)  # rejected rows only
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["job", "line"]
+        indexes = [
+            models.Index(fields=["job", "line"], name="import_row_line_idx"),
+            models.Index(fields=["job", "action", "line"], name="import_row_action_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.line} {self.action}"

@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,17 +24,19 @@ from congregations.models import Congregation, Membership, MembershipRole
 from congregations.selectors import congregations_visible_to
 
 from .bulk import insert_rows
-from .importing import FILLABLE, ImportPlan, plan_import
+from .importing import FILLABLE, ImportPlan, RowOutcome, plan_import
 from .merging_values import keep_one_answer_each
 from .models import (
     AuditEvent,
     ImportJob,
+    ImportRow,
     LeadershipChange,
     NotDuplicate,
     Person,
     Tag,
     User,
 )
+from .selectors import people_visible_to
 from .signals import person_merged
 
 BATCH = 2000
@@ -397,95 +400,144 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
 
 def people_import(
     *,
-    text: str,
+    text: str | bytes | bytearray,
     by: User | None,
     congregations: Iterable[Congregation],
+    people=None,
     default_congregation: Congregation | None = None,
     dry_run: bool = False,
+    skip_invalid: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    outcomes: Callable[[RowOutcome], None] | None = None,
     filename: str = "",
 ) -> ImportPlan:
-    """Import people from CSV text, all or nothing: any invalid row and nothing is written.
-    Returns the plan (counts and row errors). Re-running the same file changes nothing."""
+    """Import people from CSV text. All or nothing by default: any invalid row and nothing is
+    written; with `skip_invalid` the valid rows are written and the others only reported.
+    `people`: whom the importer may match (their scope; everyone when None). Returns the plan
+    (counts and row errors). Re-running the same file changes nothing."""
     options: dict[str, Any] = {
         "congregations": congregations,
+        "people": people,
         "default_congregation": default_congregation,
         "progress": progress,
+        "outcomes": outcomes,
     }
     if dry_run:  # outside a transaction, so a worker's progress is visible as it goes
         return plan_import(text, **options)
     with transaction.atomic():
-        plan = plan_import(text, **options)
-        if not plan.is_valid or not plan.has_changes:
+        writer = _ImportWriter()
+        plan = plan_import(text, writer=writer, skip_invalid=skip_invalid, **options)
+        writer.finish()
+        if plan.file_error or (plan.errors and not skip_invalid) or not plan.has_changes:
             return plan
-        _write_plan(plan)
-        audit_log(by=by, action=AuditEvent.Action.IMPORT, filename=filename[:200], **plan.counts)
+        audit_log(
+            by=by,
+            action=AuditEvent.Action.IMPORT,
+            filename=filename[:200],
+            skip_invalid=skip_invalid,
+            **plan.counts,
+        )
     return plan
 
 
-def _write_plan(plan: ImportPlan) -> None:
-    """Bulk inserts and updates: a few queries per 2,000 rows, not one per row."""
-    now = timezone.now()
-    tags = {tag.name.lower(): tag.pk for tag in tags_get_or_create(names=plan.tag_names.values())}
-    new = [e for e in plan.entities if e.person_id is None]
-    defaults = {
-        "level": Level.MEMBER,
-        "email_ok": True,
-        "sms_ok": False,
-        "do_not_contact": False,
-        "notes": "",
-        "user_id": None,
-        "archived_at": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-    ids = insert_rows(
-        Person,
-        [
+class _ImportWriter:
+    """plan_import's writes, in batches: PostgreSQL COPY for new people and memberships, bulk
+    inserts for tags, and the filled fields of matched people grouped by which they are. People
+    are numbers in plan_import's people (their database ids are `people.pid`)."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now()
+        self.people: Any = None
+        self.tag_ids: dict[str, int] = {}
+        self.pending: dict[int, dict] = {}  # new people not inserted yet → their values
+        self.memberships: list[tuple[int, int, bool]] = []
+        self.links: list[tuple[int, str]] = []
+        self.updates: dict[int, dict[str, str]] = {}
+
+    def start(self, people, tag_names: dict[str, str]) -> None:
+        self.people = people
+        tags = tags_get_or_create(names=tag_names.values())
+        self.tag_ids = {tag.name.lower(): tag.pk for tag in tags}
+
+    def create(self, person: int, values: dict) -> None:
+        self.pending[person] = dict(values)
+
+    def fill(self, person: int, name: str, value: str) -> None:
+        if person in self.pending:
+            self.pending[person][name] = value
+        else:
+            self.updates.setdefault(self.people.pid[person], {})[name] = value
+
+    def join(self, person: int, congregation_id: int, primary: bool) -> None:
+        self.memberships.append((person, congregation_id, primary))
+
+    def tag(self, person: int, name: str) -> None:
+        if name in self.tag_ids:
+            self.links.append((person, name))
+
+    def flush(self) -> None:
+        defaults = {
+            "level": Level.MEMBER,
+            "email_ok": True,
+            "sms_ok": False,
+            "do_not_contact": False,
+            "notes": "",
+            "user_id": None,
+            "archived_at": None,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+        numbers = list(self.pending)
+        rows = [
             {
-                "first_name": e.values["first_name"],
-                "language": e.values["language"],
-                **{name: e.values.get(name, "") for name in FILLABLE},
+                "first_name": values["first_name"],
+                "language": values["language"],
+                **{name: values.get(name, "") for name in FILLABLE},
                 **defaults,
             }
-            for e in new
-        ],
-    )
-    for entity, pk in zip(new, ids, strict=True):
-        entity.person_id = pk
-        entity.values["_has_primary"] = False
-
-    # Update only the columns that changed, grouped by which ones: narrower, faster UPDATEs.
-    groups: dict[tuple, list[Person]] = {}
-    for e in plan.entities:
-        if e.changed:
-            fields = tuple(sorted(e.changed))
-            values = {name: e.values[name] for name in fields}
-            groups.setdefault(fields, []).append(Person(pk=e.person_id, updated_at=now, **values))
-    for fields, updates in groups.items():
-        Person.objects.bulk_update(updates, [*fields, "updated_at"], batch_size=BATCH)
-
-    memberships, links = [], []
-    for entity in plan.entities:
-        for congregation_id in entity.congregation_ids:
-            primary = not entity.values["_has_primary"]
-            entity.values["_has_primary"] = True
-            memberships.append(
+            for values in self.pending.values()
+        ]
+        for number, pk in zip(numbers, insert_rows(Person, rows), strict=True):
+            self.people.pid[number] = pk
+        self.pending = {}
+        pid = self.people.pid
+        insert_rows(
+            Membership,
+            [
                 {
-                    "person_id": entity.person_id,
+                    "person_id": pid[person],
                     "congregation_id": congregation_id,
                     "is_primary": primary,
                     "role": MembershipRole.MEMBER,
-                    "created_at": now,
+                    "created_at": self.now,
                 }
-            )
-        links += [
-            Person.tags.through(person_id=entity.person_id, tag_id=tags[name])
-            for name in entity.tags
-            if name in tags
-        ]
-    insert_rows(Membership, memberships)
-    Person.tags.through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+                for person, congregation_id, primary in self.memberships
+            ],
+        )
+        self.memberships = []
+        Person.tags.through.objects.bulk_create(
+            [
+                Person.tags.through(person_id=pid[person], tag_id=self.tag_ids[name])
+                for person, name in self.links
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        self.links = []
+
+    def finish(self) -> None:
+        """The last batch, then the matched people's filled fields, grouped by which ones:
+        narrower, faster UPDATEs."""
+        if self.people is None:
+            return  # nothing was planned for writing (all or nothing, and a row was invalid)
+        self.flush()
+        groups: dict[tuple, list[Person]] = {}
+        for pk, values in self.updates.items():
+            fields = tuple(sorted(values))
+            groups.setdefault(fields, []).append(Person(pk=pk, updated_at=self.now, **values))
+        for fields, updates in groups.items():
+            Person.objects.bulk_update(updates, [*fields, "updated_at"], batch_size=BATCH)
+        self.updates = {}
 
 
 # --- Browser imports (ImportJob) -------------------------------------------------------------
@@ -499,6 +551,61 @@ QUEUE_GRACE = datetime.timedelta(minutes=3)
 
 def _job_congregations(job: ImportJob):
     return congregations_visible_to(job.created_by)
+
+
+CONTENT_CHUNK = 1 << 20  # characters
+
+
+def _content_of(job: ImportJob) -> bytearray:
+    """The stored upload as UTF-8 bytes, read a megabyte at a time: never a whole str in the
+    worker (two to four bytes a character with accents or emoji), only the bytes plan_import
+    streams."""
+    rows = ImportJob.objects.filter(pk=job.pk)
+    length = rows.annotate(n=Length("content")).values_list("n", flat=True).get()
+    data = bytearray()
+    for start in range(1, length + 1, CONTENT_CHUNK):
+        part = rows.annotate(part=Substr("content", start, CONTENT_CHUNK))
+        data += part.values_list("part", flat=True).get().encode("utf-8")
+    return data
+
+
+def _job_people(job: ImportJob):
+    """Whom the uploader's rows may match: the people they may see, archived ones too. Anyone
+    else named in the file becomes a new person (a possible duplicate for staff to review)."""
+    return people_visible_to(job.created_by, include_archived=True)
+
+
+class _RowSink:
+    """Collects a preview's row outcomes and saves them 2,000 at a time (COPY on PostgreSQL)."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job, self.rows = job, []  # type: tuple[ImportJob, list[dict]]
+        self.json: Callable[[Any], Any] = lambda cells: cells
+        if connection.vendor == "postgresql":
+            from psycopg.types.json import Jsonb  # reason: COPY needs the column's type said
+
+            self.json = Jsonb
+
+    def __call__(self, outcome: RowOutcome) -> None:
+        self.rows.append(
+            {
+                "job_id": self.job.pk,
+                "line": outcome.line,
+                "name": outcome.name[:201],
+                "action": outcome.action,
+                "person_id": outcome.person_id,
+                "same_as_line": outcome.same_as_line,
+                "reason": outcome.reason,
+                "detail": outcome.detail,
+                "cells": None if outcome.cells is None else self.json(outcome.cells),
+            }
+        )
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        insert_rows(ImportRow, self.rows)
+        self.rows = []
 
 
 def _job_progress(job: ImportJob) -> Callable[[int, int], None]:
@@ -527,7 +634,9 @@ def _failing_job(job: ImportJob) -> Iterator[None]:
 def import_job_create(
     *, by: User, filename: str, text: str, congregation: Congregation | None
 ) -> ImportJob:
-    """Keep the uploaded file and check it: now if it is small, on a worker if it is large."""
+    """Keep the uploaded file and check it: now if it is small, on a worker if it is large.
+    `text` has passed the upload form (importing.decode and check_file): a file that cannot be
+    read at all never gets this far, so nothing of it is kept."""
     from .tasks import import_job_analyse_task  # reason: the task calls this module back
 
     rows = max(0, text.count("\n") - 1) or (1 if text.strip() else 0)
@@ -555,29 +664,37 @@ def _take_lease(job: ImportJob, status: str) -> bool:
 
 
 def import_job_analyse(*, job: ImportJob) -> ImportJob:
-    """The preview: the same plan the import will write, with counts and row errors."""
+    """The preview: the same plan the import will write, with counts, row errors and what
+    happens to every row (ImportRow)."""
     if not _take_lease(job, ImportJob.Status.ANALYSING):
         return job
+    data = _content_of(job)
     with _failing_job(job):
+        ImportRow.objects.filter(job=job).delete()  # a check started again starts afresh
+        sink = _RowSink(job)
         plan = people_import(
-            text=job.content,
+            text=data,
             by=job.created_by,
             congregations=_job_congregations(job),
+            people=_job_people(job),
             default_congregation=job.congregation,
             dry_run=True,
             progress=_job_progress(job),
+            outcomes=sink,
         )
+        sink.flush()
     job.refresh_from_db(fields=["status"])
-    job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
-    if plan.is_valid:
-        job.counts["sample"] = plan.sample()  # names: dropped again once imported or purged
+    counts = plan.counts
+    job.counts = {**counts, "ignored_columns": plan.ignored_columns, "header": plan.header}
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]
     job.total_rows = job.processed_rows = plan.total_rows
-    job.status = ImportJob.Status.PREVIEW if plan.is_valid else ImportJob.Status.INVALID
+    importable = counts["rows"] - counts["invalid"] > 0 and not plan.file_error
+    job.status = ImportJob.Status.PREVIEW if importable else ImportJob.Status.INVALID
     fields = ["counts", "errors", "total_rows", "processed_rows", "status"]
-    if not plan.is_valid:
-        job.content = ""  # a file with errors is never imported: do not keep its people
+    if not importable:
+        job.content = ""  # nothing in it can be imported: do not keep its people
         fields.append("content")
+        ImportRow.objects.filter(job=job).exclude(action=ImportRow.Action.ERROR).delete()
     job.save(update_fields=fields)
     return job
 
@@ -607,6 +724,7 @@ def import_jobs_requeue(*, now: datetime.datetime | None = None) -> int:
 def import_uploads_purge(*, older_than: datetime.timedelta) -> int:
     """Forget the people in uploads that were previewed but never confirmed."""
     cutoff = timezone.now() - older_than
+    ImportRow.objects.filter(job__created_at__lt=cutoff).delete()
     return (
         ImportJob.objects.filter(created_at__lt=cutoff)
         .exclude(content="")
@@ -615,12 +733,16 @@ def import_uploads_purge(*, older_than: datetime.timedelta) -> int:
     )
 
 
-def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
+def import_job_confirm(*, job: ImportJob, by: User, skip_invalid: bool = False) -> ImportJob:
     """Write a previewed import (re-checked against the database as it is now); the audit row
-    names `by`, who confirmed it."""
+    names `by`, who confirmed it. A file with rejected rows is written only with
+    `skip_invalid` (its valid rows); otherwise nothing is."""
     from .tasks import import_job_run_task  # reason: the task calls this module back
 
+    if job.counts.get("invalid") and not skip_invalid:
+        return job  # all or nothing: the file has rejected rows
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        counts={**job.counts, "skip_invalid": skip_invalid},
         status=ImportJob.Status.IMPORTING,
         processed_rows=0,
         confirmed_by=by,
@@ -642,22 +764,36 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     if not _take_lease(job, ImportJob.Status.IMPORTING):
         job.refresh_from_db()
         return job
-    job.refresh_from_db()
+    job.refresh_from_db(
+        fields=[f.attname for f in ImportJob._meta.concrete_fields if f.name != "content"]
+    )
+    data = _content_of(job)
+    job.content = ""  # cleared once imported, or refused
     with _failing_job(job):
+        skip_invalid = bool(job.counts.get("skip_invalid"))
         plan = people_import(
-            text=job.content,
+            text=data,
             by=job.confirmed_by or job.created_by,
             congregations=_job_congregations(job),
+            people=_job_people(job),
             default_congregation=job.congregation,
+            skip_invalid=skip_invalid,
             filename=job.filename,
         )
-    job.counts = {**plan.counts, "ignored_columns": plan.ignored_columns}
+    job.counts = {
+        **plan.counts,
+        "ignored_columns": plan.ignored_columns,
+        "header": plan.header,
+        "skip_invalid": skip_invalid,
+    }
     job.errors = [[error.line, error.message] for error in plan.errors[:500]]
     job.processed_rows = plan.total_rows
     job.finished_at = timezone.now()
-    if plan.is_valid:
+    if plan.is_valid or (skip_invalid and not plan.file_error):
         job.status = ImportJob.Status.DONE
         job.content = ""  # the people are in the database now; do not keep a second copy
+        # The preview's rows named people; only the rejected ones stay, for their CSV.
+        ImportRow.objects.filter(job=job).exclude(action=ImportRow.Action.ERROR).delete()
     else:
         job.status = ImportJob.Status.INVALID
     job.save()

@@ -16,14 +16,16 @@ from .services import (
 
 @shared_task
 def import_job_analyse_task(*, job_id: int) -> None:
-    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.ANALYSING).first()
+    jobs = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.ANALYSING)
+    job = jobs.defer("content").first()  # the worker reads the text in chunks
     if job is not None:
         import_job_analyse(job=job)
 
 
 @shared_task
 def import_job_run_task(*, job_id: int) -> None:
-    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING).first()
+    jobs = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING)
+    job = jobs.defer("content").first()
     if job is not None:
         import_job_run(job=job)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/template.csv", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("equity/", values_views.equity_report, name="equity_report"),
     path("<int:pk>/", views.person_detail, name="person_detail"),

@@ -1,5 +1,7 @@
 """People pages: thin views over members.selectors (reads) and members.services (writes)."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,13 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
+from conect.spreadsheet import neutralise
 
 from . import exporting, services
 from .duplicates import find_pairs_among
+from .exporting import _Echo
 from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
-from .importing import CONTRACT_HEADER, decode
-from .models import Person
+from .importing import CONTRACT_HEADER
+from .models import ImportRow, Person
 from .selectors import (
     import_jobs_visible_to,
     people_visible_to,
@@ -188,11 +192,10 @@ def import_start(request):
     _require_editor(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         job = services.import_job_create(
             by=request.user,
-            filename=upload.name,
-            text=decode(upload.read()),
+            filename=form.cleaned_data["file"].name,
+            text=form.cleaned_data["text"],
             congregation=form.cleaned_data["congregation"],
         )
         return redirect(job)
@@ -200,21 +203,74 @@ def import_start(request):
     return render(request, "members/import_start.html", {"form": form, "jobs": jobs})
 
 
+IMPORT_ROWS_PAGE = 50
+IMPORT_SHOW = {
+    "all": None,
+    "error": [ImportRow.Action.ERROR],
+    "new": [ImportRow.Action.NEW, ImportRow.Action.FLAGGED],
+    "flagged": [ImportRow.Action.FLAGGED],
+    "matched": [ImportRow.Action.UPDATE, ImportRow.Action.UNCHANGED],
+}
+
+
 @require_GET
 def import_detail(request, pk):
     job = get_object_or_404(import_jobs_visible_to(request.user).defer("content"), pk=pk)
     template = "members/_import_status.html" if request.htmx else "members/import_detail.html"
-    return render(request, template, {"job": job})
+    context: dict = {"job": job}
+    if not job.is_running:
+        context.update(_import_rows(request, job))
+    return render(request, template, context)
+
+
+def _import_rows(request, job) -> dict:
+    """A page of the preview's rows (every row of the file, 50 at a time, filterable), each
+    with a link to the person it matches — only people the viewer may see (one query)."""
+    show = request.GET.get("show", "all")
+    show = show if show in IMPORT_SHOW else "all"
+    rows = job.rows.defer("cells")
+    if IMPORT_SHOW[show]:
+        rows = rows.filter(action__in=IMPORT_SHOW[show])
+    page = Paginator(rows.order_by("line"), IMPORT_ROWS_PAGE).get_page(request.GET.get("page"))
+    ids = {row.person_id for row in page if row.person_id}
+    visible = people_visible_to(request.user, include_archived=True).filter(pk__in=ids)
+    full = {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in (visible.values_list("pk", "first_name", "last_name") if ids else [])
+    }
+    for row in page:
+        row.person_name = full.get(row.person_id, "")
+    return {"rows_page": page, "show": show, "show_choices": list(IMPORT_SHOW)}
 
 
 @require_POST
 def import_confirm(request, pk):
     job = get_object_or_404(import_jobs_visible_to(request.user), pk=pk)
-    if job.status != job.Status.PREVIEW:
+    skip_invalid = request.POST.get("skip_invalid") == "1"
+    if job.status != job.Status.PREVIEW or (job.counts.get("invalid") and not skip_invalid):
         messages.error(request, _("This import cannot be confirmed in its current state."))
         return redirect(job)
-    services.import_job_confirm(job=job, by=request.user)
+    services.import_job_confirm(job=job, by=request.user, skip_invalid=skip_invalid)
     return redirect(job)
+
+
+@require_GET
+def import_rejected(request, pk):
+    """The rejected rows as they were uploaded, with a reason column, to fix and upload again."""
+    job = get_object_or_404(import_jobs_visible_to(request.user).defer("content"), pk=pk)
+    rows = job.rows.filter(action=ImportRow.Action.ERROR).order_by("line")
+    header = [*job.counts.get("header", []), _("reason")]
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow([neutralise(cell) for cell in header])
+        for row in rows.values_list("cells", "detail").iterator(chunk_size=2000):
+            cells, detail = row
+            yield writer.writerow([neutralise(cell) for cell in [*(cells or []), detail]])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.pk}.csv"'
+    return response
 
 
 # --- Duplicates ----------------------------------------------------------------------------

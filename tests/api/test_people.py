@@ -202,3 +202,15 @@ def test_a_leader_may_read_but_not_sign_people_up(api_as, leader):
     client = api_as(leader)
     assert client.get(PEOPLE).json()["total_records"] == 1  # themself
     assert post(client, signup(given_name="Ana")).status_code == 403
+
+
+def test_signup_never_matches_someone_outside_the_callers_scope(
+    api_as, lead, congregation, other_congregation
+):
+    theirs = PersonFactory(email="ana@example.org", congregation=other_congregation)
+    response = post(api_as(lead), signup(given_name="Ana", family_name="Ruiz"))
+    assert response.status_code == 201  # a new person in the lead's congregation
+    mine = Person.objects.exclude(pk=theirs.pk).get()
+    assert mine.memberships.get().congregation == congregation
+    assert not theirs.memberships.filter(congregation=congregation).exists()
+    assert uuid_of(response.json()) == str(identity_of(mine).uuid)  # the new one, not theirs

@@ -93,6 +93,7 @@ RULES: dict[str, Rule] = {
     "members:import_template": Rule(NO_OBJECT),
     "members:import_detail": Rule(lambda o: {"pk": o["job_other"].pk}),
     "members:import_confirm": Rule(lambda o: {"pk": o["job_other"].pk}),
+    "members:import_rejected": Rule(lambda o: {"pk": o["job_other"].pk}),
     "members:duplicates": Rule(NO_OBJECT, ("leader", {})),
     "members:person_detail": Rule(other_person),
     "members:person_edit": Rule(other_person, ("leader", leaders_self)),

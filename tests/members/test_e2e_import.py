@@ -53,3 +53,31 @@ def test_lead_imports_then_finds_and_edits_on_a_phone(
     screenshot(phone, "members-person-after-edit")
     ana = Person.objects.get(email="ana.ruiz@example.org")
     assert ana.phone == "+12035550199" and ana.sms_ok
+
+
+def test_lead_imports_the_valid_rows_and_keeps_the_rejected_ones_on_a_phone(
+    phone, sign_in, screenshot, lead, congregation, tmp_path
+):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "first_name,last_name,phone,congregation\r\n"
+        "José,Núñez,860 555 0101 ext. 204,St Marks AME\r\n"
+        "Ana,Ruiz,12345,\r\n",
+        encoding="utf-8-sig",
+    )
+    sign_in(phone, lead)
+    phone.goto("/people/import/")
+    phone.get_by_label("CSV file").set_input_files(str(path))
+    phone.get_by_label("Congregation for rows that name none").select_option(str(congregation.pk))
+    phone.get_by_role("button", name="Upload and preview").click()
+    assert phone.get_by_test_id("import-row").count() == 2  # every row, with what happens
+    assert phone.get_by_test_id("rejected-csv").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "members-import-rejected-rows")
+    with phone.expect_download() as download:
+        phone.get_by_test_id("rejected-csv").click()
+    assert "12345" in download.value.path().read_text(encoding="utf-8-sig")
+    phone.get_by_role("button", name="Import the valid rows, skip the rejected ones").click()
+    phone.get_by_test_id("import-status").filter(has_text="Imported").wait_for()
+    jose = Person.objects.get()
+    assert (jose.last_name, jose.phone, jose.phone_extension) == ("Núñez", "+18605550101", "204")

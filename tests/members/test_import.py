@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from congregations.models import Membership
-from members.importing import decode, map_header, plan_import
+from members.importing import ImportFileError, decode, map_header, plan_import
 from members.models import AuditEvent, Language, Person, Tag
 from members.services import people_import
 from tests.factories import CongregationFactory, PersonFactory
@@ -136,7 +136,7 @@ def test_matching_rules_against_the_database(congregation, other_congregation):
     plan = run(
         f"{HEADER}\n"
         "Ana,Ruiz,ANA@EXAMPLE.ORG,860 555 0101,temple-sinai,,,,,\n"  # email, any case
-        "Tom,obrien,,(860) 555-0102,st-marks,,,,,\n"  # phone + last name (apostrophe, case)
+        "THOMAS,obrien,,(860) 555-0102,st-marks,,,,,\n"  # phone + the same first name
         "maria jose,NUNEZ,,,st-marks,,,06103,,\n"  # name + ZIP, accents ignored
     )
     assert plan.counts == {**plan.counts, "new": 0, "matched": 3}
@@ -299,3 +299,98 @@ def test_a_single_name_column_is_split(congregation):
     assert plan.is_valid
     names = set(Person.objects.values_list("first_name", "last_name"))
     assert names == {("Ana María", "Ruiz"), ("Tom", "Berg"), ("Cher", "")}
+
+
+class TestIssue11Reading:
+    """Encodings, the file-level message, extensions, languages, skip-invalid (issue 11)."""
+
+    def test_bom_in_front_of_windows_1252(self, congregation):
+        data = b"\xef\xbb\xbf" + "First Name,Last Name\r\nJosé,Núñez\r\n".encode("cp1252")
+        plan = run(decode(data), congregation)
+        assert plan.is_valid and Person.objects.get().last_name == "Núñez"
+
+    def test_mac_roman(self, congregation):
+        data = "first_name,last_name,town\rJosé,Núñez,Bogotá\rFrançois,Hébert,Montréal\r"
+        text = decode(data.encode("mac_roman"))
+        assert "Núñez" in text and "Montréal" in text and "\r" not in text
+        assert run(text, congregation).counts["new"] == 2
+
+    def test_windows_1252_is_not_taken_for_mac_roman(self):
+        assert decode("first_name\nJosé Núñez Peña\n".encode("cp1252")) == (
+            "first_name\nJosé Núñez Peña\n"
+        )
+
+    def test_utf16_with_bom(self):
+        assert decode("first_name\nZoë\n".encode("utf-16")) == "first_name\nZoë\n"
+
+    @pytest.mark.parametrize(
+        "data", [b"PK\x03\x04rest", b"first_name\nA\x00na\n", b"\xd0\xcf\x11\xe0", b"%PDF-1.4"]
+    )
+    def test_binary_is_refused(self, data):
+        with pytest.raises(ImportFileError):
+            decode(data)
+
+    def test_a_file_error_is_one_message_without_a_doubled_line_prefix(self):
+        plan = run("surname,email\nRuiz,a@x.org\n")
+        assert plan.file_error.startswith("The first line has no first-name column")
+        assert "Line 1:" not in plan.file_error
+
+    def test_a_cell_over_the_csv_limit_is_a_file_error_not_a_crash(self):
+        plan = run("first_name,last_name\n" + "A" * 140_000 + ",Ruiz\n")
+        assert "131,072" in plan.file_error and Person.objects.count() == 0
+
+    @pytest.mark.parametrize(
+        ("phone", "extension", "expected"),
+        [
+            ("(860) 555-0123 ext. 204", "", ("+18605550123", "204")),
+            ("860-555-0123 x12", "", ("+18605550123", "12")),
+            ("860.555.0123 #9", "", ("+18605550123", "9")),
+            ("8605550123", "31", ("+18605550123", "31")),
+            ("8605550123", "", ("+18605550123", "")),
+        ],
+    )
+    def test_phone_extensions_are_kept(self, congregation, phone, extension, expected):
+        run(f'first_name,phone,ext\nAna,"{phone}",{extension}\n', congregation)
+        person = Person.objects.get()
+        assert (person.phone, person.phone_extension) == expected
+
+    def test_an_extension_fills_a_matched_person_with_the_same_phone(self, congregation):
+        person = PersonFactory(first_name="Ana", phone="+18605550123", congregation=congregation)
+        run("first_name,phone\nAna,860 555 0123 ext 7\n", congregation)
+        person.refresh_from_db()
+        assert person.phone_extension == "7"
+
+    @pytest.mark.parametrize(
+        ("value", "code"),
+        [("vi", "vi"), ("Vietnamese", "vi"), ("Tiếng Việt", "vi"), ("pt-BR", "pt"), ("zh", "zh")],
+    )
+    def test_any_iso_639_1_language(self, congregation, value, code):
+        assert run(f"first_name,language\nAna,{value}\n", congregation).is_valid
+        person = Person.objects.get()
+        assert person.language == code
+        person.full_clean()  # the model accepts it too
+
+    def test_an_unknown_language_is_still_an_error(self, congregation):
+        assert not run("first_name,language\nAna,xx\n", congregation).is_valid
+
+    def test_messages_to_other_languages_fall_back_to_english(self):
+        from notifications.services import render
+
+        assert render("followup_due", "vi", {}) == render("followup_due", "en", {})
+
+    def test_skip_invalid_command(self, tmp_path, congregation, capsys):
+        path = tmp_path / "mixed.csv"
+        path.write_text("first_name,email\nAna,a@x.org\nTom,bad@\n", encoding="utf-8")
+        with pytest.raises(CommandError):
+            call_command("import_people", str(path), "--congregation", "st-marks")
+        assert Person.objects.count() == 0  # all or nothing by default
+        call_command("import_people", str(path), "--congregation", "st-marks", "--skip-invalid")
+        out = capsys.readouterr()
+        assert "line 3:" in out.err and "1 new" in out.out
+        assert list(Person.objects.values_list("first_name", flat=True)) == ["Ana"]
+
+    def test_a_binary_file_is_refused_by_the_command(self, tmp_path, db):
+        path = tmp_path / "people.csv"
+        path.write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+        with pytest.raises(CommandError, match="not a CSV"):
+            call_command("import_people", str(path))

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import ImportJob, Person
+from tests.factories import PersonFactory
 
 from .conftest import HEADER
 
@@ -173,3 +174,98 @@ def test_invalid_upload_is_not_kept(client, login, lead, congregation):
     login(client, lead)
     upload(client, f"{HEADER}\nAna,Ruiz,bad@,,st-marks,,,,,\n")
     assert ImportJob.objects.get().content == ""
+
+
+def test_preview_lists_every_row_paged_with_links_only_in_scope(
+    client, login, lead, congregation, other_congregation, django_assert_max_num_queries
+):
+    mine = PersonFactory(
+        first_name="Ana", last_name="Ruiz", email="ana@x.org", congregation=congregation
+    )
+    theirs = PersonFactory(
+        first_name="Tom", last_name="Berg", email="tom@x.org", congregation=other_congregation
+    )
+    rows = "".join(f"P{i},Q{i},p{i}@x.org\n" for i in range(120))
+    login(client, lead)
+    upload(
+        client,
+        f"first_name,last_name,email\nAna,Ruiz,ana@x.org\nTom,Berg,tom@x.org\n{rows}",
+        congregation=congregation.pk,
+    )
+    job = ImportJob.objects.get()
+    assert job.rows.count() == 122
+    body = client.get(job.get_absolute_url()).content.decode()
+    assert body.count('data-testid="import-row"') == 50 and "Page 1 of 3" in body
+    assert f'href="/people/{mine.pk}/"' in body  # matched, linked
+    assert f"/people/{theirs.pk}/" not in body  # outside scope: a new person, nothing revealed
+    tom = job.rows.get(line=3)
+    assert (tom.action, tom.person_id, tom.reason) == ("new", None, "")
+    last = client.get(job.get_absolute_url() + "?page=3").content.decode()
+    assert last.count('data-testid="import-row"') == 22
+    with django_assert_max_num_queries(12):
+        client.get(job.get_absolute_url() + "?page=2")
+    matched = client.get(job.get_absolute_url() + "?show=matched").content.decode()
+    assert matched.count('data-testid="import-row"') == 1
+    assert client.get(job.get_absolute_url() + "?show=nope&page=zz").status_code == 200
+
+
+def test_skip_invalid_imports_the_valid_rows_and_offers_the_rejected_ones(
+    client, login, lead, congregation
+):
+    login(client, lead)
+    upload(
+        client,
+        "first_name,last_name,email,phone\nAna,Ruiz,ana@x.org,\nTom,Berg,bad@,\nLee,Kim,,12345\n",
+        congregation=congregation.pk,
+    )
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.PREVIEW and job.counts["invalid"] == 2
+    body = client.get(job.get_absolute_url()).content.decode()
+    assert "Import the valid rows, skip the rejected ones" in body and "Line 3" in body
+    # All or nothing unless asked: a plain confirm writes nothing.
+    client.post(reverse("members:import_confirm", args=[job.pk]))
+    assert Person.objects.count() == 0
+    client.post(reverse("members:import_confirm", args=[job.pk]), {"skip_invalid": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.content == ""
+    assert list(Person.objects.values_list("first_name", flat=True)) == ["Ana"]
+    assert set(job.rows.values_list("action", flat=True)) == {"error"}  # no names kept
+    response = client.get(reverse("members:import_rejected", args=[job.pk]))
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "first_name,last_name,email,phone,reason"
+    assert lines[1].startswith("Tom,Berg,bad@,,") and "not an email" in lines[1]
+    assert lines[2].startswith("Lee,Kim,,12345,") and len(lines) == 3
+
+
+def test_rejected_rows_are_private_anonymous_and_get_only(
+    client, login, lead, lead_of, other_congregation
+):
+    job = ImportJob.objects.create(created_by=lead_of(other_congregation), filename="a.csv")
+    url = reverse("members:import_rejected", args=[job.pk])
+    assert client.get(url).status_code == 302  # anonymous → login
+    login(client, lead)
+    assert client.get(url).status_code == 404
+    own = ImportJob.objects.create(created_by=lead, filename="b.csv")
+    assert client.post(reverse("members:import_rejected", args=[own.pk])).status_code == 405
+
+
+def test_bom_windows_1252_and_a_close_congregation_spelling(client, login, lead, congregation):
+    login(client, lead)
+    data = "\ufefffirst_name,last_name,congregation\r\nJosé,Núñez,St Marks AME\r\n"
+    file = SimpleUploadedFile("p.csv", b"\xef\xbb\xbf" + data[1:].encode("cp1252"))
+    client.post(START, {"file": file})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.PREVIEW, job.errors
+    row = job.rows.get()
+    assert row.name == "José Núñez" and "St. Mark's AME Church" in row.detail
+
+
+def test_unknown_congregation_gets_a_suggestion_among_the_importers(
+    client, login, lead, congregation, other_congregation
+):
+    login(client, lead)
+    upload(client, "first_name,congregation\nAna,St Mark AME Chrch\nTom,Temple Sinai\n")
+    job = ImportJob.objects.get()
+    errors = dict(job.rows.values_list("line", "detail"))
+    assert "did you mean “St. Mark's AME Church”" in errors[2]
+    assert "Temple Sinai" in errors[3] and "did you mean" not in errors[3]  # not theirs
