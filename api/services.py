@@ -23,11 +23,25 @@ from django.utils.translation import gettext as _
 
 from actions.models import Action, ActionKind, Attendance
 from actions.services import action_create, attendance_rsvp
-from congregations.models import Congregation
+from conect import access
+from conect.normalize import (
+    clean_spaces,
+    normalize_email,
+    normalize_phone,
+    normalize_zip,
+    tidy_name,
+)
+from congregations.models import Congregation, Membership
 from congregations.selectors import congregations_visible_to
 from members.importing import CONTRACT_HEADER
 from members.models import Person, Tag, User
-from members.services import audit_log, people_import, person_update, tags_get_or_create
+from members.services import (
+    audit_log,
+    people_import,
+    person_create,
+    person_update,
+    tags_get_or_create,
+)
 
 from .models import ApiIdentity, ApiToken
 from .selectors import Tagging, identities_of_model, identity_rows
@@ -206,6 +220,8 @@ def import_one(*, signup: Signup, congregation: Congregation, by: User) -> tuple
     """Match and write one person exactly as the CSV import would (members.services.
     people_import: its matching, its fill-empty-fields-only rule, its audit row): the one
     place the API calls the import. Returns (person id, "new" | "matched" | "unchanged").
+    Only people `by` may see are matched: a match outside scope is undone and a new person
+    added instead (_person_add), so a token can neither pull someone in nor learn they exist.
 
     With no given name the import cannot add someone new; it is asked first (a dry run)
     whether the email or phone matches someone, and writes only then."""
@@ -228,19 +244,72 @@ def import_one(*, signup: Signup, congregation: Congregation, by: User) -> tuple
     options: dict[str, Any] = {
         "text": buffer.getvalue(),
         "by": by,
-        "congregations": [congregation],
+        "congregations": congregations_visible_to(by),  # the import's scope is `by`'s
     }
     if not signup.first_name:
         preview = people_import(**options, dry_run=True)
         _raise_row_errors(preview)
-        if preview.entities[0].person_id is None:
+        found = preview.entities[0]
+        if not _was_visible(found.person_id, found.congregation_ids, by):
             raise ValidationError(_("given_name is needed to add someone new."))
-    plan = people_import(**options, filename="API person signup helper")
-    _raise_row_errors(plan)
-    entity = plan.entities[0]
+    try:
+        with transaction.atomic():  # undone if it matched someone `by` may not see
+            plan = people_import(**options, filename="API person signup helper")
+            _raise_row_errors(plan)
+            entity = plan.entities[0]
+            matched = entity.person_id is not None
+            if matched and not _was_visible(entity.person_id, entity.congregation_ids, by):
+                raise _MatchedOutsideScope
+    except _MatchedOutsideScope:
+        if not signup.first_name:
+            raise ValidationError(_("given_name is needed to add someone new.")) from None
+        return _person_add(signup=signup, congregation=congregation, by=by).pk, "new"
     if not signup.first_name and entity.person_id is None:  # the match vanished meanwhile
         raise ValidationError(_("given_name is needed to add someone new."))
     return entity.person_id, plan.row_outcome[next(iter(plan.row_outcome))]
+
+
+def _language_code(value: str) -> str:
+    """An ISO code the person's language field knows (OSDI sends codes), else its default."""
+    field = Person._meta.get_field("language")
+    code = clean_spaces(value).lower()
+    known = {str(choice) for choice, _label in field.choices or ()}
+    return code if code in known else field.get_default()
+
+
+class _MatchedOutsideScope(Exception):
+    """The import matched a person the token's user may not see."""
+
+
+def _was_visible(person_id: int | None, added: Iterable[int], by: User) -> bool:
+    """Whether `by` could see the person the import matched before it linked them: through a
+    membership in their scope other than those the import adds (`added`)."""
+    if person_id is None or not access.is_staff_or_lead(by):
+        return False
+    scope = access.visible_congregation_ids(by)
+    if scope is None:
+        return True
+    earlier = Membership.objects.filter(person_id=person_id, congregation_id__in=scope)
+    return earlier.exclude(congregation_id__in=list(added)).exists()
+
+
+def _person_add(*, signup: Signup, congregation: Congregation, by: User) -> Person:
+    """Someone the import matched outside `by`'s scope is added again, as a new person in
+    `congregation`: never linked to the other record, and the answer reveals nothing about it.
+    Staff find the pair on the duplicates page (same email or phone). The row has passed the
+    import's checks, so the normalizers accept it."""
+    return person_create(
+        by=by,
+        congregation=congregation,
+        first_name=tidy_name(signup.first_name),
+        last_name=tidy_name(signup.last_name),
+        email=normalize_email(signup.email),
+        phone=normalize_phone(signup.phone),
+        street=clean_spaces(signup.street),
+        town=clean_spaces(signup.town),
+        zip=normalize_zip(signup.zip),
+        language=_language_code(signup.language),
+    )
 
 
 def _raise_row_errors(plan) -> None:

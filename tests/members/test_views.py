@@ -276,7 +276,7 @@ class TestCreateAndEdit:
         assert response.status_code == 200 and "congregation" in response.context["form"].errors
 
     def test_duplicate_email_is_refused(self, client, login, lead, congregation):
-        PersonFactory(email="ana@example.org")
+        PersonFactory(email="ana@example.org", congregation=congregation)
         response = login(client, lead).post(
             reverse("members:person_create"), self.data(congregation)
         )
