@@ -6,21 +6,9 @@ import json
 import pytest
 
 from members.models import Person
-from tests.factories import PersonFactory
+from tests.members.test_outside_scope import stranger as stranger  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stranger(other_congregation):
-    return PersonFactory(
-        congregation=other_congregation,
-        first_name="Ana",
-        last_name="Ruiz",
-        email="ana@example.org",
-        phone="+18605550199",
-        street="12 Hidden Lane",
-    )
 
 
 class TestApiSignup:
