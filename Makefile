@@ -77,11 +77,13 @@ backup:
 	@find $(BACKUP_DIR) -name 'conect-*.tar' -mtime +$(BACKUP_KEEP_DAYS) -print -delete
 
 # make restore FILE=backups/conect-….tar — replaces the database and the uploads. In compose,
-# stop the worker and beat first (docker-compose stop worker beat) and start them after.
+# stop the worker and beat first (docker-compose stop worker beat) and start them after. It runs
+# in a one-off `migrate` container: a restore drops and recreates tables, which only the tables'
+# owner may do (web connects with rows-only rights).
 restore:
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/conect-YYYYMMDD-HHMMSS.tar"; exit 2; }
 	@if [ -n "$(IN_COMPOSE)" ]; then \
-	  $(COMPOSE) exec -T web python manage.py restore - --yes < $(FILE); \
+	  $(COMPOSE) run --rm -T --no-deps migrate python manage.py restore - --yes < $(FILE); \
 	else \
 	  $(BIN)/python manage.py restore $(FILE) --yes; \
 	fi

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from conect import fields
 from conect.ladder import Level
 from conect.normalize import normalize_phone
 from congregations.models import Congregation
@@ -18,7 +19,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    campaign = forms.ModelChoiceField(
+    # conect.fields: the warnings' GET (actions:warnings) is sent whatever a URL can hold.
+    campaign = fields.ModelChoiceField(
         label=_("Campaign"), queryset=Campaign.objects.order_by("name"), required=False
     )
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
@@ -27,7 +29,7 @@ class ActionForm(forms.Form):
     turnout_goal = forms.IntegerField(
         label=_("Turnout goal"), min_value=0, max_value=100_000, initial=0
     )
-    congregations = forms.ModelMultipleChoiceField(
+    congregations = fields.ModelMultipleChoiceField(
         label=_("Participating congregations"),
         queryset=Congregation.objects.order_by("name"),
         required=False,

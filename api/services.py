@@ -207,6 +207,8 @@ def import_one(*, signup: Signup, congregation: Congregation, by: User) -> tuple
     """Match and write one person exactly as the CSV import would (members.services.
     people_import: its matching, its fill-empty-fields-only rule, its audit row): the one
     place the API calls the import. Returns (person id, "new" | "matched" | "unchanged").
+    Only people `by` may see are matched (the import's `people`): someone outside scope is
+    added again as a new person, so a token can neither pull someone in nor learn they exist.
 
     With no given name the import cannot add someone new; it is asked first (a dry run)
     whether the email or phone matches someone, and writes only then."""

@@ -7,8 +7,11 @@
   request; the session itself lasts `SESSION_COOKIE_AGE` at most.
 - `MFARequiredMiddleware`: who must use two-step sign-in (`access.must_use_mfa`) and has no
   authenticator app yet is sent to set one up, and can use nothing else until it is done.
+- `QueryGuardMiddleware`: a query string no person types (NUL or another control character, a
+  parameter longer than `MAX_QUERY_VALUE`) is a 400 before any view or form sees it.
 """
 
+import re
 import time
 from collections.abc import Callable
 
@@ -16,7 +19,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -47,6 +51,13 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking",
     )
 )
+
+# The longest query parameter (name or value) a page takes: a search, a filter, a `next` address
+# or an API filter expression are far shorter; 100,000 characters of one is an attack.
+MAX_QUERY_VALUE = 2000
+# C0 control characters and DEL, except tab and line breaks (pasted text may carry them).
+# PostgreSQL refuses NUL in any text, so every filter it reached was a 500.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 LAST_SEEN_KEY = "conect_last_seen"
 # A busy user's session is written at most once a minute for the idle clock.
@@ -146,3 +157,28 @@ class MFARequiredMiddleware:
             ),
         )
         return HttpResponseRedirect(setup)
+
+
+class QueryGuardMiddleware:
+    """Refuse (400) a query string carrying a NUL or another control character, or a parameter
+    longer than MAX_QUERY_VALUE: no page, filter or API call takes one, and letting it through
+    made a 500 wherever it reached the database (PostgreSQL refuses NUL) or a parser. Checked
+    once here rather than by every form and filter. The API is answered in its own shape."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("QUERY_STRING") and _hostile_query(request):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"error": _("The query string is not valid.")}, status=400)
+            raise BadRequest("query string with control characters or an oversized parameter")
+        return self.get_response(request)
+
+
+def _hostile_query(request: HttpRequest) -> bool:
+    for name, values in request.GET.lists():
+        for text in (name, *values):
+            if len(text) > MAX_QUERY_VALUE or _CONTROL_CHARACTERS.search(text):
+                return True
+    return False

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     # /healthz/ answers before host validation (any probe's Host) and the HTTPS redirect.
     "conect.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL, control characters, oversized values in the query string: 400 before any view.
+    "conect.middleware.QueryGuardMiddleware",
     # The request's client address, for the audit log (behind DJANGO_TRUSTED_PROXY_COUNT proxies).
     "conect.clientip.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -19,6 +19,7 @@ from congregations.selectors import congregations_visible_to
 
 from .importing import ImportFileError, check_file, decode
 from .models import Person, RaceEthnicity, Tag, VoterStatus
+from .selectors import people_visible_to
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -87,10 +88,14 @@ class PersonForm(forms.ModelForm):
         self.fields["other_congregations"].queryset = self.fields["congregation"].queryset
         if len(self.fields["congregation"].queryset) < 2:
             del self.fields["other_congregations"]  # nothing else to choose from
+        self.primary_elsewhere = None  # a primary congregation outside scope, shown, not changed
         if self.instance.pk:
-            memberships = list(self.instance.memberships.all())
+            memberships = list(self.instance.memberships.select_related("congregation"))
             primary = next((m for m in memberships if m.is_primary), None)
-            if primary:
+            if primary and not access.in_scope(user, primary.congregation_id):
+                self.primary_elsewhere = primary.congregation
+                del self.fields["congregation"]
+            elif primary:
                 self.fields["congregation"].initial = primary.congregation_id
             if "other_congregations" in self.fields:
                 self.fields["other_congregations"].initial = [
@@ -123,8 +128,10 @@ class PersonForm(forms.ModelForm):
         data = super().clean()
         email = data.get("email")
         if email:
-            others = Person.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
-            if others.exists():
+            # Only about people the user can see: for anyone else the answer would tell that
+            # they exist. Adding them again makes a same-email pair on staff's duplicates page.
+            people = people_visible_to(self.user, include_archived=True)
+            if people.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
                 self.add_error(
                     "email",
                     _(
@@ -138,12 +145,10 @@ class PersonForm(forms.ModelForm):
         return {"tags": self.cleaned_data["tags"], "new_tags": self.cleaned_data["new_tags"]}
 
     def membership_fields(self) -> dict:
-        """Primary and other congregations, for person_create / person_update."""
-        data = {"congregation": self.cleaned_data["congregation"]}
-        if "other_congregations" in self.fields:
-            data["other_congregations"] = self.cleaned_data["other_congregations"]
-            data["editable_congregations"] = congregations_visible_to(self.user)
-        return data
+        """Primary and other congregations, for person_create / person_update: only the fields
+        this user was shown (a primary congregation outside their scope is not among them)."""
+        names = ("congregation", "other_congregations")
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
 
     def person_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

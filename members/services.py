@@ -99,10 +99,15 @@ def tags_get_or_create(*, names: Iterable[str]) -> list[Tag]:
     return [existing[key] for key in wanted if key in existing]
 
 
-def _set_primary_congregation(person: Person, congregation: Congregation) -> None:
+def _set_primary_congregation(person: Person, congregation: Congregation, *, by: User) -> None:
+    """Make `congregation` `person`'s primary one. Both the old and the new primary must be in
+    `by`'s scope: which congregation someone belongs to first is not another's to change."""
     current = person.memberships.filter(is_primary=True).first()
     if current and current.congregation_id == congregation.pk:
         return
+    moved = [congregation.pk] + ([current.congregation_id] if current else [])
+    if not all(access.in_scope(by, congregation_id) for congregation_id in moved):
+        raise PermissionError("the primary congregation is outside the editor's scope")
     person.memberships.filter(is_primary=True).update(is_primary=False)
     membership, created = Membership.objects.get_or_create(
         person=person, congregation=congregation, defaults={"is_primary": True}
@@ -112,19 +117,16 @@ def _set_primary_congregation(person: Person, congregation: Congregation) -> Non
         membership.save(update_fields=["is_primary"])
 
 
-def _set_other_congregations(
-    person: Person, wanted: Iterable[Congregation], *, within: Iterable[Congregation]
-) -> None:
-    """Make `person`'s non-primary memberships among `within` (the congregations the editor may
-    see) exactly `wanted`; memberships elsewhere are not the editor's to change."""
-    within_ids = {c.pk for c in within}
-    wanted_ids = {c.pk for c in wanted} & within_ids
+def _set_other_congregations(person: Person, wanted: Iterable[Congregation], *, by: User) -> None:
+    """Make `person`'s non-primary memberships among the congregations `by` may see exactly
+    `wanted`; memberships elsewhere are not the editor's to change."""
+    wanted_ids = {c.pk for c in wanted if access.in_scope(by, c.pk)}
     current = {m.congregation_id: m for m in person.memberships.all()}
     for congregation_id in wanted_ids - set(current):
         Membership.objects.create(person=person, congregation_id=congregation_id, is_primary=False)
     for congregation_id, membership in current.items():
-        stays = congregation_id not in within_ids or congregation_id in wanted_ids
-        if not stays and not membership.is_primary:
+        mine = access.in_scope(by, congregation_id)
+        if mine and congregation_id not in wanted_ids and not membership.is_primary:
             membership.delete()
 
 
@@ -181,11 +183,12 @@ def person_update(
     tags: Iterable[Tag] | None = None,
     new_tags: Iterable[str] = (),
     other_congregations: Iterable[Congregation] | None = None,
-    editable_congregations: Iterable[Congregation] = (),
     **fields,
 ) -> Person:
     """Change contact details, consent and (for roles that may) sensitive fields. The ladder
-    level changes only through person_move_on_ladder, so it always has a history row."""
+    level changes only through person_move_on_ladder, so it always has a history row.
+    Memberships change only within `by`'s scope; moving a primary membership that lies outside
+    it raises PermissionError."""
     fields.pop("level", None)
     # Compared with the stored row, not `person`: a ModelForm has already copied the new values
     # onto its instance by the time a view calls this, so the instance would show no change.
@@ -197,9 +200,9 @@ def person_update(
     person.full_clean(exclude=["user"])
     person.save()
     if congregation is not None:
-        _set_primary_congregation(person, congregation)
+        _set_primary_congregation(person, congregation, by=by)
     if other_congregations is not None:
-        _set_other_congregations(person, other_congregations, within=list(editable_congregations))
+        _set_other_congregations(person, other_congregations, by=by)
     if tags is not None:
         person.tags.set([*tags, *tags_get_or_create(names=new_tags)])
     after = _relations_of(person)
@@ -220,7 +223,9 @@ def _relations_of(person: Person) -> dict[str, Any]:
 
 @transaction.atomic
 def person_move_on_ladder(*, person: Person, to_level: str, by: User, reason: str) -> Person:
-    """Move someone up (or down) the leadership ladder, keeping who, when and why."""
+    """Move someone up (or down) the leadership ladder, keeping who, when and why. The level is
+    the person's own; the core-team role it implies is set on their primary membership only when
+    that congregation is in `by`'s scope (another congregation's core team is its own to name)."""
     if to_level not in LADDER:
         raise ValueError(f"unknown ladder level {to_level!r}")
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -233,9 +238,11 @@ def person_move_on_ladder(*, person: Person, to_level: str, by: User, reason: st
     person.save(update_fields=["level", "updated_at"])
     # A core-team rung shows on the congregation page as a core-team membership role.
     core = to_level in (Level.CORE_TEAM, Level.KEY_LEADER)
-    person.memberships.filter(is_primary=True).exclude(role=MembershipRole.CLERGY).update(
-        role=MembershipRole.CORE_TEAM if core else MembershipRole.MEMBER
-    )
+    primary = person.memberships.filter(is_primary=True).exclude(role=MembershipRole.CLERGY)
+    scope = access.visible_congregation_ids(by)
+    if scope is not None:
+        primary = primary.filter(congregation_id__in=scope)
+    primary.update(role=MembershipRole.CORE_TEAM if core else MembershipRole.MEMBER)
     return person
 
 

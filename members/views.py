@@ -94,10 +94,8 @@ def person_create(request):
     _require_editor(request.user)
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        memberships = form.membership_fields()
-        memberships.pop("editable_congregations", None)
         person = services.person_create(
-            by=request.user, **form.tag_fields(), **memberships, **form.person_fields()
+            by=request.user, **form.tag_fields(), **form.membership_fields(), **form.person_fields()
         )
         messages.success(request, _("%(name)s added.") % {"name": person.full_name})
         return redirect(person)

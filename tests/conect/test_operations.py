@@ -16,7 +16,16 @@ from conect.logs import JsonFormatter
 
 BASE = Path(__file__).resolve().parents[2]
 # Read by docker-compose only, or by boto3 itself.
-COMPOSE_ONLY = {"POSTGRES_PASSWORD", "CADDY_TLS", "HTTP_PORT", "HTTPS_PORT", "CELERY_CONCURRENCY"}
+COMPOSE_ONLY = {
+    "POSTGRES_PASSWORD",
+    "POSTGRES_USER",
+    "CONECT_DB_OWNER_PASSWORD",
+    "CONECT_DB_APP_PASSWORD",
+    "CADDY_TLS",
+    "HTTP_PORT",
+    "HTTPS_PORT",
+    "CELERY_CONCURRENCY",
+}
 SOURCES = ["conect/settings.py", "gunicorn.conf.py", "conect/healthcheck.py", "Makefile"]
 
 
