@@ -14,6 +14,13 @@ urlpatterns = [
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("relationships/map/", views.relationship_map, name="map"),
+    path("relationships/map/network.json", views.map_network, name="map_network"),
+    path(
+        "relationships/map/congregations/<slug:slug>.json",
+        views.map_congregation,
+        name="map_congregation",
+    ),
+    path("relationships/map/people/<int:pk>.json", views.map_person, name="map_person"),
     path(
         "relationships/congregations/<slug:slug>/one-on-ones/",
         views.congregation_one_on_ones,
