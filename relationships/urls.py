@@ -27,5 +27,10 @@ urlpatterns = [
         name="congregation_one_on_ones",
     ),
     path("listening/", views.listening, name="listening"),
+    path(
+        "reports/one-on-ones-over-time/",
+        views.one_on_ones_over_time,
+        name="one_on_ones_over_time",
+    ),
     path("listening/meetings/", views.listening_meetings, name="listening_meetings"),
 ]

@@ -17,7 +17,7 @@ from conect import access
 from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to, with_primary_congregation
 
-from . import network, reports, services
+from . import network, reports, services, trends
 from .forms import NEW_PERSON, HouseMeetingForm, OneOnOneForm, PeriodFilterForm
 from .models import IssueHeard
 from .selectors import (
@@ -257,3 +257,16 @@ def map_person(request, pk):
     person = get_object_or_404(people_visible_to(request.user), pk=pk)
     _form, span = _map_period(request)
     return JsonResponse(network.ego_view(request.user, person, **span))
+
+
+@require_GET
+def one_on_ones_over_time(request):
+    """The reports page's panel (loaded by htmx): one-on-ones per month per congregation and per
+    staff organizer, within the user's scope."""
+    data = trends.one_on_ones_over_time(request.user)
+    sections = [
+        (_("Per congregation"), data["congregations"]),
+        (_("Per organizer"), data["organizers"]),
+    ]
+    context = {"trends": data, "sections": sections}
+    return render(request, "relationships/_one_on_ones_over_time.html", context)

@@ -120,6 +120,7 @@ RULES: dict[str, Rule] = {
     "relationships:map_person": Rule(other_person),
     "relationships:congregation_one_on_ones": Rule(other_slug, ("leader", mine_slug)),
     "relationships:listening": Rule(NO_OBJECT),
+    "relationships:one_on_ones_over_time": Rule(NO_OBJECT),
     "relationships:listening_meetings": Rule(NO_OBJECT),
     # campaigns and targets: public campaign information
     "campaigns:list": Rule(NO_OBJECT),
