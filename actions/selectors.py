@@ -309,3 +309,15 @@ def last_action_turnout(user, congregation_ids) -> dict[int, dict]:
         }
         for cid, pledge in last.items()
     }
+
+
+def rsvp_promises_kept(user, person) -> dict[str, int]:
+    """A person's word at past actions (as far as `user` may see them): how many times they said
+    yes, and how many of those times they came. One query."""
+    said_yes = attendance_visible_to(user).filter(
+        person=person, action__starts_at__lt=timezone.now()
+    )
+    counts = said_yes.filter(rsvp__in=RSVP_YES).aggregate(
+        promised=Count("id"), kept=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+    return {"promised": counts["promised"], "kept": counts["kept"]}

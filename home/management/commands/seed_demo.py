@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from actions.demo import seed_actions, wipe_actions
+from actions.demo import seed_actions, settle_ladder, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
@@ -34,6 +34,7 @@ STEPS = [
     seed_campaigns,
     seed_actions,  # right after seed_campaigns: it continues the same random sequence
     seed_relationships,
+    settle_ladder,  # last: the ladder agrees with the practice every step above recorded
 ]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
 WIPES = [wipe_relationships, wipe_actions, wipe_campaigns, wipe_dues, wipe_people]
