@@ -32,6 +32,7 @@ STAFF_ROLES = list(access.ORGANIZING_STAFF_ROLES)
 CONGREGATION_MAX_PEOPLE = 60  # a congregation's view: its most connected people
 EGO_MAX_PEOPLE = 60
 BRIDGE_LIST = 20
+STRONG_TIES = 3  # the network view draws each congregation's three strongest ties at first
 DEFAULT_DAYS = 365
 AUTHOR_HOME = "author_person__memberships__congregation_id"
 
@@ -99,10 +100,22 @@ def network_view(user, *, since=None, until=None) -> dict:
         _congregation_node(c, people=people.get(pk, 0), within=within.get(pk, 0))
         for pk, c in congregations.items()
     ]
-    edges = []
-    for (a, b), n in sorted(across.items(), key=lambda item: -item[1]):
+    edges, ties = [], Counter()
+    for (a, b), n in sorted(across.items(), key=lambda item: (-item[1], item[0])):
         interfaith = congregations[a].tradition != congregations[b].tradition
-        edges.append({"source": f"c{a}", "target": f"c{b}", "n": n, "interfaith": interfaith})
+        # Strong: among the strongest few of either end; the rest wait behind "every tie".
+        strong = ties[a] < STRONG_TIES or ties[b] < STRONG_TIES
+        ties[a] += 1
+        ties[b] += 1
+        edges.append(
+            {
+                "source": f"c{a}",
+                "target": f"c{b}",
+                "n": n,
+                "interfaith": interfaith,
+                "strong": strong,
+            }
+        )
     return {
         "view": "network",
         "since": since.isoformat(),

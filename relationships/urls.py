@@ -15,6 +15,7 @@ urlpatterns = [
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("relationships/map/", views.relationship_map, name="map"),
     path("relationships/map/network.json", views.map_network, name="map_network"),
+    path("relationships/map/bridges/", views.map_bridges, name="map_bridges"),
     path(
         "relationships/map/congregations/<slug:slug>.json",
         views.map_congregation,

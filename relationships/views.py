@@ -221,9 +221,9 @@ def relationship_map(request):
     elif congregation is not None:
         focus = congregation
         source = reverse("relationships:map_congregation", args=[congregation.slug])
-    dates = {k: v.isoformat() for k, v in span.items() if v}
+    dates = urlencode({k: v.isoformat() for k, v in span.items() if v})
     if dates:
-        source += "?" + urlencode(dates)
+        source += "?" + dates
     context = {
         "form": form,
         "query": query,
@@ -231,9 +231,17 @@ def relationship_map(request):
         "focus": focus,
         "focus_is_person": bool(focus is not None and person_id.isdigit()),
         "source": source,
-        "bridges": network.bridge_people(user, **span) if focus is None else [],
+        "period_query": dates,
     }
     return render(request, "relationships/map.html", context)
+
+
+@require_GET
+def map_bridges(request):
+    """The map page's ranked bridge people (loaded by htmx once the page is up)."""
+    _form, span = _map_period(request)
+    context = {"bridges": network.bridge_people(request.user, **span)}
+    return render(request, "relationships/_map_bridges.html", context)
 
 
 @require_GET

@@ -116,6 +116,7 @@ RULES: dict[str, Rule] = {
     "relationships:follow_up_done": Rule(lambda o: {"pk": o["follow_up_other"].pk}),
     "relationships:map": Rule(NO_OBJECT),
     "relationships:map_network": Rule(NO_OBJECT),
+    "relationships:map_bridges": Rule(NO_OBJECT),
     "relationships:map_congregation": Rule(other_slug),
     "relationships:map_person": Rule(other_person),
     "relationships:congregation_one_on_ones": Rule(other_slug, ("leader", mine_slug)),

@@ -33,7 +33,9 @@ def test_network_view_for_staff_on_a_phone(phone, sign_in, screenshot, admin_use
     phone.wait_for_url("**sort=one_on_ones**")
     names = phone.locator(".list-group-item a.fw-semibold").all_inner_texts()
     assert names[0] == "Zion Baptist"
-    assert "3 one-on-ones in the last 30 days" in phone.get_by_test_id("activity").first.inner_text()
+    assert (
+        "3 one-on-ones in the last 30 days" in phone.get_by_test_id("activity").first.inner_text()
+    )
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "congregations-activity-phone")
     assert quiet.pk

@@ -55,6 +55,7 @@ def test_network_view_weights_bridges_and_marks_interfaith(network_organizer, br
     assert len(graph["nodes"]) == 3
     assert graph["bridges"] == 2 and graph["interfaith_bridges"] == 1
     assert graph["staff_meetings"] == 1  # not drawn as a bridge
+    assert all(e["strong"] for e in graph["edges"])  # two ties: both among the strongest
     interfaith = [e for e in graph["edges"] if e["interfaith"]]
     assert interfaith[0]["n"] == 1
     assert {interfaith[0]["source"], interfaith[0]["target"]} == {
@@ -92,8 +93,9 @@ def test_a_scoped_organizer_sees_only_their_congregations(organizer, bridges):
 def test_page_and_json_endpoints(client, login, network_organizer, congregation, bridges):
     login(client, network_organizer)
     page = client.get(reverse("relationships:map")).content.decode()
-    assert "cytoscape.min.js" in page and 'data-testid="bridge-people"' in page
-    assert "Ruth Bridge" in page
+    assert "cytoscape.min.js" in page and reverse("relationships:map_bridges") in page
+    bridges_html = client.get(reverse("relationships:map_bridges")).content.decode()
+    assert 'data-testid="bridge-people"' in bridges_html and "Ruth Bridge" in bridges_html
     data = client.get(reverse("relationships:map_network")).json()
     assert data["view"] == "network" and len(data["nodes"]) == 3
     url = reverse("relationships:map_congregation", args=[congregation.slug])
@@ -128,7 +130,7 @@ def test_outside_scope_is_404(client, login, organizer, bridges, stranger):
     assert client.get(reverse("relationships:map") + f"?person={stranger.pk}").status_code == 404
 
 
-@pytest.mark.parametrize("name", ["relationships:map_network"])
+@pytest.mark.parametrize("name", ["relationships:map_network", "relationships:map_bridges"])
 def test_anonymous_and_wrong_method(client, login, organizer, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "login" in response["Location"]
@@ -144,6 +146,7 @@ def test_query_counts_do_not_grow(
     urls = [
         reverse("relationships:map"),
         reverse("relationships:map_network"),
+        reverse("relationships:map_bridges"),
         reverse("relationships:map_congregation", args=[congregation.slug]),
         reverse("relationships:map_person", args=[bridges["leader"].pk]),
     ]
@@ -162,4 +165,39 @@ def test_query_counts_do_not_grow(
                 congregation=other,
                 held_on=local_today(),
             )
-    assert counts[4:] == counts[:4]
+    assert counts[5:] == counts[:5]
+
+
+def test_only_the_strongest_ties_are_drawn_at_first(network_organizer, congregation):
+    """Each congregation's three strongest ties are "strong"; a weak tie between two
+    congregations that both have three stronger ones waits behind "show every tie"."""
+    leader = UserFactory(role="leader")
+    hubs = [CongregationFactory() for _ in range(2)]
+    others = [CongregationFactory() for _ in range(3)]
+    for hub in hubs:
+        person = PersonFactory(user=None, congregation=hub)
+        author = UserFactory(role="leader")
+        person.user = author
+        person.save()
+        for other in others:
+            for _ in range(5):
+                OneOnOneFactory(
+                    author=author,
+                    author_person=person,
+                    person=PersonFactory(congregation=other),
+                    congregation=other,
+                    held_on=local_today(),
+                )
+    person = PersonFactory(user=leader, congregation=hubs[0])
+    OneOnOneFactory(
+        author=leader,
+        author_person=person,
+        person=PersonFactory(congregation=hubs[1]),
+        congregation=hubs[1],
+        held_on=local_today(),
+    )
+    edges = network.network_view(network_organizer)["edges"]
+    weak = [e for e in edges if not e["strong"]]
+    assert [(e["source"], e["target"], e["n"]) for e in weak] == [
+        (f"c{hubs[0].pk}", f"c{hubs[1].pk}", 1)
+    ]

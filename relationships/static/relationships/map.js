@@ -52,7 +52,8 @@
     var edges = graph.edges.map(function (e, i) {
       return { data: { id: "e" + i, source: e.source, target: e.target, n: e.n,
         width: e.member ? 0.6 : 0.8 + 7 * Math.sqrt(e.n / most),
-        cls: e.member ? "member" : (e.interfaith ? "interfaith" : "tie") } };
+        cls: e.member ? "member" : (e.interfaith ? "interfaith" : "tie") },
+        classes: e.strong === false ? "weak" : "" };
     });
     return nodes.concat(edges);
   }
@@ -97,20 +98,48 @@
         { selector: "edge[cls = 'interfaith']", style: { "line-color": "#b02a37", opacity: 0.7 } },
         { selector: "edge[cls = 'member']", style: { "line-color": "#ced4da", opacity: 0.5 } },
         { selector: ".faded", style: { opacity: 0.08 } },
+        { selector: "edge.weak", style: { display: "none" } },
+        { selector: "edge.weak.shown", style: { display: "element" } },
         { selector: "node:selected", style: { "border-width": 3, "border-color": "#212529" } }
       ]
     });
+    var every = document.getElementById("map-every");
+    function reset() {
+      cy.elements().removeClass("faded");
+      cy.edges(".weak").toggleClass("shown", Boolean(every && every.checked));
+    }
     cy.on("tap", "node", function (event) {
       var node = event.target;
+      reset();
       cy.elements().addClass("faded");
       node.closedNeighborhood().removeClass("faded");
+      node.connectedEdges(".weak").addClass("shown");  // all of this node's ties
       show(node);
     });
     cy.on("tap", function (event) {
-      if (event.target === cy) { cy.elements().removeClass("faded"); info.textContent = ""; }
+      if (event.target === cy) { reset(); info.textContent = ""; }
     });
+    if (every && cy.edges(".weak").length) {
+      every.closest("[hidden]").hidden = false;
+      every.addEventListener("change", reset);
+    }
+    ties(graph);
     box.dataset.ready = "1";
     window.conectMap = cy;
+  }
+
+  function ties(graph) {
+    var list = document.getElementById("map-ties");
+    if (!list || graph.view !== "network" || !graph.edges.length) { return; }
+    var names = {};
+    graph.nodes.forEach(function (n) { names[n.id] = n.label; });
+    graph.edges.slice(0, 10).forEach(function (e) {
+      var item = document.createElement("li");
+      item.textContent = fill(box.dataset.textTie, { a: names[e.source], b: names[e.target], n: e.n }) +
+        (e.interfaith ? " · " + box.dataset.textInterfaith : "");
+      list.appendChild(item);
+    });
+    list.closest("[hidden]").hidden = false;
   }
 
   fetch(box.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
