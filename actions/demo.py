@@ -296,7 +296,7 @@ def wipe_actions() -> None:
 
 
 # What each rung's practice looks like at least (one-on-ones had, actions come to with a yes).
-PRACTICE_FLOOR = {
+PRACTICE_FLOOR: dict[str, tuple[int, int]] = {
     Level.LEADER: (2, 1),
     Level.CORE_TEAM: (3, 2),
     Level.KEY_LEADER: (4, 3),

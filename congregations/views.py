@@ -64,6 +64,14 @@ def congregation_list(request):
             "congregations": congregations,
             "sees_people": sees_people,
             "sort": sort,
+            "columns": [
+                ("name", _("Name")),
+                ("", _("Tradition")),
+                ("people", _("People")),
+                ("one_on_ones", _("One-on-ones, last 30 days")),
+                ("turnout", _("Last action: came / pledged")),
+                ("dues", _("Dues")),
+            ],
             "sorts": [
                 ("name", _("Name")),
                 ("one_on_ones", _("One-on-ones, last 30 days")),

@@ -100,7 +100,8 @@ def network_view(user, *, since=None, until=None) -> dict:
         _congregation_node(c, people=people.get(pk, 0), within=within.get(pk, 0))
         for pk, c in congregations.items()
     ]
-    edges, ties = [], Counter()
+    edges: list[dict] = []
+    ties: Counter = Counter()
     for (a, b), n in sorted(across.items(), key=lambda item: (-item[1], item[0])):
         interfaith = congregations[a].tradition != congregations[b].tradition
         # Strong: among the strongest few of either end; the rest wait behind "every tie".
@@ -272,16 +273,16 @@ def bridge_people(user, *, since=None, until=None, limit: int = BRIDGE_LIST) -> 
     reached: dict[int, set] = defaultdict(set)
     meetings: Counter = Counter()
     for field, other in (("author_person_id", "congregation_id"), ("person_id", "author_home")):
-        rows = crossing.order_by().values_list(field, other).annotate(n=Count("id"))
-        for pid, cid, n in rows:
+        grouped = crossing.order_by().values_list(field, other).annotate(n=Count("id"))
+        for pid, cid, n in grouped:
             if cid in congregations:
                 reached[pid].add(cid)
                 meetings[pid] += n
     visible = people_visible_to(user).filter(pk__in=list(reached))
     home = primary_congregation_ids(list(reached))
-    rows = []
+    rows: list[dict] = []
     for pk, first, last in visible.values_list("pk", "first_name", "last_name"):
-        own = congregations.get(home.get(pk))
+        own = congregations.get(home.get(pk, 0))
         traditions = {congregations[c].tradition for c in reached[pk]}
         if own:
             traditions.discard(own.tradition)
@@ -310,5 +311,5 @@ def find_people(user, query: str, limit: int) -> list[Person]:
     ids = primary_congregation_ids([p.pk for p in people])
     names = dict(Congregation.objects.filter(pk__in=set(ids.values())).values_list("pk", "name"))
     for person in people:
-        person.congregation_name = names.get(ids.get(person.pk), "")
+        person.congregation_name = names.get(ids.get(person.pk, 0), "")  # type: ignore[attr-defined]
     return people

@@ -52,6 +52,10 @@ def test_activity_columns_and_sort(client, login, network_organizer, congregatio
     assert "3 one-on-ones in the last 30 days" in html
     assert "last action Budget hearing: 3 came of 4 pledged" in html
     assert "0 one-on-ones in the last 30 days" in html
+    # The desktop table: the same rows, a column per activity, headers that sort.
+    table = html[html.index('data-testid="congregation-table"') :]
+    assert 'href="?sort=turnout"' in table and "3 / 4" in table
+    assert table.index("St. Mark") < table.index("Aardvark Chapel")
     html = client.get(reverse("congregations:list")).content.decode()
     assert html.index("Aardvark Chapel") < html.index("St. Mark")  # by name
     for sort in ("turnout", "dues", "people", "nonsense", ""):

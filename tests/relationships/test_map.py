@@ -9,6 +9,7 @@ from relationships import network
 from relationships.selectors import local_today
 from tests.factories import CongregationFactory, PersonFactory, UserFactory
 
+from .conftest import SECRET
 from .factories import OneOnOneFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,15 @@ def test_only_the_strongest_ties_are_drawn_at_first(network_organizer, congregat
     assert [(e["source"], e["target"], e["n"]) for e in weak] == [
         (f"c{hubs[0].pk}", f"c{hubs[1].pk}", 1)
     ]
+
+
+def test_json_never_carries_notes(client, login, network_organizer, private_meeting, member):
+    login(client, network_organizer)
+    congregation = private_meeting.congregation
+    for url in (
+        reverse("relationships:map_network"),
+        reverse("relationships:map_bridges"),
+        reverse("relationships:map_congregation", args=[congregation.slug]),
+        reverse("relationships:map_person", args=[member.pk]),
+    ):
+        assert SECRET not in client.get(url).content.decode()
