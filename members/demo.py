@@ -14,7 +14,7 @@ from congregations.models import Congregation, Membership, MembershipRole
 from .models import Language, LeadershipChange, Person, Tag, User
 
 # Why each demo move was made: the practice the ladder rule asks for (relationships/ladder.py).
-MOVE_REASONS = {
+MOVE_REASONS: dict[str, str] = {
     Level.PARTICIPANT: "Had two one-on-ones and came to an action.",
     Level.LEADER: "Holds one-on-ones and turned people out for an action.",
     Level.CORE_TEAM: "Held ten one-on-ones and hosted a house meeting; keeps commitments.",
