@@ -316,6 +316,8 @@ def settle_ladder(demo: dict) -> str:
     people = list(
         Person.objects.filter(level__in=LEADER_LEVELS).values_list("pk", "level", "user_id")
     )
+    settled = _settle_logins(people, now)  # first: the floors below follow the settled rung
+    people = [(pk, settled.get(pk, level), user_id) for pk, level, user_id in people]
     ids = [pk for pk, _l, _u in people]
     home = dict(
         Membership.objects.filter(person_id__in=ids, is_primary=True).values_list(
@@ -368,16 +370,15 @@ def settle_ladder(demo: dict) -> str:
     Attendance.objects.bulk_create(new_attendance, batch_size=BATCH)
     updated = [Attendance(pk=pk, rsvp=Rsvp.YES, checked_in_at=when) for pk, when in came_now]
     Attendance.objects.bulk_update(updated, ["rsvp", "checked_in_at"], batch_size=BATCH)
-    moves = _settle_logins(people, now)
     return (
         f"ladder settled: {len(meetings):,} one-on-ones and "
-        f"{len(new_attendance) + len(updated):,} check-ins for leaders, {moves} login moves"
+        f"{len(new_attendance) + len(updated):,} check-ins for leaders, {len(settled)} login moves"
     )
 
 
-def _settle_logins(people, now) -> int:
+def _settle_logins(people, now) -> dict[int, str]:
     """A leader with a login moves to the rung their own practice supports (one grouped read per
-    kind of practice), with the rule's reason on the move."""
+    kind of practice), with the rule's reason on the move: {person id: new rung}."""
     logins = {pk: (level, user_id) for pk, level, user_id in people if user_id}
     held = dict(
         OneOnOne.objects.filter(author_person_id__in=list(logins))
@@ -411,4 +412,4 @@ def _settle_logins(people, now) -> int:
         )
     Person.objects.bulk_update(persons, ["level"], batch_size=BATCH)
     LeadershipChange.objects.bulk_create(changes, batch_size=BATCH)
-    return len(changes)
+    return {person.pk: person.level for person in persons}
