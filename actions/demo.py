@@ -8,12 +8,17 @@ gives, so keep them in order.
 
 import datetime
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+from django.db.models import Count
 from django.utils import timezone
 
 from campaigns.models import Answer, Commitment, CommitmentStatus
+from conect.ladder import LEADER_LEVELS, Level
 from congregations.models import Membership
+from members.models import LeadershipChange, Person
+from relationships.ladder import suggest_next_level
+from relationships.models import HouseMeeting, OneOnOne
 
 from .models import (
     Action,
@@ -358,3 +363,123 @@ def seed_civic(demo: dict) -> str:
         f"2 elections, 1 registration drive (38 registered, 61 helped), "
         f"{len(cards):,} pledge-to-vote cards"
     )
+
+
+# What each rung's practice looks like at least (one-on-ones had, actions come to with a yes).
+PRACTICE_FLOOR: dict[str, tuple[int, int]] = {
+    Level.LEADER: (2, 1),
+    Level.CORE_TEAM: (3, 2),
+    Level.KEY_LEADER: (4, 3),
+}
+
+
+def settle_ladder(demo: dict) -> str:
+    """Make the ladder agree with practice, after every other step: each leader, core-team member
+    and key leader has been met in one-on-ones and has come to actions they said yes to; a
+    leader with a login sits on the rung their own one-on-ones and house meetings support
+    (relationships.ladder), the move recorded with its reason."""
+    rng = demo["rng"]
+    now = timezone.now()
+    organizer = demo["users"]["organizer"]
+    organizer_person = Person.objects.filter(user=organizer).values_list("pk", flat=True).first()
+    past = list(Action.objects.filter(starts_at__lt=now).values_list("pk", "starts_at"))
+    people = list(
+        Person.objects.filter(level__in=LEADER_LEVELS).values_list("pk", "level", "user_id")
+    )
+    settled = _settle_logins(people, now)  # first: the floors below follow the settled rung
+    people = [(pk, settled.get(pk, level), user_id) for pk, level, user_id in people]
+    ids = [pk for pk, _l, _u in people]
+    home = dict(
+        Membership.objects.filter(person_id__in=ids, is_primary=True).values_list(
+            "person_id", "congregation_id"
+        )
+    )
+    had = dict(
+        OneOnOne.objects.filter(person_id__in=ids)
+        .order_by()
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+    )
+    rows = Attendance.objects.filter(person_id__in=ids).values_list(
+        "pk", "action_id", "person_id", "checked_in_at"
+    )
+    existing = {(a, p): pk for pk, a, p, _c in rows}
+    came: Counter = Counter(p for _pk, _a, p, checked in rows if checked)
+    meetings, new_attendance, came_now = [], [], []
+    for pk, level, _user in people:
+        want_had, want_actions = PRACTICE_FLOOR[level]
+        for _ in range(max(0, want_had - had.get(pk, 0))):
+            meetings.append(
+                OneOnOne(
+                    author=organizer,
+                    author_person_id=organizer_person,
+                    person_id=pk,
+                    congregation_id=home.get(pk),
+                    held_on=now.date() - datetime.timedelta(days=rng.randint(7, 330)),
+                    place="coffee shop",
+                    potential="high",
+                )
+            )
+        missing = max(0, want_actions - came[pk])
+        for action_id, starts_at in rng.sample(past, k=min(len(past), missing)):
+            checked_in = starts_at + datetime.timedelta(minutes=rng.randint(-10, 20))
+            if (action_id, pk) in existing:
+                came_now.append((existing[action_id, pk], checked_in))
+                continue
+            new_attendance.append(
+                Attendance(
+                    action_id=action_id,
+                    person_id=pk,
+                    congregation_id=home.get(pk),
+                    rsvp=Rsvp.YES,
+                    invited_at=starts_at - datetime.timedelta(days=10),
+                    checked_in_at=checked_in,
+                )
+            )
+    OneOnOne.objects.bulk_create(meetings, batch_size=BATCH)
+    Attendance.objects.bulk_create(new_attendance, batch_size=BATCH)
+    updated = [Attendance(pk=pk, rsvp=Rsvp.YES, checked_in_at=when) for pk, when in came_now]
+    Attendance.objects.bulk_update(updated, ["rsvp", "checked_in_at"], batch_size=BATCH)
+    return (
+        f"ladder settled: {len(meetings):,} one-on-ones and "
+        f"{len(new_attendance) + len(updated):,} check-ins for leaders, {len(settled)} login moves"
+    )
+
+
+def _settle_logins(people, now) -> dict[int, str]:
+    """A leader with a login moves to the rung their own practice supports (one grouped read per
+    kind of practice), with the rule's reason on the move: {person id: new rung}."""
+    logins = {pk: (level, user_id) for pk, level, user_id in people if user_id}
+    held = dict(
+        OneOnOne.objects.filter(author_person_id__in=list(logins))
+        .order_by()
+        .values_list("author_person_id")
+        .annotate(n=Count("id"))
+    )
+    hosted = dict(
+        HouseMeeting.objects.filter(facilitator__person__in=list(logins))
+        .order_by()
+        .values_list("facilitator__person")
+        .annotate(n=Count("id"))
+    )
+    changes, persons = [], []
+    for pk, (level, _user_id) in logins.items():
+        practice = {"held": held.get(pk, 0), "hosted": hosted.get(pk, 0)}
+        supported, reason = Level.LEADER, "holds one-on-ones"
+        while (step := suggest_next_level(supported, practice)) is not None:
+            supported, reason = step["level"], step["reason"]
+        if supported == level:
+            continue
+        persons.append(Person(pk=pk, level=supported))
+        changes.append(
+            LeadershipChange(
+                person_id=pk,
+                from_level=level,
+                to_level=supported,
+                reason=f"Practice on record: {reason}.",
+                changed_at=now,
+            )
+        )
+    Person.objects.bulk_update(persons, ["level"], batch_size=BATCH)
+    LeadershipChange.objects.bulk_create(changes, batch_size=BATCH)
+    return {person.pk: person.level for person in persons}

@@ -334,3 +334,52 @@ def calendar_feed_for_token(token: str) -> CalendarFeed | None:
         return None
     feeds = CalendarFeed.objects.select_related("user")
     return feeds.filter(token=token, user__is_active=True).first()
+
+
+def last_action_turnout(user, congregation_ids) -> dict[int, dict]:
+    """{congregation id: {"action", "pledged", "actual"}} for each congregation's most recent
+    past action it pledged turnout to: two queries whatever the number of congregations (the
+    congregations list's activity column, offered to congregations.activity in ready())."""
+    if not access.signed_in(user):
+        return {}
+    last: dict[int, TurnoutPledge] = {}
+    pledges = (
+        TurnoutPledge.objects.filter(
+            congregation_id__in=congregation_ids, action__starts_at__lte=timezone.now()
+        )
+        .select_related("action")
+        .order_by("congregation_id", "-action__starts_at", "-action_id")
+    )
+    for pledge in pledges:
+        last.setdefault(pledge.congregation_id, pledge)
+    turnout = Attendance.objects.filter(
+        action_id__in={p.action_id for p in last.values()},
+        congregation_id__in=list(last),
+        checked_in_at__isnull=False,
+    )
+    actual = {
+        (a, c): n
+        for a, c, n in turnout.order_by()
+        .values_list("action_id", "congregation_id")
+        .annotate(n=Count("id"))
+    }
+    return {
+        cid: {
+            "action": pledge.action,
+            "pledged": pledge.pledged,
+            "actual": actual.get((pledge.action_id, cid), 0),
+        }
+        for cid, pledge in last.items()
+    }
+
+
+def rsvp_promises_kept(user, person) -> dict[str, int]:
+    """A person's word at past actions (as far as `user` may see them): how many times they said
+    yes, and how many of those times they came. One query."""
+    said_yes = attendance_visible_to(user).filter(
+        person=person, action__starts_at__lt=timezone.now()
+    )
+    counts = said_yes.filter(rsvp__in=RSVP_YES).aggregate(
+        promised=Count("id"), kept=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+    return {"promised": counts["promised"], "kept": counts["kept"]}

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from conect import access
 from conect.ladder import ladder_counts
 
+from .activity import activity_of
 from .forms import CongregationForm
 from .models import Membership
 from .selectors import (
@@ -18,9 +19,28 @@ from .selectors import (
     ladder_counts_of,
 )
 
+# ?sort= on the list: (key, newest/most first?) for each column a person can sort by.
+SORTS = {
+    "name": (lambda c: c.name.lower(), False),
+    "people": (lambda c: c.people_count, True),
+    "one_on_ones": (lambda c: c.activity.get("one_on_ones_30") or 0, True),
+    "turnout": (lambda c: _turnout_ratio(c.activity.get("last_action")), True),
+    "dues": (lambda c: (not c.dues.in_arrears, c.dues.overdue_cents * -1, c.name.lower()), False),
+}
+
+
+def _turnout_ratio(last) -> float:
+    """Turnout as a share of the pledge (-1 without a past pledged action: sorts last)."""
+    if not last:
+        return -1.0
+    return last["actual"] / last["pledged"] if last["pledged"] else float(last["actual"])
+
 
 @require_GET
 def congregation_list(request):
+    """Every congregation the user may see; staff and leads also see activity (one-on-ones in
+    the last 30 days, the last action's turnout against its pledge, dues) and sort by it. The
+    query count is fixed: counts, dues, and one grouped read per activity column."""
     visible = congregations_visible_to(request.user)
     congregations = list(congregations_with_counts(visible))
     # Two queries, not one: PostgreSQL runs the dues subqueries once per membership row when
@@ -29,10 +49,37 @@ def congregation_list(request):
     for congregation in congregations:
         congregation.__dict__["dues"] = standing[congregation.pk]  # fills the cached_property
     sees_people = access.is_staff_or_lead(request.user)
+    columns = activity_of(request.user, [c.pk for c in congregations]) if sees_people else {}
+    for congregation in congregations:
+        congregation.activity = {name: v.get(congregation.pk) for name, v in columns.items()}
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS or (not sees_people and sort != "name"):
+        sort = "name"
+    key, descending = SORTS[sort]
+    congregations.sort(key=key, reverse=descending)
     return render(
         request,
         "congregations/list.html",
-        {"congregations": congregations, "sees_people": sees_people},
+        {
+            "congregations": congregations,
+            "sees_people": sees_people,
+            "sort": sort,
+            "columns": [
+                ("name", _("Name")),
+                ("", _("Tradition")),
+                ("people", _("People")),
+                ("one_on_ones", _("One-on-ones, last 30 days")),
+                ("turnout", _("Last action: came / pledged")),
+                ("dues", _("Dues")),
+            ],
+            "sorts": [
+                ("name", _("Name")),
+                ("one_on_ones", _("One-on-ones, last 30 days")),
+                ("turnout", _("Last action: turnout against pledge")),
+                ("dues", _("Dues: in arrears first")),
+                ("people", _("People")),
+            ],
+        },
     )
 
 

@@ -4,10 +4,10 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from actions.selectors import actions_attended
+from actions.selectors import actions_attended, rsvp_promises_kept
 from conect.access import Role
 from members.selectors import people_visible_to
-from relationships.ladder import suggest_next_level
+from relationships.ladder import ladder_rules, suggest_next_level
 from relationships.selectors import (
     follow_ups_of,
     house_meetings_visible_to,
@@ -37,15 +37,23 @@ def home(request):
 
 @require_GET
 def person_practice(request, pk):
-    """The htmx panel on the person page: their practice (meetings, house meetings, actions),
-    the ladder hint it supports, and the user's own follow-ups with them."""
+    """The htmx panel on the person page: the practice behind their rung (one-on-ones held and
+    had, house meetings hosted and attended, actions attended, yeses kept), the move it
+    supports (relationships.ladder), their ladder history, and the user's own follow-ups."""
     user = request.user
     person = get_object_or_404(people_visible_to(user), pk=pk)
-    practice = {**relational_practice(person), "actions": actions_attended(user, person)}
+    word = rsvp_promises_kept(user, person)
+    practice = {
+        **relational_practice(person),
+        "actions": actions_attended(user, person),
+        "promised": word["promised"],
+        "kept": word["kept"],
+    }
     context = {
         "person": person,
         "practice": practice,
         "suggestion": suggest_next_level(person.level, practice),
+        "rules": ladder_rules(),
         "one_on_ones": one_on_ones_visible_to(user)
         .filter(Q(person=person) | Q(author_person=person))
         .prefetch_related("issues")[:20],

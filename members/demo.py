@@ -23,6 +23,14 @@ from .models import (
     VoterStatus,
 )
 
+# Why each demo move was made: the practice the ladder rule asks for (relationships/ladder.py).
+MOVE_REASONS: dict[str, str] = {
+    Level.PARTICIPANT: "Had two one-on-ones and came to an action.",
+    Level.LEADER: "Holds one-on-ones and turned people out for an action.",
+    Level.CORE_TEAM: "Held ten one-on-ones and hosted a house meeting; keeps commitments.",
+    Level.KEY_LEADER: "Held thirty one-on-ones and hosted three house meetings.",
+}
+
 # fmt: off
 FIRST = {
     "general": ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Christopher", "Karen", "Daniel", "Nancy", "Matthew", "Lisa", "Anthony", "Margaret", "Mark", "Betty", "Paul", "Sandra", "Steven", "Ashley", "Andrew", "Emily", "Kevin", "Donna", "Brian", "Michelle", "George", "Carol", "Timothy", "Amanda", "Peter", "Kathleen", "Laura", "Anne", "Claire"],
@@ -152,7 +160,7 @@ def seed_people(demo: dict) -> str:
                     person=person,
                     from_level=rungs[step - 1],
                     to_level=rungs[step],
-                    reason="",
+                    reason=MOVE_REASONS[rungs[step]],
                     changed_at=min(when, now),
                 )
             )

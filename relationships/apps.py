@@ -10,6 +10,13 @@ class RelationshipsConfig(AppConfig):
 
     def ready(self):
         # Who met whom is ours to say; the directory, a floor below, asks through conect.access.
-        from .selectors import met_by_q, met_since_q  # models load only once apps are ready
+        from congregations import activity
+
+        from .selectors import (  # models load only once apps are ready
+            met_by_q,
+            met_since_q,
+            one_on_ones_by_congregation,
+        )
 
         access.provide_meeting_filters(met_by=met_by_q, met_since=met_since_q)
+        activity.provide("one_on_ones_30", one_on_ones_by_congregation)

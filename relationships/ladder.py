@@ -1,8 +1,9 @@
 """The ladder suggestion rule, in one place: when practice says someone may be ready to move up.
 
 The move itself stays a human decision with a reason (a LeadershipChange row made by a person).
-`practice` is relationships.selectors.person_practice(person): one-on-ones held and had, house
-meetings hosted and attended.
+`practice` is relationships.selectors.person_practice(person) (one-on-ones held and had, house
+meetings hosted and attended) plus what the actions app counts: actions attended, and yeses kept
+(said yes to a past action and came) — home.views.person_practice puts them together.
 """
 
 from typing import Any
@@ -48,3 +49,11 @@ def suggest_next_level(level: str, practice: dict[str, int]) -> dict | None:
     if not met:
         return None
     return {"level": next_level, "label": Level(next_level).label, "reason": reason}
+
+
+def ladder_rules() -> list[dict]:
+    """The rule, for people to read: each rung, the next one and what practice suggests it."""
+    return [
+        {"level": Level(level).label, "next": Level(rule[0]).label, "reason": rule[2]}
+        for level, rule in RULES.items()
+    ]

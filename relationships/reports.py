@@ -1,27 +1,20 @@
-"""Roll-ups over scoped meetings: the listening roll-up and the relationship map.
+"""Roll-ups over scoped meetings: the listening roll-up (the map is relationships.network).
 
-Both start from relationships.selectors (so scope and the notes rule apply) and never read notes.
+It starts from relationships.selectors (so scope and the notes rule apply) and never read notes.
 """
 
 import datetime
-import math
 from collections import Counter, defaultdict
 from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from conect import access
 from congregations.models import Congregation
-from congregations.selectors import primary_congregation_ids
-from members.models import Person
 
 from .models import HouseMeeting, IssueHeard, OneOnOne
 from .selectors import house_meetings_visible_to, local_today, one_on_ones_visible_to
 
-MAP_MAX_NODES = 5000
-STAFF = "staff"  # the middle group: staff organizers (and admins) who log meetings
-STAFF_ROLES = set(access.ORGANIZING_STAFF_ROLES)
 DEFAULT_MONTHS = 12
 
 
@@ -126,118 +119,3 @@ def listening_meetings(
         one_on_ones.filter(issues=issue).order_by("-held_on", "-id")[:limit],
         house_meetings.filter(issues=issue).order_by("-held_on", "-id")[:limit],
     )
-
-
-def relationship_graph(user, *, congregation=None, since=None, until=None) -> dict:
-    """Who has met whom, laid out as an SVG: congregations around a circle, their people around
-    each congregation, staff organizers in the middle. Meetings between people of different
-    congregations (and of different faith traditions) are the bridges; a staff organizer's
-    meetings are their job, not a bridge, and are drawn faintly."""
-    since = since or local_today() - datetime.timedelta(days=365)
-    until = until or local_today()
-    meetings = _filtered(one_on_ones_visible_to(user), congregation, since, until).filter(
-        author_person__isnull=False
-    )
-    rows = list(
-        meetings.order_by()
-        .values_list("author_person_id", "person_id", "author__role")
-        .annotate(n=Count("id"))
-        .values_list("author_person_id", "person_id", "author__role", "n")
-    )
-    staff = {a for a, _b, role, _n in rows if role in STAFF_ROLES}
-    degree: Counter = Counter()
-    for a, b, _role, n in rows:
-        degree[a] += n
-        degree[b] += n
-    truncated = len(degree) > MAP_MAX_NODES
-    node_ids = {pid for pid, _n in degree.most_common(MAP_MAX_NODES)}
-    pairs: Counter = Counter()
-    for a, b, _role, n in rows:
-        if a in node_ids and b in node_ids and a != b:
-            pairs[(a, b)] += n
-    ids = list(node_ids)
-    home: dict[int, int | str] = dict(primary_congregation_ids(ids))
-    for pid in staff:
-        home[pid] = STAFF
-    names = {
-        pk: f"{first} {last}".strip()
-        for pk, first, last in Person.objects.filter(pk__in=ids).values_list(
-            "pk", "first_name", "last_name"
-        )
-    }
-    congregations = Congregation.objects.in_bulk([c for c in set(home.values()) if c != STAFF])
-    return _layout(node_ids, pairs, home, congregations, names, degree, truncated)
-
-
-def _spiral(cx: float, cy: float, members: list, position: dict) -> None:
-    for k, pid in enumerate(members):  # a sunflower spiral: dense but never overlapping
-        r = 4.0 * math.sqrt(k)
-        theta = k * 2.39996
-        position[pid] = (round(cx + r * math.cos(theta), 1), round(cy + r * math.sin(theta), 1))
-
-
-def _layout(node_ids, pairs, home, congregations, names, degree, truncated) -> dict:
-    groups: dict = defaultdict(list)
-    for pid in sorted(node_ids, key=lambda p: (-degree[p], p)):
-        groups[home.get(pid)].append(pid)
-    ringed = sorted(
-        (cid for cid in groups if cid in congregations), key=lambda cid: congregations[cid].name
-    )
-    size = 1000
-    center = size / 2
-    ring = size * 0.36
-    position: dict = {}
-    clusters = []
-    for index, cid in enumerate(ringed):
-        angle = 2 * math.pi * index / max(len(ringed), 1)
-        members = groups[cid]
-        _spiral(center + ring * math.cos(angle), center + ring * math.sin(angle), members, position)
-        # Labels alternate between two radii so neighbours do not overlap.
-        out = ring + 60 + 4 * math.sqrt(len(members)) + (28 if index % 2 else 0)
-        clusters.append(
-            {
-                "name": congregations[cid].name,
-                "x": round(center + out * math.cos(angle), 1),
-                "y": round(center + out * math.sin(angle), 1),
-                "count": len(members),
-            }
-        )
-    # Staff organizers, and people with no congregation, in the middle.
-    _spiral(center, center, groups.get(STAFF, []) + groups.get(None, []), position)
-    edges, bridges, tradition_bridges = [], 0, 0
-    for (a, b), n in pairs.items():
-        ca, cb = home.get(a), home.get(b)
-        kind = "within"
-        if STAFF in (ca, cb):
-            kind = "staff"
-        elif ca and cb and ca != cb:
-            kind = "bridge"
-            bridges += 1
-            if congregations[ca].tradition != congregations[cb].tradition:
-                kind = "interfaith"
-                tradition_bridges += 1
-        (x1, y1), (x2, y2) = position[a], position[b]
-        edges.append({"x1": x1, "y1": y1, "x2": x2, "y2": y2, "kind": kind, "n": n})
-    layer = {"staff": 0, "within": 1, "bridge": 2, "interfaith": 3}
-    edges.sort(key=lambda e: layer[e["kind"]])  # bridges drawn last, on top
-    nodes = [
-        {
-            "id": pid,
-            "x": position[pid][0],
-            "y": position[pid][1],
-            "r": round(min(2 + math.sqrt(degree[pid]) / 2, 9), 1),
-            "name": names.get(pid, ""),
-            "staff": home.get(pid) == STAFF,
-        }
-        for pid in sorted(node_ids)
-    ]
-    return {
-        "size": size,
-        "nodes": nodes,
-        "edges": edges,
-        "clusters": clusters,
-        "bridges": bridges,
-        "tradition_bridges": tradition_bridges,
-        "truncated": truncated,
-        "max_nodes": MAP_MAX_NODES,
-    }

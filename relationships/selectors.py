@@ -295,3 +295,17 @@ def people_without_one_on_one_since(people: QuerySet[Person], since) -> QuerySet
     relationships" after an action: they become follow-ups for their congregation's lead)."""
     recent = OneOnOne.objects.filter(person=OuterRef("pk"), held_on__gte=since)
     return people.exclude(Exists(recent))
+
+
+def one_on_ones_by_congregation(user, congregation_ids, *, days: int = 30) -> dict[int, int]:
+    """{congregation id: one-on-ones in the last `days` days} the user may see: one query (the
+    congregations list's activity column, offered to congregations.activity in ready())."""
+    since = local_today() - datetime.timedelta(days=days)
+    rows = (
+        one_on_ones_visible_to(user)
+        .filter(congregation_id__in=congregation_ids, held_on__gte=since)
+        .order_by()
+        .values_list("congregation_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from conect.ladder import LEADER_LEVELS
 from congregations.selectors import congregations_visible_to
 from members.selectors import people_visible_to, with_primary_congregation
 
-from . import reports, services
+from . import network, reports, services, trends
 from .forms import (
     NEW_PERSON,
     FollowUpChangeForm,
@@ -283,9 +284,86 @@ def listening_meetings(request):
     return render(request, "relationships/listening_meetings.html", context)
 
 
-@require_GET
-def relationship_map(request):
+MAP_SEARCH_LIMIT = 8
+
+
+def _map_period(request) -> tuple[PeriodFilterForm, dict]:
     form = PeriodFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    graph = reports.relationship_graph(request.user, **filters)
-    return render(request, "relationships/map.html", {"form": form, "graph": graph})
+    return form, {"since": filters.get("since"), "until": filters.get("until")}
+
+
+@require_GET
+def relationship_map(request):
+    """The map page: the network of congregations (or, with ?congregation= / ?person=, one
+    congregation or one person's network), the search, and the ranked bridge people. The graph
+    itself comes from the JSON endpoints below, drawn by the vendored Cytoscape.js."""
+    form, span = _map_period(request)
+    user = request.user
+    query = request.GET.get("q", "").strip()[:100]
+    congregation = form.cleaned_data.get("congregation") if form.is_valid() else None
+    person_id = request.GET.get("person", "")
+    focus, source = None, reverse("relationships:map_network")
+    if person_id.isdigit():
+        focus = get_object_or_404(people_visible_to(user), pk=person_id)
+        source = reverse("relationships:map_person", args=[focus.pk])
+    elif congregation is not None:
+        focus = congregation
+        source = reverse("relationships:map_congregation", args=[congregation.slug])
+    dates = urlencode({k: v.isoformat() for k, v in span.items() if v})
+    if dates:
+        source += "?" + dates
+    context = {
+        "form": form,
+        "query": query,
+        "found": network.find_people(user, query, MAP_SEARCH_LIMIT) if query else None,
+        "focus": focus,
+        "focus_is_person": bool(focus is not None and person_id.isdigit()),
+        "source": source,
+        "period_query": dates,
+    }
+    return render(request, "relationships/map.html", context)
+
+
+@require_GET
+def map_bridges(request):
+    """The map page's ranked bridge people (loaded by htmx once the page is up)."""
+    _form, span = _map_period(request)
+    context = {"bridges": network.bridge_people(request.user, **span)}
+    return render(request, "relationships/_map_bridges.html", context)
+
+
+@require_GET
+def map_network(request):
+    """JSON: the congregations the user may see and the one-on-ones between them."""
+    _form, span = _map_period(request)
+    return JsonResponse(network.network_view(request.user, **span))
+
+
+@require_GET
+def map_congregation(request, slug):
+    """JSON: one congregation's most connected people and their ties (404 outside scope)."""
+    congregation = get_object_or_404(congregations_visible_to(request.user), slug=slug)
+    _form, span = _map_period(request)
+    return JsonResponse(network.congregation_view(request.user, congregation, **span))
+
+
+@require_GET
+def map_person(request, pk):
+    """JSON: one person's own network (404 when the person is outside the user's scope)."""
+    person = get_object_or_404(people_visible_to(request.user), pk=pk)
+    _form, span = _map_period(request)
+    return JsonResponse(network.ego_view(request.user, person, **span))
+
+
+@require_GET
+def one_on_ones_over_time(request):
+    """The reports page's panel (loaded by htmx): one-on-ones per month per congregation and per
+    staff organizer, within the user's scope."""
+    data = trends.one_on_ones_over_time(request.user)
+    sections = [
+        (_("Per congregation"), data["congregations"]),
+        (_("Per organizer"), data["organizers"]),
+    ]
+    context = {"trends": data, "sections": sections}
+    return render(request, "relationships/_one_on_ones_over_time.html", context)

@@ -75,7 +75,7 @@ def chart_pages() -> list[tuple[str, str]]:
         ("admin", f"/actions/{action.pk}/"),
         ("admin", f"/actions/turnout/{Congregation.objects.first().slug}/"),
         ("admin", f"/campaigns/{Campaign.objects.first().pk}/"),
-        ("admin", "/relationships/map/"),
+        ("admin", "/reports/one-on-ones-over-time/"),  # the map itself is drawn from JSON
         ("organizer", "/"),
         ("leader", "/"),
         ("admin", job.get_absolute_url()),

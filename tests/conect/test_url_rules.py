@@ -122,8 +122,13 @@ RULES: dict[str, Rule] = {
     "relationships:follow_up_new": Rule(NO_OBJECT),
     "relationships:follow_up_edit": Rule(lambda o: {"pk": o["follow_up_other"].pk}),
     "relationships:map": Rule(NO_OBJECT),
+    "relationships:map_network": Rule(NO_OBJECT),
+    "relationships:map_bridges": Rule(NO_OBJECT),
+    "relationships:map_congregation": Rule(other_slug),
+    "relationships:map_person": Rule(other_person),
     "relationships:congregation_one_on_ones": Rule(other_slug, ("leader", mine_slug)),
     "relationships:listening": Rule(NO_OBJECT),
+    "relationships:one_on_ones_over_time": Rule(NO_OBJECT),
     "relationships:listening_meetings": Rule(NO_OBJECT),
     # campaigns and targets: public campaign information
     "campaigns:list": Rule(NO_OBJECT),

@@ -8,12 +8,11 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
-from congregations.models import Tradition
 from members.models import Person
 from relationships.models import FollowUp, HouseMeeting, OneOnOne
-from relationships.reports import listening_rollup, relationship_graph
+from relationships.reports import listening_rollup
 from relationships.selectors import local_today
-from tests.factories import CongregationFactory, PersonFactory, UserFactory
+from tests.factories import CongregationFactory, PersonFactory
 
 from .factories import FollowUpFactory, HouseMeetingFactory, IssueHeardFactory, OneOnOneFactory
 
@@ -375,47 +374,3 @@ class TestListeningAndMap:
         url = reverse("relationships:listening") + "?congregation=abc&since=notadate"
         assert login(client, organizer).get(url).status_code == 200
         assert client.get(reverse("relationships:map") + "?until=2026-13-45").status_code == 200
-
-    def test_map_highlights_bridges(self, client, login, network_organizer, congregation):
-        temple = CongregationFactory(name="Temple Beth El", tradition=Tradition.JEWISH)
-        church = CongregationFactory(name="Grace Lutheran")
-        leader_user = UserFactory()
-        leader_person = PersonFactory(user=leader_user, congregation=congregation)
-        today = local_today()
-        for target in (
-            PersonFactory(congregation=temple),
-            PersonFactory(congregation=church),
-            PersonFactory(congregation=congregation),
-        ):
-            OneOnOneFactory(
-                author=leader_user, author_person=leader_person, person=target, held_on=today
-            )
-        graph = relationship_graph(network_organizer)
-        assert len(graph["nodes"]) == 4 and graph["bridges"] == 2
-        assert graph["tradition_bridges"] == 1
-        html = login(client, network_organizer).get(reverse("relationships:map"))
-        assert 'class="interfaith"' in html.content.decode()
-        # A staff organizer meeting people of many congregations is doing their job: no bridge.
-        staff = UserFactory(role="organizer")
-        staff_person = PersonFactory(user=staff, congregation=congregation)
-        OneOnOneFactory(
-            author=staff, author_person=staff_person, person=PersonFactory(congregation=temple)
-        )
-        graph = relationship_graph(network_organizer)
-        assert graph["bridges"] == 2 and any(e["kind"] == "staff" for e in graph["edges"])
-        assert [n["staff"] for n in graph["nodes"] if n["id"] == staff_person.pk] == [True]
-
-    def test_map_query_count_is_flat(
-        self, client, login, network_organizer, congregation, django_assert_max_num_queries
-    ):
-        login(client, network_organizer)
-        author = UserFactory()
-        author_person = PersonFactory(user=author, congregation=congregation)
-        for _ in range(3):
-            OneOnOneFactory(author=author, author_person=author_person, held_on=local_today())
-        with django_assert_max_num_queries(10):
-            client.get(reverse("relationships:map"))
-        for _ in range(30):
-            OneOnOneFactory(author=author, author_person=author_person, held_on=local_today())
-        with django_assert_max_num_queries(10):
-            client.get(reverse("relationships:map"))

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from accountability.demo import seed_leader_commitments, wipe_leader_commitments
-from actions.demo import seed_actions, seed_civic, wipe_actions
+from actions.demo import seed_actions, seed_civic, settle_ladder, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
@@ -38,6 +38,7 @@ STEPS = [
     seed_leader_commitments,  # after relationships: measured from its meetings
     seed_values,  # issue 14: each with its own random sequence, so the steps above keep theirs
     seed_civic,
+    settle_ladder,  # last: the ladder agrees with the practice every step above recorded
 ]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
 WIPES = [
