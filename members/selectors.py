@@ -48,7 +48,7 @@ def with_primary_congregation(people: QuerySet[Person]) -> QuerySet[Person]:
 def person_for_page(user, pk: int) -> Person:
     """One person for their page; archived people stay reachable (to restore them)."""
     people = people_visible_to(user, include_archived=True).select_related("user")
-    return get_object_or_404(people.prefetch_related("tags"), pk=pk)
+    return get_object_or_404(people.prefetch_related("tags", "other_emails"), pk=pk)
 
 
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
