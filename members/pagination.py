@@ -12,9 +12,9 @@ class BoundedPaginator(Paginator):
     """A Paginator whose count is min(rows, bound): one `SELECT count(*) FROM (… LIMIT bound+1)`
     instead of a count of everything. `is_bounded` says the list goes on past the bound."""
 
-    def __init__(self, object_list, per_page, *, bound: int = COUNT_BOUND, **kwargs):
+    def __init__(self, object_list, per_page, *, bound: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.bound = bound
+        self.bound = COUNT_BOUND if bound is None else bound
 
     @cached_property
     def _rows_up_to_bound(self) -> int:

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conect import access
 from congregations.selectors import congregations_visible_to
-from members.selectors import people_visible_to, with_primary_congregation
+from members.selectors import (
+    is_selective,
+    name_order,
+    people_visible_to,
+    with_primary_congregation,
+)
 
 from . import reports, services
 from .forms import NEW_PERSON, HouseMeetingForm, OneOnOneForm, PeriodFilterForm
@@ -42,7 +47,8 @@ def person_search(request):
         found = people_visible_to(request.user)
         for word in query.split()[:3]:
             found = found.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
-        people = with_primary_congregation(found.order_by("last_name", "first_name", "id"))
+        order = name_order("last_name", "first_name", "id", matches_first=is_selective(query))
+        people = with_primary_congregation(found.order_by(*order))
         people = people[:SEARCH_LIMIT]
     multi = request.GET.get("multi") == "1"  # house-meeting attendees: checkboxes
     context = {"people": people, "query": query, "new_value": NEW_PERSON, "multi": multi}
