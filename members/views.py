@@ -29,6 +29,7 @@ from .selectors import (
 
 PAGE_SIZE = 50
 PAIRS_PAGE_SIZE = 25
+PAIRS_COUNT_BOUND = 1000  # "1,000+": counting every pair of a congregation is not worth a scan
 
 
 def _require_editor(user):
@@ -230,7 +231,9 @@ def duplicates(request):
     )
     sort = "newest" if request.GET.get("sort") == "newest" else "strongest"
     pairs = pairs_among(filterset.qs.order_by(), sort=sort)
-    page = BoundedPaginator(pairs, PAIRS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(pairs, PAIRS_PAGE_SIZE, bound=PAIRS_COUNT_BOUND).get_page(
+        request.GET.get("page")
+    )
     ids = {pk for pair in page for pk in (pair.first_id, pair.second_id)}
     people = {p.pk: p for p in with_list_details(Person.objects.filter(pk__in=ids))}
     rows = [
