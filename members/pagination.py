@@ -18,7 +18,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _rows_up_to_bound(self) -> int:
-        return self.object_list[: self.bound + 1].count()
+        return self.object_list[: self.bound + 1].count()  # type: ignore[attr-defined]
 
     @cached_property
     def count(self) -> int:
@@ -27,3 +27,40 @@ class BoundedPaginator(Paginator):
     @property
     def is_bounded(self) -> bool:
         return self._rows_up_to_bound > self.bound
+
+
+class UncountedPage:
+    """A page of a list that is never counted: one query for `per_page + 1` rows says whether
+    a next page exists. For lists whose count would cost more than the page (the duplicate
+    queue filtered to one congregation: a count walks every pair of the network)."""
+
+    def __init__(self, object_list, per_page: int, number) -> None:
+        try:
+            self.number = max(1, int(number))
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * per_page
+        rows = list(object_list[start : start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
