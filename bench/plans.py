@@ -52,6 +52,12 @@ def extra_pages() -> list[Page]:
         Page("/people/ page 1000", "organizer", f"{people}?page=1000"),
         Page("/people/?q=garcia ma", "organizer", f"{people}?q=garcia+ma"),
         Page("/people/?q=860 phone", "organizer", f"{people}?q=860555"),
+        Page("/people/duplicates/", "organizer", reverse("members:duplicates")),
+        Page(
+            "/people/duplicates/ newest, one congregation",
+            "organizer",
+            reverse("members:duplicates") + f"?sort=newest&congregation={_largest_congregation()}",
+        ),
         Page(
             "one-on-one person picker",
             "leader",
@@ -62,6 +68,15 @@ def extra_pages() -> list[Page]:
         search = reverse("actions:check_in_search", args=[door.pk])
         extra.append(Page("door search", "lead", f"{search}?q=smi"))
     return extra
+
+
+def _largest_congregation() -> int:
+    from django.db.models import Count
+
+    from congregations.models import Congregation
+
+    largest = Congregation.objects.annotate(n=Count("memberships")).order_by("-n").first()
+    return largest.pk if largest else 0
 
 
 def sweep_queries() -> list[tuple[str, QuerySet]]:
@@ -127,6 +142,13 @@ def write(result: dict, folder: Path) -> Path:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench plans", description=__doc__)
     parser.add_argument("--out", type=Path, default=PLANS)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="explain only the pages whose name contains this (repeatable); their rows in "
+        "SUMMARY.md are replaced and the others kept",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     pages, _skipped = key_pages()
@@ -144,7 +166,12 @@ def main(argv: list[str]) -> None:
         "| page | as | queries | slowest ms | seq scans over big tables |",
         "|---|---|---:|---:|---|",
     ]
-    for page in [*pages, *extra_pages()]:
+    chosen = [
+        page
+        for page in [*pages, *extra_pages()]
+        if not args.only or any(part in page.name for part in args.only)
+    ]
+    for page in chosen:
         result = page_plans(page, clients[page.persona])
         path = write(result, args.out)
         slowest = max((q["ms"] for q in result["queries"]), default=0.0)
@@ -155,6 +182,8 @@ def main(argv: list[str]) -> None:
         )
         print(summary[-1], flush=True)
     for name, queryset in sweep_queries():
+        if args.only and not any(part in name for part in args.only):
+            continue
         plan = queryset.explain(analyze=True, buffers=True)
         found = EXECUTION.search(plan)
         scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in BIG_TABLES})
@@ -165,4 +194,21 @@ def main(argv: list[str]) -> None:
             f"{float(found.group(1)) if found else 0.0:,.1f} | {', '.join(scans) or '—'} |"
         )
         print(summary[-1], flush=True)
+    if args.only:
+        summary = _merged(args.out / "SUMMARY.md", summary)
     (args.out / "SUMMARY.md").write_text("\n".join(summary) + "\n")
+
+
+def _merged(path: Path, fresh: list[str]) -> list[str]:
+    """The existing summary with the rows of the pages just explained replaced (matched by
+    their plan file) and new ones appended; the header is the fresh one."""
+    if not path.exists():
+        return fresh
+    header = [line for line in fresh if not line.startswith("| [")]
+    new_rows = {row.split("](")[1].split(")")[0]: row for row in fresh if row.startswith("| [")}
+    rows = []
+    for line in path.read_text().splitlines():
+        if line.startswith("| ["):
+            key = line.split("](")[1].split(")")[0]
+            rows.append(new_rows.pop(key, line))
+    return header + rows + list(new_rows.values())

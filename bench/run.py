@@ -68,6 +68,9 @@ def server_environment() -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or str(settings.SECRET_KEY),
         "LOG_LEVEL": "WARNING",
+        # Production settings refuse to start without it (links in emails); nothing is sent.
+        "CONECT_SITE_URL": os.environ.get("CONECT_SITE_URL") or "https://organizer.conect.example",
+        "CONECT_MFA_REQUIRED": os.environ.get("CONECT_MFA_REQUIRED") or "0",
     }
 
 
@@ -218,10 +221,25 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--port", type=int, default=8716)
     parser.add_argument("--label", default="")
     parser.add_argument("--out", type=Path, help="JSON file (default bench/results/…)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="time only the pages whose name contains this (repeatable; the floor always, and "
+        "the extra pages of bench.plans such as the deep directory page may be named)",
+    )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         sys.exit("the bench measures PostgreSQL: set DATABASE_URL")
     pages, skipped = key_pages()
+    if args.only:
+        from .plans import extra_pages
+
+        pages = [pages[0]] + [
+            page
+            for page in [*pages[1:], *extra_pages()]
+            if any(part in page.name for part in args.only)
+        ]
     cookies = {
         persona: session_cookie(User.objects.get(email=email))
         for persona, email in PERSONAS.items()

@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE["members-purge-import-uploads"] = {
     "task": "members.tasks.purge_import_uploads_task",
     "schedule": crontab(hour=3, minute=20),
 }
+# The duplicate queue reads the pairs of the last scan (members.duplicates): nightly.
+CELERY_BEAT_SCHEDULE["members-duplicates-refresh"] = {
+    "task": "members.tasks.duplicates_refresh_task",
+    "schedule": crontab(hour=3, minute=40),
+}
 # A web request that queues a task must not hang when the broker is down: fail fast, the next
 # sweep picks the work up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

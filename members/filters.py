@@ -16,6 +16,7 @@ from congregations.models import Congregation, Membership
 from congregations.selectors import congregations_visible_to
 
 from .models import Language, Person, Tag
+from .selectors import is_selective, name_order
 
 _PHONE_CHARS = re.compile(r"[\s()\-.+]")
 MAX_QUERY = 100
@@ -153,8 +154,13 @@ class PersonFilter(django_filters.FilterSet):
         if not data.get("status"):
             queryset = queryset.filter(archived_at__isnull=True)
         if not data.get("sort"):
-            queryset = queryset.order_by(*SORTS["name"])
+            queryset = queryset.order_by(*self._order("name"))
         return queryset
+
+    def _order(self, sort: str) -> list:
+        """The sort's columns; a selective search sorts its matches (not the name index)."""
+        data = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+        return name_order(*SORTS[sort], matches_first=is_selective(data.get("q") or ""))
 
     def filter_search(self, queryset, name, value):
         return search_people(queryset, value)
@@ -187,4 +193,4 @@ class PersonFilter(django_filters.FilterSet):
             queryset = queryset.annotate(
                 ladder_rank=Case(*ranks, default=Value(0), output_field=IntegerField())
             )
-        return queryset.order_by(*SORTS.get(value, SORTS["name"]))
+        return queryset.order_by(*self._order(value if value in SORTS else "name"))

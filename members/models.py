@@ -505,3 +505,64 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"{self.job_id}:{self.line} {self.action}"
+
+
+class DuplicatePair(models.Model):
+    """A candidate pair from the last duplicate scan (members.duplicates.duplicates_refresh), kept
+    so the queue reads an index instead of re-running the rules per request. `reasons` is a bit
+    mask of the rules that matched, strongest rule highest (members.duplicates.REASON_BITS), so
+    ordering by it puts the strongest pairs first; `newest_at` is when the newer of the two
+    records was created. Hidden reverse relations: a merge does not carry pairs over, they
+    cascade away with the merged-away record."""
+
+    # No database foreign keys: the scan inserts hundreds of thousands of rows at once and the
+    # per-row checks were most of its time. Django still cascades deletes (the collector), and
+    # the queue joins both people, so a pair never outlives either record on screen.
+    first = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )  # the unique (first, second) index serves lookups by first
+    second = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    reasons = models.PositiveSmallIntegerField(_("reasons"))
+    newest_at = models.DateTimeField(_("newest record created at"))
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-reasons", "-newest_at", "-id"], name="duplicate_pair_strongest"),
+            models.Index(fields=["-newest_at", "-reasons", "-id"], name="duplicate_pair_newest"),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ~ {self.second_id}"
+
+
+class OtherEmail(models.Model):
+    """An email address a person also uses, besides Person.email: a merge keeps the merged-away
+    record's address here (and its other addresses move with the rest of its records), so no
+    address is lost. One row per person and address."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_emails")
+    email = models.EmailField(_("email"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("other email")
+        verbose_name_plural = _("other emails")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "email"], name="other_email_once"),
+        ]
+
+    def __str__(self):
+        return self.email

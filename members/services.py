@@ -28,10 +28,12 @@ from .importing import FILLABLE, ImportPlan, RowOutcome, plan_import
 from .merging_values import keep_one_answer_each
 from .models import (
     AuditEvent,
+    DuplicatePair,
     ImportJob,
     ImportRow,
     LeadershipChange,
     NotDuplicate,
+    OtherEmail,
     Person,
     Tag,
     User,
@@ -293,6 +295,7 @@ def duplicate_dismiss(*, first: Person, second: Person, by: User) -> NotDuplicat
     decision, _created = NotDuplicate.objects.get_or_create(
         first_id=low, second_id=high, defaults={"decided_by": by}
     )
+    DuplicatePair.objects.filter(first_id=low, second_id=high).delete()  # off the queue now
     return decision
 
 
@@ -346,6 +349,21 @@ def _move_related(survivor: Person, duplicate: Person) -> dict:
     }
 
 
+def _keep_merged_email(survivor: Person, duplicate: Person) -> bool:
+    """The merged-away record's email, when the survivor has another one, is kept as one of the
+    survivor's other emails (its own other emails have already moved with its records): a merge
+    never loses an address. Returns whether one was added."""
+    email = duplicate.email.strip().lower()
+    if not email or email == survivor.email.strip().lower():
+        return False
+    _row, created = OtherEmail.objects.get_or_create(
+        person=survivor,
+        email=email,
+        defaults={"note": _("From the merged record #%(id)s") % {"id": duplicate.pk}},
+    )
+    return created
+
+
 @transaction.atomic
 def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
     """Fold `duplicate` into `survivor` in one transaction: every related record moves to the
@@ -376,6 +394,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
         duplicate.save(update_fields=["user"])
     keep_one_answer_each(survivor=survivor, duplicate=duplicate)  # one-to-one: choose first
     relations = _move_related(survivor, duplicate)
+    kept_email = _keep_merged_email(survivor, duplicate)
     survivor.tags.add(*duplicate.tags.all())
     higher = max(survivor.level, duplicate.level, key=LADDER.index)
     if higher != survivor.level:
@@ -397,6 +416,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User) -> Person:
         person_id=survivor.pk,
         merged_person_id=duplicate_id,
         filled=filled,
+        kept_email=kept_email,
         **relations,
     )
     return survivor

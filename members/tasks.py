@@ -5,6 +5,7 @@ import datetime
 
 from celery import shared_task
 
+from .duplicates import duplicates_refresh
 from .models import ImportJob
 from .services import (
     import_job_analyse,
@@ -40,3 +41,9 @@ def purge_import_uploads_task(*, days: int = 7) -> int:
 def import_jobs_requeue_task() -> int:
     """Every few minutes from beat: queue again the checks and imports that were lost."""
     return import_jobs_requeue()
+
+
+@shared_task(ignore_result=True)
+def duplicates_refresh_task() -> int:
+    """Nightly from beat: scan the network for candidate duplicates (the queue reads them)."""
+    return duplicates_refresh()

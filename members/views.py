@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,12 +17,13 @@ from conect import access
 from conect.spreadsheet import neutralise
 
 from . import exporting, services
-from .duplicates import find_pairs_among
+from .duplicates import pairs_among, reason_labels
 from .exporting import _Echo
 from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
 from .importing import CONTRACT_HEADER
-from .models import ImportRow, Person
+from .models import DuplicatePair, ImportRow, Person
+from .pagination import BoundedPaginator, UncountedPage
 from .selectors import (
     import_jobs_visible_to,
     people_visible_to,
@@ -54,7 +56,9 @@ def _filtered(request) -> PersonFilter:
 @require_GET
 def person_list(request):
     filterset = _filtered(request)
-    page = Paginator(with_list_details(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(with_list_details(filterset.qs), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -282,12 +286,26 @@ def duplicates(request):
         queryset=people_visible_to(request.user),
         user=request.user,
     )
-    pairs = find_pairs_among(filterset.qs.order_by())
-    page = Paginator(pairs, PAIRS_PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = "newest" if request.GET.get("sort") == "newest" else "strongest"
+    pairs = pairs_among(filterset.qs.order_by(), sort=sort)
+    page = UncountedPage(pairs, PAIRS_PAGE_SIZE, request.GET.get("page"))
     ids = {pk for pair in page for pk in (pair.first_id, pair.second_id)}
     people = {p.pk: p for p in with_list_details(Person.objects.filter(pk__in=ids))}
-    rows = [(pair, people[pair.first_id], people[pair.second_id]) for pair in page]
-    context = {"filter": filterset, "page": page, "rows": rows, "total": len(pairs)}
+    rows = [
+        (reason_labels(pair.reasons), people[pair.first_id], people[pair.second_id])
+        for pair in page
+        if pair.first_id in people and pair.second_id in people
+    ]
+    query = {"congregation": request.GET.get("congregation", ""), "sort": sort}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "query_string": urlencode(query),
+        # One scan writes every pair in one transaction: any pair's time is the scan's.
+        "scanned_at": DuplicatePair.objects.values_list("found_at", flat=True).first(),
+    }
     return render(request, "members/duplicates.html", context)
 
 

@@ -18,7 +18,7 @@ from relationships.models import FollowUp, OneOnOne
 from relationships.selectors import weekly_target_of
 
 from .models import Kind, Notification
-from .services import Due, notifications_claim
+from .services import ANALYZE_AFTER, Due, notifications_analyze, notifications_claim
 
 Rule = Callable[[datetime.datetime], Iterable[Due]]
 RULES: list[Rule] = []
@@ -266,7 +266,10 @@ def weekly_digest(now):
 def reminders_sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     """Claim every message due at `now`, rule by rule. Returns new rows per rule."""
     now = now or timezone.now()
-    return {function.__name__: notifications_claim(function(now)) for function in RULES}
+    claimed = {function.__name__: notifications_claim(function(now)) for function in RULES}
+    if sum(claimed.values()) >= ANALYZE_AFTER:
+        notifications_analyze()
+    return claimed
 
 
 # The cycle's rules (actions, evaluations, commitments, dues) and the leaders' own commitments

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conect import access
 from conect.ladder import LEADER_LEVELS
 from congregations.selectors import congregations_visible_to
-from members.selectors import people_visible_to, with_primary_congregation
+from members.selectors import (
+    is_selective,
+    name_order,
+    people_visible_to,
+    with_primary_congregation,
+)
 
 from . import network, reports, services, trends
 from .forms import (
@@ -62,7 +67,8 @@ def person_search(request):
             found = found.filter(level__in=LEADER_LEVELS)
         for word in query.split()[:3]:
             found = found.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word))
-        people = with_primary_congregation(found.order_by("last_name", "first_name", "id"))
+        order = name_order("last_name", "first_name", "id", matches_first=is_selective(query))
+        people = with_primary_congregation(found.order_by(*order))
         people = people[:SEARCH_LIMIT]
     name = request.GET.get("name", "attendees")
     context = {

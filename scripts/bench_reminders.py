@@ -63,20 +63,30 @@ def main(count: int) -> None:
     )
     now = datetime.datetime(2026, 11, 27, 13, 0, tzinfo=datetime.UTC)  # 8:00 in Hartford
     started = time.perf_counter()
-    claimed = reminders_sweep(now)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        claimed = profile.runcall(reminders_sweep, now)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+    else:
+        claimed = reminders_sweep(now)
     claim_s = time.perf_counter() - started
     started = time.perf_counter()
     again = reminders_sweep(now)
     again_s = time.perf_counter() - started
-    started = time.perf_counter()
-    delivered = notifications_deliver(now=now)
-    deliver_s = time.perf_counter() - started
     print(f"{connection.vendor}: {count:,} due follow-ups")
     print(
         f"  sweep (claim): {claim_s:.1f} s, {claimed['followups_due']:,} rows, "
         f"{claimed['followups_due'] / claim_s:,.0f} rows/s"
     )
     print(f"  second sweep (nothing new): {again_s:.1f} s, {sum(again.values())} rows")
+    if os.environ.get("BENCH_CLAIM_ONLY"):
+        return
+    started = time.perf_counter()
+    delivered = notifications_deliver(now=now)
+    deliver_s = time.perf_counter() - started
     print(
         f"  delivery: {deliver_s:.1f} s, {delivered['sent']:,} sent, "
         f"{delivered['sent'] / deliver_s:,.0f} messages/s"

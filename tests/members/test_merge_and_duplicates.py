@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from congregations.models import Membership
-from members.duplicates import find_pairs, find_pairs_among
+from members.duplicates import duplicates_refresh, find_pairs, find_pairs_among
 from members.models import AuditEvent, LeadershipChange, Level, Person, Tag
 from members.services import MergeConflict, person_merge
 from tests.factories import PersonFactory, UserFactory
@@ -179,6 +179,7 @@ class TestDuplicatesPage:
         PersonFactory(congregation=congregation, first_name="Ana", email="A@x.org")
         PersonFactory(congregation=other_congregation, first_name="Zed", email="z@x.org")
         PersonFactory(congregation=other_congregation, first_name="Zed", email="z@x.org")
+        duplicates_refresh()
         body = login(client, lead).get(reverse("members:duplicates")).content.decode()
         assert "same email" in body and "Zed" not in body
 
@@ -191,10 +192,12 @@ class TestDuplicatesPage:
         login(client, organizer)
         for i in range(3):
             PersonFactory.create_batch(2, congregation=congregation, email=f"d{i}@x.org")
+        duplicates_refresh()
         with django_assert_max_num_queries(11):  # +1: the user's scope, read once per request
             client.get(reverse("members:duplicates"))
         for i in range(3, 30):
             PersonFactory.create_batch(2, congregation=congregation, email=f"d{i}@x.org")
+        duplicates_refresh()
         with django_assert_max_num_queries(11):
             client.get(reverse("members:duplicates"))
 
@@ -203,6 +206,7 @@ class TestNotDuplicate:
     def test_dismissed_pair_is_not_suggested_again(self, client, login, lead, congregation):
         first = PersonFactory(congregation=congregation, first_name="Ana", email="a@x.org")
         second = PersonFactory(congregation=congregation, first_name="Ana", email="A@x.org")
+        duplicates_refresh()
         login(client, lead)
         url = reverse("members:duplicate_dismiss", args=[second.pk, first.pk])
         assert client.get(url).status_code == 405
@@ -232,3 +236,136 @@ class TestNotDuplicate:
         from members.models import NotDuplicate
 
         assert not NotDuplicate.objects.exists()
+
+
+class TestQueue:
+    """Issue 13 item 10: the queue shows the strongest (or newest) pairs first, is scoped and
+    filters by congregation; a merge keeps both email addresses."""
+
+    def test_strongest_then_newest_and_newest_order(
+        self, client, login, network_organizer, congregation
+    ):
+        import datetime
+
+        from django.utils import timezone
+
+        old = timezone.now() - datetime.timedelta(days=30)
+        # A name-only pair created today, an email pair created a month ago.
+        PersonFactory(congregation=congregation, first_name="Lia", last_name="Vega", email="")
+        PersonFactory(congregation=congregation, first_name="Lia", last_name="Vega", email="")
+        for person in PersonFactory.create_batch(2, congregation=congregation, email="e@x.org"):
+            Person.objects.filter(pk=person.pk).update(created_at=old)
+        duplicates_refresh()
+        login(client, network_organizer)
+        body = client.get(reverse("members:duplicates")).content.decode()
+        assert body.index("same email") < body.index("same name in the same congregation")
+        body = client.get(reverse("members:duplicates"), {"sort": "newest"}).content.decode()
+        assert body.index("same name in the same congregation") < body.index("same email")
+
+    def test_congregation_filter_and_scope(
+        self, client, login, network_organizer, lead, congregation, other_congregation
+    ):
+        PersonFactory.create_batch(2, congregation=congregation, first_name="Ana", email="a@x")
+        PersonFactory.create_batch(
+            2, congregation=other_congregation, first_name="Zed", email="z@x"
+        )
+        duplicates_refresh()
+        url = reverse("members:duplicates")
+        login(client, network_organizer)
+        assert "Zed" in client.get(url).content.decode()
+        body = client.get(url, {"congregation": congregation.pk}).content.decode()
+        assert "Ana" in body and "Zed" not in body
+        assert client.get(url, {"congregation": "nope", "page": "x"}).status_code == 200
+        login(client, lead)  # the lead of `congregation` cannot pick the other one
+        body = client.get(url, {"congregation": other_congregation.pk}).content.decode()
+        assert "Zed" not in body
+
+    def test_anonymous_and_method(self, client):
+        url = reverse("members:duplicates")
+        assert client.get(url).status_code == 302
+        assert client.post(url).status_code in (302, 405)
+
+    def test_rescan_keeps_dismissed_pairs_off(self, congregation, admin_user):
+        from members.models import DuplicatePair
+        from members.services import duplicate_dismiss
+
+        first, second = PersonFactory.create_batch(2, congregation=congregation, email="d@x")
+        assert duplicates_refresh() == 1
+        duplicate_dismiss(first=first, second=second, by=admin_user)
+        assert not DuplicatePair.objects.exists()
+        assert duplicates_refresh() == 0
+
+    def test_merge_keeps_both_emails(self, congregation, admin_user):
+        from members.models import OtherEmail
+
+        survivor = PersonFactory(congregation=congregation, email="ana@home.org")
+        duplicate = PersonFactory(congregation=congregation, email="Ana@Work.org")
+        OtherEmail.objects.create(person=duplicate, email="ana@old.org")
+        OtherEmail.objects.create(person=survivor, email="ana@old.org")
+        person_merge(survivor=survivor, duplicate=duplicate, by=admin_user)
+        survivor.refresh_from_db()
+        assert survivor.email == "ana@home.org"
+        assert sorted(survivor.other_emails.values_list("email", flat=True)) == [
+            "ana@old.org",
+            "ana@work.org",
+        ]
+        assert AuditEvent.objects.get(action="merge").detail["kept_email"] is True
+
+    def test_merge_of_the_same_email_adds_nothing(self, congregation, admin_user):
+        survivor = PersonFactory(congregation=congregation, email="ana@x.org")
+        duplicate = PersonFactory(congregation=congregation, email="ANA@x.org")
+        person_merge(survivor=survivor, duplicate=duplicate, by=admin_user)
+        assert not survivor.other_emails.exists()
+
+    def test_person_page_shows_other_emails(self, client, login, lead, congregation, admin_user):
+        survivor = PersonFactory(congregation=congregation, email="ana@home.org")
+        duplicate = PersonFactory(congregation=congregation, email="ana@work.org")
+        person_merge(survivor=survivor, duplicate=duplicate, by=admin_user)
+        body = login(client, lead).get(survivor.get_absolute_url()).content.decode()
+        assert "ana@work.org" in body
+
+
+@pytest.mark.postgres
+def test_sql_scan_matches_the_python_rules(congregation, other_congregation):
+    """The set-based scan (PostgreSQL) finds exactly the pairs of the reference rules."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL scan runs on PostgreSQL")
+    from members.duplicates import reasons_of
+    from members.models import DuplicatePair
+
+    names = [
+        ("Ana", "Ruiz", "ANA@x.org", "", "", congregation),
+        ("Anita", "Ruiz", "ana@x.org", "", "", congregation),
+        ("Tom", "O'Brien", "", "+18605550102", "", congregation),
+        ("Thomas", "OBRIEN", "", "+18605550102", "", other_congregation),
+        ("María", "Núñez", "", "", "06103", congregation),
+        ("maria", "nunez", "", "", "06103-1234", other_congregation),
+        ("Jonathan", "Smith", "", "", "", congregation),
+        ("Jonathon", "Smith", "", "", "", congregation),
+        ("Jonathan", "Smyth", "", "", "", congregation),
+        ("Jonathan", "Smith", "", "", "", other_congregation),
+        ("Anna", "Ruiz", "", "", "", congregation),
+        ("José", "García-López", "", "", "", congregation),
+        ("Jose", "Garcia Lopez", "", "", "", congregation),
+    ] + [("Common", "Name", "", "", "06105", congregation)] * 7  # too common: no pairs
+    for first, last, email, phone, zip_code, where in names:
+        PersonFactory(
+            congregation=where,
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            zip=zip_code,
+        )
+    expected = {
+        (pair.first_id, pair.second_id): pair.reasons
+        for pair in find_pairs_among(Person.objects.all())
+    }
+    assert duplicates_refresh() == len(expected) > 5
+    stored = {
+        (pair.first_id, pair.second_id): set(reasons_of(pair.reasons))
+        for pair in DuplicatePair.objects.all()
+    }
+    assert stored == expected

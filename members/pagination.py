@@ -1,0 +1,67 @@
+"""Pages over lists that may hold a million rows: the count stops at a bound, so a page never
+counts the whole table, and the page links stop there too (search or filter to go further)."""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+COUNT_BOUND = 10_000
+MAX_PAGE = 10_000  # a typed page number past any real list is read as the last we would offer
+
+
+class BoundedPaginator(Paginator):
+    """A Paginator whose count is min(rows, bound): one `SELECT count(*) FROM (… LIMIT bound+1)`
+    instead of a count of everything. `is_bounded` says the list goes on past the bound."""
+
+    def __init__(self, object_list, per_page, *, bound: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.bound = COUNT_BOUND if bound is None else bound
+
+    @cached_property
+    def _rows_up_to_bound(self) -> int:
+        return self.object_list[: self.bound + 1].count()  # type: ignore[attr-defined]
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._rows_up_to_bound, self.bound)
+
+    @property
+    def is_bounded(self) -> bool:
+        return self._rows_up_to_bound > self.bound
+
+
+class UncountedPage:
+    """A page of a list that is never counted: one query for `per_page + 1` rows says whether
+    a next page exists. For lists whose count would cost more than the page (the duplicate
+    queue filtered to one congregation: a count walks every pair of the network)."""
+
+    def __init__(self, object_list, per_page: int, number) -> None:
+        try:
+            self.number = min(max(1, int(number)), MAX_PAGE)
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * per_page
+        rows = list(object_list[start : start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
