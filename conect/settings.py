@@ -321,6 +321,15 @@ CELERY_BEAT_SCHEDULE["members-requeue-lost-imports"] = {
     "task": "members.tasks.import_jobs_requeue_task",
     "schedule": 120.0,
 }
+# Tallies (issue 16): the counts the homes and lists show are recounted here, not per request.
+CELERY_BEAT_SCHEDULE["congregations-tallies"] = {
+    "task": "congregations.tasks.tallies_refresh_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["relationships-tallies"] = {
+    "task": "relationships.tasks.tallies_rebuild_task",
+    "schedule": 900.0,
+}
 # Dues (issue 6): assess the current fiscal year daily; idempotent, picks up new members.
 CELERY_BEAT_SCHEDULE["dues-assess-current-year"] = {
     "task": "congregations.tasks.dues_assess_current_year",

@@ -7,7 +7,7 @@ from actions.models import Rsvp
 from actions.selectors import call_list, turnout_rows, upcoming_actions
 from conect import access
 from conect.ladder import ladder_counts
-from congregations.models import Congregation, Membership
+from congregations.models import Congregation
 from congregations.selectors import (
     congregations_visible_to,
     congregations_with_counts,
@@ -69,7 +69,7 @@ def lead_home(user) -> dict:
     congregations = list(
         congregations_with_dues(congregations_with_counts(congregations_visible_to(user)))
     )
-    levels = ladder_counts_of(Membership.objects.filter(congregation__in=congregations))
+    levels = ladder_counts_of(c.pk for c in congregations)
     cards = [
         {"congregation": c, "ladder": ladder_counts(levels.get(c.pk, {}))} for c in congregations
     ]

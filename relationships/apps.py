@@ -13,3 +13,15 @@ class RelationshipsConfig(AppConfig):
         from .selectors import met_by_q, met_since_q  # models load only once apps are ready
 
         access.provide_meeting_filters(met_by=met_by_q, met_since=met_since_q)
+        # A merge moves one-on-ones between people: their contact tallies follow.
+        from members.models import Person
+        from members.signals import person_merged
+
+        from .tallies import contacts_refresh
+
+        def recount_merged(sender, survivor, duplicate_id, **kwargs):
+            contacts_refresh([survivor.pk, duplicate_id])
+
+        person_merged.connect(
+            recount_merged, sender=Person, weak=False, dispatch_uid="relationships-merge-tallies"
+        )

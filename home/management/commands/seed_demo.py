@@ -22,9 +22,19 @@ from actions.demo import seed_actions, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
+from congregations.tallies import tallies_refresh
 from members.demo import DEMO_PASSWORD, seed_logins, seed_people, wipe_people
 from members.models import Person
 from relationships.demo import seed_relationships, wipe_relationships
+from relationships.tallies import tallies_rebuild
+
+
+def seed_tallies(demo: dict) -> str:
+    """The counts the homes and lists read (issue 16): bulk inserts send no signal to keep them."""
+    tallies_refresh()
+    tallies_rebuild()
+    return "tallies counted"
+
 
 STEPS = [
     seed_congregations,
@@ -34,6 +44,7 @@ STEPS = [
     seed_campaigns,
     seed_actions,  # right after seed_campaigns: it continues the same random sequence
     seed_relationships,
+    seed_tallies,
 ]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
 WIPES = [wipe_relationships, wipe_actions, wipe_campaigns, wipe_dues, wipe_people]
