@@ -63,6 +63,7 @@ from members.demo import (
     seed_logins,
 )
 from members.models import Language, LeadershipChange, Person, Tag, User
+from members.tallies import ladder_tally_refresh
 from relationships.demo import ISSUES, ORGANIZERS, STORIES, _weekly
 from relationships.demo import PLACES as MEETING_PLACES
 from relationships.models import (
@@ -156,6 +157,7 @@ def seed(people: int, seed_value: int = 2026, log=print) -> dict:
     started = time.perf_counter()
     tallies_refresh()
     tallies_rebuild()
+    ladder_tally_refresh()
     log(f"  tallies: {time.perf_counter() - started:.1f} s")
     if connection.vendor == "postgresql":
         started = time.perf_counter()

@@ -12,6 +12,7 @@ from .services import (
     import_jobs_requeue,
     import_uploads_purge,
 )
+from .tallies import ladder_tally_refresh
 
 
 @shared_task
@@ -38,3 +39,9 @@ def purge_import_uploads_task(*, days: int = 7) -> int:
 def import_jobs_requeue_task() -> int:
     """Every few minutes from beat: queue again the checks and imports that were lost."""
     return import_jobs_requeue()
+
+
+@shared_task(ignore_result=True)
+def ladder_tally_task() -> int:
+    """Recount the network's people by ladder level (CELERY_BEAT_SCHEDULE, every minute)."""
+    return ladder_tally_refresh()

@@ -8,7 +8,7 @@ current by the writes instead of recounted from the whole history on every reque
 The services that log meetings refresh what they touched in their own transaction
 (`one_on_one_counted`, `house_meeting_counted`), the admin does the same for an edit or a
 delete, a merge refreshes both people (members' `person_merged` signal), and Celery rebuilds
-everything every five minutes (`tallies_rebuild`), which also covers bulk writes (the seeders call
+everything every hour (`tallies_rebuild`), which also covers bulk writes (the seeders call
 it at their end). Reads of a custom date range, and a leader's own meetings, stay exact queries.
 """
 
@@ -184,7 +184,7 @@ def house_meeting_counted(meeting: HouseMeeting, *, before: HouseMeeting | None 
 
 
 def tallies_rebuild() -> None:
-    """Rebuild every relational tally from the meetings (Celery, every five minutes; seeders)."""
+    """Rebuild every relational tally from the meetings (Celery, hourly; seeders)."""
     with transaction.atomic():
         _contacts_rebuild()
     _listening_rebuild()

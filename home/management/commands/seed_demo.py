@@ -25,6 +25,7 @@ from congregations.models import Congregation
 from congregations.tallies import tallies_refresh
 from members.demo import DEMO_PASSWORD, seed_logins, seed_people, wipe_people
 from members.models import Person
+from members.tallies import ladder_tally_refresh
 from relationships.demo import seed_relationships, wipe_relationships
 from relationships.tallies import tallies_rebuild
 
@@ -33,6 +34,7 @@ def seed_tallies(demo: dict) -> str:
     """The counts the homes and lists read (issue 16): bulk inserts send no signal to keep them."""
     tallies_refresh()
     tallies_rebuild()
+    ladder_tally_refresh()
     return "tallies counted"
 
 
