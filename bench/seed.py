@@ -50,6 +50,7 @@ from conect.access import Role
 from conect.ladder import LEADER_LEVELS, Level
 from congregations.demo import ZIP_BY_TOWN, congregation_profile, seed_congregations, seed_dues
 from congregations.models import Membership, MembershipRole
+from congregations.tallies import tallies_refresh
 from members.demo import (
     AREA_CODES,
     DEMO_PASSWORD,
@@ -62,6 +63,7 @@ from members.demo import (
     seed_logins,
 )
 from members.models import Language, LeadershipChange, Person, Tag, User
+from members.tallies import ladder_tally_refresh
 from relationships.demo import ISSUES, ORGANIZERS, STORIES, _weekly
 from relationships.demo import PLACES as MEETING_PLACES
 from relationships.models import (
@@ -72,6 +74,7 @@ from relationships.models import (
     OneOnOne,
     WeeklyTarget,
 )
+from relationships.tallies import tallies_rebuild
 
 from .bulk import Loader, deferred_indexes
 
@@ -151,6 +154,11 @@ def seed(people: int, seed_value: int = 2026, log=print) -> dict:
             line = step()
             log(f"  {name}: {line or 'done'} ({time.perf_counter() - started:.1f} s)")
         _reset_sequences()
+    started = time.perf_counter()
+    tallies_refresh()
+    tallies_rebuild()
+    ladder_tally_refresh()
+    log(f"  tallies: {time.perf_counter() - started:.1f} s")
     if connection.vendor == "postgresql":
         started = time.perf_counter()
         with connection.cursor() as cursor:

@@ -334,6 +334,21 @@ CELERY_BEAT_SCHEDULE["accountability-resolve-commitments"] = {
     "task": "accountability.tasks.leader_commitments_resolve_task",
     "schedule": crontab(minute=15),
 }
+# Tallies (issue 16): the counts the homes and lists show are recounted here, not per request.
+CELERY_BEAT_SCHEDULE["members-ladder-tally"] = {
+    "task": "members.tasks.ladder_tally_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["congregations-tallies"] = {
+    "task": "congregations.tasks.tallies_refresh_task",
+    "schedule": 60.0,
+}
+# The relational tallies are kept by the services that log meetings; this hourly rebuild is the
+# net for anything that went around them (16 s + 12 s at a million people, writing only diffs).
+CELERY_BEAT_SCHEDULE["relationships-tallies"] = {
+    "task": "relationships.tasks.tallies_rebuild_task",
+    "schedule": crontab(minute=40),
+}
 # Dues (issue 6): assess the current fiscal year daily; idempotent, picks up new members.
 CELERY_BEAT_SCHEDULE["dues-assess-current-year"] = {
     "task": "congregations.tasks.dues_assess_current_year",

@@ -353,3 +353,32 @@ class OtherIncome(models.Model):
             raise ValidationError({"source": message})
         if self.restricted and not self.restriction.strip():
             raise ValidationError({"restriction": _("Say what the money is restricted to.")})
+
+
+# --- Tallies (issue 16): counts kept so that no page counts a million memberships -------------
+
+
+class CongregationTally(models.Model):
+    """A congregation's people (not archived) by ladder level, its leaders and core team.
+    Kept by congregations.tallies: right after a membership or a person changes (signals, on
+    commit), and rebuilt for every congregation each minute by Celery (CELERY_BEAT_SCHEDULE)."""
+
+    congregation = models.OneToOneField(
+        Congregation,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="tally",
+        verbose_name=_("congregation"),
+    )
+    people = models.PositiveIntegerField(_("people"), default=0)
+    leaders = models.PositiveIntegerField(_("leaders"), default=0)
+    core_team = models.PositiveIntegerField(_("core team"), default=0)
+    levels = models.JSONField(_("people by ladder level"), default=dict)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("congregation tally")
+        verbose_name_plural = _("congregation tallies")
+
+    def __str__(self):
+        return f"{self.congregation_id}: {self.people}"

@@ -1,18 +1,17 @@
 """Reads of congregations, already scoped to the user asking."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
     BigIntegerField,
-    Count,
     DateField,
     ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -25,12 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 from conect import access
 from conect.config import conect_setting
-from conect.ladder import LEADER_LEVELS
 
 from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
 from .models import (
     Congregation,
     CongregationStatus,
+    CongregationTally,
     EntryKind,
     LedgerEntry,
     Membership,
@@ -48,31 +47,19 @@ def congregations_visible_to(user) -> QuerySet[Congregation]:
 
 
 def congregations_with_counts(congregations: QuerySet[Congregation]) -> QuerySet[Congregation]:
-    """Congregations annotated with people, core-team and leader counts: one query."""
-    active = Q(memberships__person__archived_at__isnull=True)
+    """Congregations with their people, core-team and leader counts, from the tallies
+    (congregations.tallies: current within a minute), by name: one query, no count per request."""
     return congregations.annotate(
-        people_count=Count("memberships", filter=active),
-        core_team_count=Count(
-            "memberships", filter=active & Q(memberships__role=MembershipRole.CORE_TEAM)
-        ),
-        leader_count=Count(
-            "memberships", filter=active & Q(memberships__person__level__in=LEADER_LEVELS)
-        ),
+        people_count=Coalesce(F("tally__people"), 0),
+        core_team_count=Coalesce(F("tally__core_team"), 0),
+        leader_count=Coalesce(F("tally__leaders"), 0),
     ).order_by("name")
 
 
-def ladder_counts_of(memberships: QuerySet[Membership]) -> dict[int, dict[str, int]]:
-    """{congregation id: {level: people}} over `memberships` of people not archived: one query."""
-    rows = (
-        memberships.filter(person__archived_at__isnull=True)
-        .order_by()
-        .values_list("congregation_id", "person__level")
-        .annotate(n=Count("id"))
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for congregation_id, level, n in rows:
-        counts.setdefault(congregation_id, {})[level] = n
-    return counts
+def ladder_counts_of(congregation_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """{congregation id: {level: people}} for these congregations, from the tallies: one query."""
+    rows = CongregationTally.objects.filter(congregation_id__in=list(congregation_ids))
+    return dict(rows.values_list("congregation_id", "levels"))
 
 
 def core_team_of(congregation: Congregation) -> QuerySet[Membership]:

@@ -10,7 +10,6 @@ from conect.ladder import ladder_counts
 
 from .activity import activity_of
 from .forms import CongregationForm
-from .models import Membership
 from .selectors import (
     congregations_visible_to,
     congregations_with_counts,
@@ -95,7 +94,7 @@ def congregation_detail(request, slug):
         "can_edit": access.is_organizing_staff(request.user),
     }
     if context["sees_people"]:
-        levels = ladder_counts_of(Membership.objects.filter(congregation=congregation))
+        levels = ladder_counts_of([congregation.pk])
         context["ladder"] = ladder_counts(levels.get(congregation.pk, {}))
         context["core_team"] = [m.person for m in core_team_of(congregation)]
     return render(request, "congregations/detail.html", context)

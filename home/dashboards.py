@@ -1,21 +1,20 @@
 """What each role's home page shows. Reads only, through the apps' selectors; the user's scope
 is computed once (conect.access caches it on the user) however many panels use it."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from actions.models import Rsvp
 from actions.selectors import call_list, evaluations_owed, turnout_rows, upcoming_actions
 from conect import access
 from conect.ladder import ladder_counts
-from congregations.models import Congregation, Membership
+from congregations.models import Congregation
 from congregations.selectors import (
     congregations_visible_to,
     congregations_with_counts,
     congregations_with_dues,
     ladder_counts_of,
 )
-from members.models import Person
-from members.selectors import people_visible_to
+from members.selectors import network_ladder_counts, people_visible_to
 from relationships.dashboard import congregation_week, relational_week
 
 
@@ -55,12 +54,7 @@ def evaluations_owed_panel(user) -> dict:
 
 def admin_home(user) -> dict:
     """The whole network: congregations, people and the ladder."""
-    levels = dict(
-        Person.objects.filter(archived_at__isnull=True)
-        .values_list("level")
-        .annotate(n=Count("id"))
-        .values_list("level", "n")
-    )
+    levels = network_ladder_counts()
     return {
         "congregation_count": Congregation.objects.count(),
         "people_count": sum(levels.values()),
@@ -76,7 +70,10 @@ def organizer_home(user) -> dict:
         **next_action(user),
         **evaluations_owed_panel(user),
         "congregations": congregations_with_counts(congregations_visible_to(user)),
-        "people_count": people.count(),
+        # The whole network's count from the ladder tallies; a scope's is counted (bounded).
+        "people_count": sum(network_ladder_counts().values())
+        if access.sees_whole_network(user)
+        else people.count(),
     }
 
 
@@ -84,7 +81,7 @@ def lead_home(user) -> dict:
     congregations = list(
         congregations_with_dues(congregations_with_counts(congregations_visible_to(user)))
     )
-    levels = ladder_counts_of(Membership.objects.filter(congregation__in=congregations))
+    levels = ladder_counts_of(c.pk for c in congregations)
     cards = [
         {"congregation": c, "ladder": ladder_counts(levels.get(c.pk, {}))} for c in congregations
     ]

@@ -566,3 +566,20 @@ class OtherEmail(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class LadderTally(models.Model):
+    """The network's people (not archived) on each rung of the ladder: the admin's and the
+    network-wide organizer's homes read these few rows instead of counting a million people.
+    Recounted by beat every minute (members.tasks.ladder_tally_task) and by the seeders."""
+
+    level = models.CharField(_("ladder level"), max_length=20, primary_key=True)
+    people = models.PositiveIntegerField(_("people"))
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("ladder tally")
+        verbose_name_plural = _("ladder tallies")
+
+    def __str__(self):
+        return f"{self.level}: {self.people}"

@@ -7,7 +7,7 @@ from conect import access
 from congregations.models import Membership
 from congregations.selectors import primary_memberships_prefetch
 
-from .models import ImportJob, Person
+from .models import ImportJob, LadderTally, Person
 
 
 def people_visible_to(user, *, include_archived: bool = False) -> QuerySet[Person]:
@@ -88,3 +88,8 @@ def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
         return ImportJob.objects.none()
     jobs = ImportJob.objects.select_related("congregation", "created_by")
     return jobs if access.is_admin(user) else jobs.filter(created_by=user)
+
+
+def network_ladder_counts() -> dict[str, int]:
+    """{level: people} across the network, from the ladder tallies (current within a minute)."""
+    return dict(LadderTally.objects.values_list("level", "people"))

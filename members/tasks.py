@@ -13,6 +13,7 @@ from .services import (
     import_jobs_requeue,
     import_uploads_purge,
 )
+from .tallies import ladder_tally_refresh
 
 
 @shared_task
@@ -47,3 +48,9 @@ def import_jobs_requeue_task() -> int:
 def duplicates_refresh_task() -> int:
     """Nightly from beat: scan the network for candidate duplicates (the queue reads them)."""
     return duplicates_refresh()
+
+
+@shared_task(ignore_result=True)
+def ladder_tally_task() -> int:
+    """Recount the network's people by ladder level (CELERY_BEAT_SCHEDULE, every minute)."""
+    return ladder_tally_refresh()

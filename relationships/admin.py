@@ -2,10 +2,13 @@
 and that opening is audited); search never looks inside notes, so a search cannot reveal what a
 story says."""
 
+import copy
+
 from django.contrib import admin
 
 from conect.admin import AuditedAdmin
 
+from . import tallies
 from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
 
 
@@ -16,8 +19,32 @@ class IssueHeardAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class TalliedAdmin(AuditedAdmin):
+    """An edit or a delete in the admin refreshes the tallies the meeting was and is in."""
+
+    counted = staticmethod(tallies.one_on_one_counted)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = copy.copy(form.instance)
+        for name in ("person_id", "congregation_id", "held_on"):
+            if hasattr(before, name) and name.removesuffix("_id") in form.initial:
+                setattr(before, name, form.initial[name.removesuffix("_id")])
+        self.counted(form.instance, before=before if change else None)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.counted(obj)
+
+    def delete_queryset(self, request, queryset):
+        meetings = list(queryset)
+        super().delete_queryset(request, queryset)
+        for meeting in meetings:
+            self.counted(meeting)
+
+
 @admin.register(OneOnOne)
-class OneOnOneAdmin(AuditedAdmin):
+class OneOnOneAdmin(TalliedAdmin):
     list_display = ("held_on", "person", "author", "congregation", "potential")
     list_filter = ("potential", "congregation")
     search_fields = ("person__first_name", "person__last_name", "author__email")
@@ -32,7 +59,9 @@ class OneOnOneAdmin(AuditedAdmin):
 
 
 @admin.register(HouseMeeting)
-class HouseMeetingAdmin(AuditedAdmin):
+class HouseMeetingAdmin(TalliedAdmin):
+    counted = staticmethod(tallies.house_meeting_counted)
+
     list_display = ("held_on", "congregation", "facilitator")
     list_filter = ("congregation",)
     search_fields = ("congregation__name", "facilitator__email")

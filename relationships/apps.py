@@ -20,3 +20,15 @@ class RelationshipsConfig(AppConfig):
 
         access.provide_meeting_filters(met_by=met_by_q, met_since=met_since_q)
         activity.provide("one_on_ones_30", one_on_ones_by_congregation)
+        # A merge moves one-on-ones between people: their contact tallies follow.
+        from members.models import Person
+        from members.signals import person_merged
+
+        from .tallies import contacts_refresh
+
+        def recount_merged(sender, survivor, duplicate_id, **kwargs):
+            contacts_refresh([survivor.pk, duplicate_id])
+
+        person_merged.connect(
+            recount_merged, sender=Person, weak=False, dispatch_uid="relationships-merge-tallies"
+        )

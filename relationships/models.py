@@ -238,3 +238,73 @@ class WeeklyTarget(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.one_on_ones}"
+
+
+# --- Tallies (issue 16): what the homes and the listening roll-up count, kept instead of -------
+# --- recounted from the whole history on every request (relationships/tallies.py) -------------
+
+
+class PersonContact(models.Model):
+    """When a person was last met in a one-on-one, how often, and how often they were marked
+    high potential: the going-cold and rising lists read this, not every meeting."""
+
+    person = models.OneToOneField(
+        "members.Person",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="contact",
+        verbose_name=_("person"),
+    )
+    last_met_on = models.DateField(_("last met on"))
+    meetings = models.PositiveIntegerField(_("one-on-ones"))
+    high_potential = models.PositiveIntegerField(_("one-on-ones marked high potential"))
+
+    class Meta:
+        verbose_name = _("person's contact tally")
+        verbose_name_plural = _("people's contact tallies")
+        indexes = [
+            models.Index(fields=["-last_met_on", "person"], name="contact_last_met_idx"),
+            models.Index(
+                fields=["-meetings", "-last_met_on", "person"],
+                condition=models.Q(high_potential__gte=1),
+                name="contact_rising_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.meetings} · {self.last_met_on}"
+
+
+class ListeningSource(models.TextChoices):
+    ONE_ON_ONE = "one_on_one", _("One-on-one")
+    HOUSE_MEETING = "house_meeting", _("House meeting")
+
+
+class ListeningTally(models.Model):
+    """How many meetings of a congregation raised an issue in a month, by kind of meeting."""
+
+    source = models.CharField(_("heard in"), max_length=20, choices=ListeningSource.choices)
+    issue = models.ForeignKey(
+        IssueHeard, on_delete=models.CASCADE, related_name="+", verbose_name=_("issue heard")
+    )
+    congregation = models.ForeignKey(
+        "congregations.Congregation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("congregation"),
+    )
+    month = models.DateField(_("month"))
+    heard = models.PositiveIntegerField(_("meetings"))
+
+    class Meta:
+        verbose_name = _("listening tally")
+        verbose_name_plural = _("listening tallies")
+        indexes = [
+            models.Index(fields=["month", "congregation"], name="listening_month_idx"),
+            models.Index(fields=["congregation", "month"], name="listening_cong_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.issue_id} {self.congregation_id} {self.month}: {self.heard}"

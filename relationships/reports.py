@@ -7,12 +7,13 @@ import datetime
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from conect import access
 from congregations.models import Congregation
 
-from .models import HouseMeeting, IssueHeard, OneOnOne
+from .models import HouseMeeting, IssueHeard, ListeningTally, OneOnOne
 from .selectors import house_meetings_visible_to, local_today, one_on_ones_visible_to
 
 DEFAULT_MONTHS = 12
@@ -33,27 +34,67 @@ def _filtered(meetings, congregation, since, until):
     return meetings
 
 
-def listening_rollup(user, *, congregation=None, since=None, until=None) -> dict:
-    """Issues heard, counted by month and by congregation, from one-on-ones and house meetings."""
-    since, until = _period(since, until)
-    one_on_ones = _filtered(one_on_ones_visible_to(user), congregation, since, until)
-    house_meetings = _filtered(house_meetings_visible_to(user), congregation, since, until)
-    by_month: dict[int, Counter] = defaultdict(Counter)
-    by_congregation: dict[int, Counter] = defaultdict(Counter)
+def _exact_counts(user, congregation, since, until, *, narrow=None):
+    """(issue, month, congregation, meetings) from the meetings themselves; `narrow` maps a
+    meeting queryset to the part wanted (the tallied path counts only a user's own extras)."""
     for through, meetings, key in (
-        (OneOnOne.issues.through, one_on_ones, "oneonone"),
-        (HouseMeeting.issues.through, house_meetings, "housemeeting"),
+        (OneOnOne.issues.through, one_on_ones_visible_to(user), "oneonone"),
+        (HouseMeeting.issues.through, house_meetings_visible_to(user), "housemeeting"),
     ):
-        counted = (
+        meetings = _filtered(meetings, congregation, since, until)
+        if narrow is not None:
+            meetings = narrow(meetings, key)
+        yield from (
             through.objects.filter(**{f"{key}__in": meetings.values("pk")})
             .annotate(month=TruncMonth(f"{key}__held_on"))
             .values_list("issueheard_id", "month", f"{key}__congregation_id")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for issue_id, month, congregation_id, n in counted:
-            by_month[issue_id][month] += n
-            by_congregation[issue_id][congregation_id] += n
+
+
+def _tallied_counts(user, congregation, since, until):
+    """The same rows from the listening tallies (relationships.tallies), when the period is whole
+    months up to today and the user sees congregations, not only their own meetings: None when
+    the exact path must answer."""
+    whole_months = since.day == 1 and (
+        until >= local_today() or (until + datetime.timedelta(days=1)).day == 1
+    )
+    ids = access.visible_congregation_ids(user)
+    if not whole_months or not (ids is None or access.is_staff_or_lead(user)):
+        return None
+    tallies = ListeningTally.objects.filter(month__gte=since, month__lte=until)
+    if congregation is not None:
+        tallies = tallies.filter(congregation=congregation)
+    if ids is not None:
+        tallies = tallies.filter(congregation_id__in=ids)
+    rows = list(
+        tallies.order_by()
+        .values_list("issue_id", "month", "congregation_id")
+        .annotate(n=Sum("heard"))
+    )
+    if ids is not None:  # and the user's own meetings outside their congregations, exactly
+        author = {"oneonone": "author", "housemeeting": "facilitator"}
+
+        def own_elsewhere(meetings, key):
+            return meetings.filter(**{author[key]: user}).exclude(congregation_id__in=ids)
+
+        rows += _exact_counts(user, congregation, since, until, narrow=own_elsewhere)
+    return rows
+
+
+def listening_rollup(user, *, congregation=None, since=None, until=None) -> dict:
+    """Issues heard, counted by month and by congregation, from one-on-ones and house meetings:
+    from the tallies for whole months, from the meetings for a custom period or a leader."""
+    since, until = _period(since, until)
+    counted = _tallied_counts(user, congregation, since, until)
+    if counted is None:
+        counted = _exact_counts(user, congregation, since, until)
+    by_month: dict[int, Counter] = defaultdict(Counter)
+    by_congregation: dict[int, Counter] = defaultdict(Counter)
+    for issue_id, month, congregation_id, n in counted:
+        by_month[issue_id][month] += n
+        by_congregation[issue_id][congregation_id] += n
     issues = IssueHeard.objects.in_bulk(list(by_month))
     congregation_ids = {cid for counts in by_congregation.values() for cid in counts if cid}
     congregations = Congregation.objects.in_bulk(list(congregation_ids))

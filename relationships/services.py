@@ -16,6 +16,7 @@ from congregations.models import Congregation, Membership
 from members.models import AuditEvent, Person, User
 from members.services import audit_reads, person_create
 
+from . import tallies
 from .models import FollowUp, FollowUpSource, HouseMeeting, IssueHeard, OneOnOne
 
 
@@ -183,6 +184,7 @@ def one_on_one_log(
         next_step=next_step,
     )
     meeting.issues.set([*issues, *issues_add(names=new_issues)])
+    tallies.one_on_one_counted(meeting)
     if follow_up_on:
         followup_create(
             owner=by, person=person, due_on=follow_up_on, source=meeting, note=next_step
@@ -220,6 +222,7 @@ def house_meeting_log(
     )
     meeting.attendees.set([*attendees, *new_people])
     meeting.issues.set(issues)
+    tallies.house_meeting_counted(meeting)
     return meeting
 
 

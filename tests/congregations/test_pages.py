@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from congregations.models import CongregationStatus
+from congregations.tasks import tallies_refresh_task
 from members.models import Level
 from tests.factories import CongregationFactory, PersonFactory
 
@@ -21,6 +22,7 @@ def test_list_shows_profile_counts_and_is_flat(
         name="Sacred Heart", denomination="Catholic", status=CongregationStatus.PROSPECT
     )
     PersonFactory.create_batch(2, congregation=congregation)
+    tallies_refresh_task.delay()  # beat recounts every minute (congregations.tallies)
     login(client, admin_user)
     body = client.get(reverse("congregations:list")).content.decode()
     assert "Sacred Heart" in body and "Catholic" in body and "Prospect" in body
@@ -57,6 +59,7 @@ def test_core_team_lists_only_this_congregations_core_team(
     theirs = PersonFactory(congregation=other_congregation, first_name="Tobias", last_name="Theirs")
     Membership.objects.filter(person=theirs).update(role=MembershipRole.CORE_TEAM)
     Membership.objects.create(person=theirs, congregation=congregation, is_primary=False)
+    tallies_refresh_task.delay()  # beat recounts every minute (congregations.tallies)
     response = login(client, lead).get(congregation.get_absolute_url())
     assert [p.full_name for p in response.context["core_team"]] == ["Keisha Ours"]
     body = response.content.decode()
@@ -134,3 +137,14 @@ class TestCongregationPages:
         # only when a congregation has a pledge).
         with django_assert_max_num_queries(8):
             client.get(reverse("congregations:list"))
+
+
+def test_a_new_person_is_counted_within_the_minute(client, login, lead, congregation):
+    """The counts are tallies: a write shows once beat's minute has recounted (issue 16)."""
+    tallies_refresh_task.delay()
+    login(client, lead)
+    assert "People (0)" in client.get(congregation.get_absolute_url()).content.decode()
+    PersonFactory(congregation=congregation, level=Level.LEADER)
+    tallies_refresh_task.delay()
+    body = client.get(congregation.get_absolute_url()).content.decode()
+    assert "Leaders (1) · People (1)" in body

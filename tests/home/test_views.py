@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Rsvp
+from congregations.tasks import tallies_refresh_task
+from members.tasks import ladder_tally_task
 from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
 from tests.factories import CongregationFactory, PersonFactory
 
@@ -35,6 +37,7 @@ def test_each_role_gets_its_home(client, login, request, persona, expected, cong
 
 def test_lead_home_shows_their_congregation_counts(client, login, lead, congregation):
     PersonFactory.create_batch(3, congregation=congregation)
+    tallies_refresh_task.delay()  # beat recounts every minute (congregations.tallies)
     body = login(client, lead).get(reverse("home")).content.decode()
     assert congregation.name.replace("'", "&#x27;") in body
     assert "People (3)" in body
@@ -153,3 +156,22 @@ def test_practice_panel_counts_actions_and_meetings(client, login, organizer, co
     body = login(client, organizer).get(reverse("home:person_practice", args=[person.pk]))
     assert body.status_code == 200
     assert body.context["practice"]["actions"] == 1
+
+
+def test_network_counts_come_from_the_ladder_tally(client, login, admin_user, network_organizer):
+    """The admin's and the network-wide organizer's counts are tallies: a new person shows once
+    beat's minute has recounted (issue 16)."""
+    PersonFactory.create_batch(2, level="leader")
+    ladder_tally_task.delay()
+    body = login(client, admin_user).get(reverse("home")).content.decode()
+    assert re.search(r'data-testid="people-count">\s*2\s*<', body)
+    PersonFactory()
+    assert re.search(
+        r'data-testid="people-count">\s*2\s*<', client.get(reverse("home")).content.decode()
+    )
+    ladder_tally_task.delay()
+    assert re.search(
+        r'data-testid="people-count">\s*3\s*<', client.get(reverse("home")).content.decode()
+    )
+    body = login(client, network_organizer).get(reverse("home")).content.decode()
+    assert "3 people in your scope" in body

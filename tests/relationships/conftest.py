@@ -45,8 +45,6 @@ def housing(db):
 
 @pytest.fixture
 def private_meeting(organizer, member, congregation, housing):
-    meeting = OneOnOneFactory(
-        author=organizer, person=member, congregation=congregation, notes=SECRET
+    return OneOnOneFactory(
+        author=organizer, person=member, congregation=congregation, notes=SECRET, issues=[housing]
     )
-    meeting.issues.add(housing)
-    return meeting

@@ -24,8 +24,11 @@ def test_listening_by_congregation_reads_on_a_phone(phone, sign_in, screenshot, 
     congregations = [CongregationFactory(name=f"Congregation number {n:02}") for n in range(37)]
     day = local_today() - datetime.timedelta(days=10)
     for n, congregation in enumerate(congregations):
-        OneOnOneFactory(author=admin_user, congregation=congregation, held_on=day).issues.set(
-            [housing, wages] if n % 3 else [housing]
+        OneOnOneFactory(
+            author=admin_user,
+            congregation=congregation,
+            held_on=day,
+            issues=[housing, wages] if n % 3 else [housing],
         )
     sign_in(phone, admin_user)
     phone.goto("/listening/")

@@ -321,10 +321,11 @@ class TestListeningAndMap:
                 person=member,
                 congregation=congregation,
                 held_on=datetime.date(2026, 10, day),
-            ).issues.set(issues)
+                issues=issues,
+            )
         HouseMeetingFactory(
-            congregation=congregation, held_on=datetime.date(2026, 11, 2)
-        ).issues.add(housing)
+            congregation=congregation, held_on=datetime.date(2026, 11, 2), issues=[housing]
+        )
         with freeze_time("2026-11-25 15:00"):
             rollup = listening_rollup(organizer)
         rows = {row["issue"].name: row for row in rollup["rows"]}
@@ -347,8 +348,11 @@ class TestListeningAndMap:
             (temple, [wages]),
         ]:
             OneOnOneFactory(
-                author=network_organizer, congregation=where, held_on=datetime.date(2026, 11, 2)
-            ).issues.set(issues)
+                author=network_organizer,
+                congregation=where,
+                held_on=datetime.date(2026, 11, 2),
+                issues=issues,
+            )
         with freeze_time("2026-11-25 15:00"):
             rollup = listening_rollup(network_organizer)
         cards = {c["congregation"].name: c for c in rollup["by_congregation"]}
@@ -360,8 +364,10 @@ class TestListeningAndMap:
 
     def test_rollup_never_counts_other_congregations(self, client, login, lead, stranger, housing):
         OneOnOneFactory(
-            person=stranger, congregation=stranger.memberships.get().congregation
-        ).issues.add(housing)
+            person=stranger,
+            congregation=stranger.memberships.get().congregation,
+            issues=[housing],
+        )
         html = login(client, lead).get(reverse("relationships:listening")).content.decode()
         assert "housing" not in html
 

@@ -23,9 +23,24 @@ from actions.demo import seed_actions, seed_civic, settle_ladder, wipe_actions
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
+from congregations.tallies import tallies_refresh
 from members.demo import DEMO_PASSWORD, seed_logins, seed_people, seed_values, wipe_people
+from members.duplicates import duplicates_refresh
 from members.models import Person
+from members.tallies import ladder_tally_refresh
 from relationships.demo import seed_relationships, wipe_relationships
+from relationships.tallies import tallies_rebuild
+
+
+def seed_tallies(demo: dict) -> str:
+    """What beat keeps (issue 16), counted once for the new network: the homes' and lists'
+    tallies (bulk inserts keep none) and the duplicate queue's first scan."""
+    tallies_refresh()
+    tallies_rebuild()
+    ladder_tally_refresh()
+    pairs = duplicates_refresh()
+    return f"tallies counted; {pairs:,} possible duplicate pairs queued"
+
 
 STEPS = [
     seed_congregations,
@@ -38,7 +53,8 @@ STEPS = [
     seed_leader_commitments,  # after relationships: measured from its meetings
     seed_values,  # issue 14: each with its own random sequence, so the steps above keep theirs
     seed_civic,
-    settle_ladder,  # last: the ladder agrees with the practice every step above recorded
+    settle_ladder,  # the ladder agrees with the practice every step above recorded
+    seed_tallies,  # last: counts what every step above wrote (bulk inserts keep no tally)
 ]
 # Undo in reverse order of dependence; each app's wipe deletes what its step created.
 WIPES = [

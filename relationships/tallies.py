@@ -1,0 +1,190 @@
+"""Relational tallies (issue 16): the counts the homes and the listening roll-up show, kept
+current by the writes instead of recounted from the whole history on every request.
+
+- `PersonContact`: a person's last one-on-one, how many, how many marked high potential (the
+  going-cold and rising lists).
+- `ListeningTally`: meetings that raised an issue, per congregation and month (the roll-up).
+
+The services that log meetings refresh what they touched in their own transaction
+(`one_on_one_counted`, `house_meeting_counted`), the admin does the same for an edit or a
+delete, a merge refreshes both people (members' `person_merged` signal), and Celery rebuilds
+everything every hour (`tallies_rebuild`), which also covers bulk writes (the seeders call
+it at their end). Reads of a custom date range, and a leader's own meetings, stay exact queries.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncMonth
+
+from .models import (
+    HouseMeeting,
+    ListeningSource,
+    ListeningTally,
+    OneOnOne,
+    PersonContact,
+    Potential,
+)
+
+MeetingKey = tuple[int | None, datetime.date]  # (congregation id, first of the month)
+
+_SOURCES = {
+    ListeningSource.ONE_ON_ONE: (OneOnOne, "oneonone"),
+    ListeningSource.HOUSE_MEETING: (HouseMeeting, "housemeeting"),
+}
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+# --- Who was met, when -------------------------------------------------------------------------
+
+
+def contacts_refresh(person_ids: Iterable[int]) -> None:
+    """Recount these people's one-on-ones (a person with none loses their row)."""
+    ids = sorted({pk for pk in person_ids if pk})
+    if not ids:
+        return
+    rows = (
+        OneOnOne.objects.filter(person_id__in=ids)
+        .order_by()
+        .values_list("person_id")
+        .annotate(
+            last=Max("held_on"),
+            n=Count("id"),
+            high=Count("id", filter=Q(potential=Potential.HIGH)),
+        )
+    )
+    contacts = [
+        PersonContact(person_id=pk, last_met_on=last, meetings=n, high_potential=high)
+        for pk, last, n, high in rows
+    ]
+    PersonContact.objects.bulk_create(
+        contacts,
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=["last_met_on", "meetings", "high_potential"],
+    )
+    met = {contact.person_id for contact in contacts}
+    PersonContact.objects.filter(person_id__in=[pk for pk in ids if pk not in met]).delete()
+
+
+def _contacts_rebuild() -> None:
+    """Every person's row from the one-on-ones, writing only the rows that differ."""
+    contact, meeting = PersonContact._meta.db_table, OneOnOne._meta.db_table
+    with connection.cursor() as cursor:
+        # `WHERE true` keeps SQLite from reading ON CONFLICT as a join's ON (both backends).
+        cursor.execute(
+            f"""
+            INSERT INTO {contact} (person_id, last_met_on, meetings, high_potential)
+            SELECT person_id, MAX(held_on), COUNT(*),
+                   SUM(CASE WHEN potential = %s THEN 1 ELSE 0 END)
+            FROM {meeting} WHERE true GROUP BY person_id
+            ON CONFLICT (person_id) DO UPDATE SET
+                last_met_on = excluded.last_met_on,
+                meetings = excluded.meetings,
+                high_potential = excluded.high_potential
+            WHERE {contact}.last_met_on <> excluded.last_met_on
+               OR {contact}.meetings <> excluded.meetings
+               OR {contact}.high_potential <> excluded.high_potential
+            """,  # noqa: S608 (our own table names)
+            [Potential.HIGH.value],
+        )
+        cursor.execute(
+            f"""
+            DELETE FROM {contact} WHERE NOT EXISTS (
+                SELECT 1 FROM {meeting} WHERE {meeting}.person_id = {contact}.person_id)
+            """  # noqa: S608 (our own table names)
+        )
+
+
+# --- What was heard, where, when ---------------------------------------------------------------
+
+
+def _lock_listening() -> None:
+    """One refresh of the listening tallies at a time (delete-then-insert must not interleave).
+    SQLite allows one writer anyway; PostgreSQL takes a transaction-scoped advisory lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x4C495354])  # "LIST"
+
+
+def _heard(source: str, meetings) -> list[ListeningTally]:
+    model, key = _SOURCES[source]
+    rows = (
+        model.issues.through.objects.filter(**{f"{key}__in": meetings.values("pk")})
+        .annotate(month=TruncMonth(f"{key}__held_on"))
+        .values_list("issueheard_id", f"{key}__congregation_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        ListeningTally(
+            source=source, issue_id=issue_id, congregation_id=cong_id, month=month, heard=n
+        )
+        for issue_id, cong_id, month, n in rows
+    ]
+
+
+@transaction.atomic
+def listening_refresh(source: str, keys: Iterable[MeetingKey]) -> None:
+    """Recount the issues heard in these (congregation, month) cells of one kind of meeting."""
+    keys = set(keys)
+    if not keys:
+        return
+    _lock_listening()
+    model, _key = _SOURCES[source]
+    cells = Q(pk__in=[])
+    meetings = Q(pk__in=[])
+    for congregation_id, month in keys:
+        next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+        where = (
+            Q(congregation__isnull=True)
+            if congregation_id is None
+            else Q(congregation_id=congregation_id)
+        )
+        cells |= where & Q(month=month)
+        meetings |= where & Q(held_on__gte=month, held_on__lt=next_month)
+    ListeningTally.objects.filter(cells, source=source).delete()
+    ListeningTally.objects.bulk_create(_heard(source, model.objects.filter(meetings)))
+
+
+@transaction.atomic
+def _listening_rebuild() -> None:
+    _lock_listening()
+    ListeningTally.objects.all().delete()
+    for source, (model, _key) in _SOURCES.items():
+        ListeningTally.objects.bulk_create(_heard(source, model.objects.all()), batch_size=2000)
+
+
+# --- The writes' entry points --------------------------------------------------------------------
+
+
+def one_on_one_counted(meeting: OneOnOne, *, before: OneOnOne | None = None) -> None:
+    """A one-on-one was logged, changed (`before` is its earlier state) or deleted: refresh the
+    person's contact row and the roll-up cells it was and is in."""
+    people = {meeting.person_id}
+    cells = {(meeting.congregation_id, month_of(meeting.held_on))}
+    if before is not None:
+        people.add(before.person_id)
+        cells.add((before.congregation_id, month_of(before.held_on)))
+    contacts_refresh(people)
+    listening_refresh(ListeningSource.ONE_ON_ONE, cells)
+
+
+def house_meeting_counted(meeting: HouseMeeting, *, before: HouseMeeting | None = None) -> None:
+    """A house meeting was logged, changed or deleted: refresh the roll-up cells it touched."""
+    cells = {(meeting.congregation_id, month_of(meeting.held_on))}
+    if before is not None:
+        cells.add((before.congregation_id, month_of(before.held_on)))
+    listening_refresh(ListeningSource.HOUSE_MEETING, cells)
+
+
+def tallies_rebuild() -> None:
+    """Rebuild every relational tally from the meetings (Celery, hourly; seeders)."""
+    with transaction.atomic():
+        _contacts_rebuild()
+    _listening_rebuild()
