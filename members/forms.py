@@ -19,7 +19,7 @@ from congregations.selectors import congregations_visible_to
 
 from .importing import ImportFileError, check_file, decode
 from .models import Person, RaceEthnicity, Tag, VoterStatus
-from .selectors import people_visible_to
+from .selectors import people_like, people_visible_to
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -76,9 +76,14 @@ class PersonForm(forms.ModelForm):
             ),
         }
 
+    add_anyway = forms.BooleanField(label=_("None of these: add a new person"), required=False)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.similar: list[Person] = []  # "did you mean …?" when adding someone
+        if self.instance.pk:
+            del self.fields["add_anyway"]
         self.fields["email"].validators = []  # normalize_email validates, after trimming
         self.fields["phone"].validators = []
         self.fields["zip"].validators = []
@@ -138,6 +143,22 @@ class PersonForm(forms.ModelForm):
                         "Someone with this email is already in the network. Search for them, "
                         "or ask an organizer to merge the records."
                     ),
+                )
+        if "add_anyway" in self.fields and not data.get("add_anyway") and not self.errors:
+            self.similar = people_like(
+                self.user,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                phone=data.get("phone", ""),
+                zip=data.get("zip", ""),
+            )
+            if self.similar:
+                raise forms.ValidationError(
+                    _(
+                        "Did you mean someone already here? Open them below, or tick "
+                        "“None of these” to add a new person."
+                    ),
+                    code="similar",
                 )
         return data
 

@@ -93,3 +93,16 @@ def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
 def network_ladder_counts() -> dict[str, int]:
     """{level: people} across the network, from the ladder tallies (current within a minute)."""
     return dict(LadderTally.objects.values_list("level", "people"))
+
+
+def people_like(user, *, first_name: str, last_name: str, phone: str = "", zip: str = ""):
+    """Up to five people `user` may see who may be the person about to be added: the same
+    phone, the same full name, or the same last name in the same ZIP ("did you mean …?").
+    Only within scope: for anyone else the question would tell that they exist."""
+    alike = Q(first_name__iexact=first_name, last_name__iexact=last_name)
+    if phone:
+        alike |= Q(phone=phone)
+    if zip and last_name:
+        alike |= Q(last_name__iexact=last_name, zip=zip)
+    people = people_visible_to(user).filter(alike).order_by("last_name", "first_name", "pk")
+    return list(with_primary_congregation(people)[:5])
