@@ -177,6 +177,9 @@ def _key_sql(column: str) -> str:
 
 
 _SCAN_SQL = [
+    # ON COMMIT DROP cleans up after a committed scan; a scan inside a longer transaction (the
+    # seeder's, a test's) must not meet the previous scan's tables.
+    "DROP TABLE IF EXISTS dup_name, dup_person, dup_hit, dup_member, dup_pair",
     # The key of every distinct name, computed once per name rather than once per person.
     # (The f-string only inlines this module's constant character lists: no input.)
     f"""CREATE TEMP TABLE dup_name ON COMMIT DROP AS

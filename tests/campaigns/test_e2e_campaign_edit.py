@@ -40,6 +40,8 @@ def test_menu_lists_and_the_campaign_team_picker(
 
     phone.goto(campaign.get_absolute_url())
     phone.get_by_role("link", name="Edit the campaign").click()
+    phone.wait_for_url("**/edit/")
+    phone.wait_for_load_state()  # htmx (deferred) listens only once the page has loaded
     phone.get_by_label("Leaders' team: search by name").fill("ana ruiz")
     bristol = phone.locator("#leaders-results label.person-choice", has_text="Bristol")
     bristol.click()
