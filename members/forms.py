@@ -93,6 +93,10 @@ class PersonForm(forms.ModelForm):
         self.fields["other_congregations"].queryset = self.fields["congregation"].queryset
         if len(self.fields["congregation"].queryset) < 2:
             del self.fields["other_congregations"]  # nothing else to choose from
+            if not self.instance.pk:  # a lead of one congregation has one answer: preselect it
+                self.fields["congregation"].initial = next(
+                    iter(self.fields["congregation"].queryset), None
+                )
         self.primary_elsewhere = None  # a primary congregation outside scope, shown, not changed
         if self.instance.pk:
             memberships = list(self.instance.memberships.select_related("congregation"))
