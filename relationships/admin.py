@@ -3,6 +3,7 @@ and that opening is audited); search never looks inside notes, so a search canno
 story says."""
 
 import copy
+from typing import Any
 
 from django.contrib import admin
 
@@ -22,7 +23,7 @@ class IssueHeardAdmin(admin.ModelAdmin):
 class TalliedAdmin(AuditedAdmin):
     """An edit or a delete in the admin refreshes the tallies the meeting was and is in."""
 
-    counted = staticmethod(tallies.one_on_one_counted)
+    counted: Any = staticmethod(tallies.one_on_one_counted)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -14,6 +14,7 @@ it at their end). Reads of a custom date range, and a leader's own meetings, sta
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
@@ -30,7 +31,7 @@ from .models import (
 
 MeetingKey = tuple[int | None, datetime.date]  # (congregation id, first of the month)
 
-_SOURCES = {
+_SOURCES: dict[str, tuple[Any, str]] = {
     ListeningSource.ONE_ON_ONE: (OneOnOne, "oneonone"),
     ListeningSource.HOUSE_MEETING: (HouseMeeting, "housemeeting"),
 }
