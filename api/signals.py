@@ -5,6 +5,8 @@ saves of actions, attendance and tags date their API identity; a merge moves ide
 Door check-ins write with bulk operations that send no post_save: actions sends
 `attendance_changed` for them. Bulk imports are not announced person by person."""
 
+from contextlib import contextmanager
+
 from django.db.models.signals import post_delete, post_save
 
 from actions.models import Action, Attendance
@@ -59,3 +61,28 @@ def connect() -> None:
         post_delete.connect(_forgotten, sender=dated, dispatch_uid=f"{uid}-forgotten")
     attendance_changed.connect(_checked_in, dispatch_uid="api-attendance-changed")
     person_merged.connect(_merged, sender=Person, dispatch_uid="api-person-merged")
+
+
+def disconnect() -> None:
+    for model in (Person, Attendance, Commitment):
+        uid = f"api-{model._meta.label_lower}"
+        post_save.disconnect(sender=model, dispatch_uid=f"{uid}-saved")
+        post_delete.disconnect(sender=model, dispatch_uid=f"{uid}-deleted")
+    for dated in (Action, Tag):
+        uid = f"api-{dated._meta.label_lower}"
+        post_save.disconnect(sender=dated, dispatch_uid=f"{uid}-touched")
+        post_delete.disconnect(sender=dated, dispatch_uid=f"{uid}-forgotten")
+    attendance_changed.disconnect(dispatch_uid="api-attendance-changed")
+    person_merged.disconnect(sender=Person, dispatch_uid="api-person-merged")
+
+
+@contextmanager
+def quiet():
+    """No webhook changes or identity rows while the demo network is wiped: `seed_demo --reset`
+    deleting tens of thousands of demo rows is nobody's news, and with a receiver listening
+    Django deletes (and announces) them one row at a time."""
+    disconnect()
+    try:
+        yield
+    finally:
+        connect()

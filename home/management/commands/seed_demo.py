@@ -20,6 +20,7 @@ from django.db import connection, transaction
 
 from accountability.demo import seed_leader_commitments, wipe_leader_commitments
 from actions.demo import seed_actions, seed_civic, settle_ladder, wipe_actions
+from api import signals as api_signals
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
@@ -109,8 +110,9 @@ class Command(BaseCommand):
         }
         with transaction.atomic():
             if reset:
-                for wipe in WIPES:
-                    wipe()
+                with api_signals.quiet():
+                    for wipe in WIPES:
+                        wipe()
             for step in STEPS:
                 line = step(demo)
                 if line:
