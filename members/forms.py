@@ -54,6 +54,7 @@ class PersonForm(forms.ModelForm):
             "last_name",
             "email",
             "phone",
+            "phone_extension",
             "street",
             "town",
             "zip",
@@ -67,6 +68,7 @@ class PersonForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "(860) 555-0123"}),
             "zip": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "06103"}),
+            "phone_extension": forms.TextInput(attrs={"inputmode": "numeric"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {

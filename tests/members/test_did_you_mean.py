@@ -65,3 +65,14 @@ def test_an_edit_never_asks(client, login, lead, congregation):
     data = new_person(congregation, last_name="Ruiz")
     page = login(client, lead).post(reverse("members:person_edit", args=[other.pk]), data)
     assert page.status_code == 302
+
+
+def test_the_form_keeps_a_phone_extension(client, login, lead, congregation):
+    data = new_person(congregation, phone="(860) 555-0100", phone_extension="214")
+    assert login(client, lead).post(NEW, data).status_code == 302
+    person = Person.objects.get()
+    assert (person.phone, person.phone_extension) == ("+18605550100", "214")
+    edit = reverse("members:person_edit", args=[person.pk])
+    assert 'value="214"' in client.get(edit).content.decode()
+    page = client.post(edit, {**data, "phone_extension": "12ab"})
+    assert page.status_code == 200 and "phone_extension" in page.context["form"].errors
