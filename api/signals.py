@@ -50,30 +50,28 @@ def _merged(sender, survivor, duplicate_id, **kwargs):
     services.identity_merge(survivor_id=survivor.pk, duplicate_id=duplicate_id)
 
 
-def connect() -> None:
+def _wiring():
+    """(signal, receiver, sender, dispatch_uid) of every receiver this module connects."""
     for model in (Person, Attendance, Commitment):
         uid = f"api-{model._meta.label_lower}"
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-saved")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-deleted")
+        yield post_save, _changed, model, f"{uid}-saved"
+        yield post_delete, _deleted, model, f"{uid}-deleted"
     for dated in (Action, Tag):
         uid = f"api-{dated._meta.label_lower}"
-        post_save.connect(_touched, sender=dated, dispatch_uid=f"{uid}-touched")
-        post_delete.connect(_forgotten, sender=dated, dispatch_uid=f"{uid}-forgotten")
-    attendance_changed.connect(_checked_in, dispatch_uid="api-attendance-changed")
-    person_merged.connect(_merged, sender=Person, dispatch_uid="api-person-merged")
+        yield post_save, _touched, dated, f"{uid}-touched"
+        yield post_delete, _forgotten, dated, f"{uid}-forgotten"
+    yield attendance_changed, _checked_in, None, "api-attendance-changed"
+    yield person_merged, _merged, Person, "api-person-merged"
+
+
+def connect() -> None:
+    for signal, receiver, sender, uid in _wiring():
+        signal.connect(receiver, sender=sender, dispatch_uid=uid)
 
 
 def disconnect() -> None:
-    for model in (Person, Attendance, Commitment):
-        uid = f"api-{model._meta.label_lower}"
-        post_save.disconnect(sender=model, dispatch_uid=f"{uid}-saved")
-        post_delete.disconnect(sender=model, dispatch_uid=f"{uid}-deleted")
-    for dated in (Action, Tag):
-        uid = f"api-{dated._meta.label_lower}"
-        post_save.disconnect(sender=dated, dispatch_uid=f"{uid}-touched")
-        post_delete.disconnect(sender=dated, dispatch_uid=f"{uid}-forgotten")
-    attendance_changed.disconnect(dispatch_uid="api-attendance-changed")
-    person_merged.disconnect(sender=Person, dispatch_uid="api-person-merged")
+    for signal, _receiver, sender, uid in _wiring():
+        signal.disconnect(sender=sender, dispatch_uid=uid)
 
 
 @contextmanager

@@ -50,7 +50,6 @@ from conect.access import Role
 from conect.ladder import LEADER_LEVELS, Level
 from congregations.demo import ZIP_BY_TOWN, congregation_profile, seed_congregations, seed_dues
 from congregations.models import Membership, MembershipRole
-from congregations.tallies import tallies_refresh
 from members.demo import (
     AREA_CODES,
     DEMO_PASSWORD,
@@ -63,7 +62,6 @@ from members.demo import (
     seed_logins,
 )
 from members.models import Language, LeadershipChange, Person, Tag, User
-from members.tallies import ladder_tally_refresh
 from relationships.demo import ISSUES, ORGANIZERS, STORIES, _weekly
 from relationships.demo import PLACES as MEETING_PLACES
 from relationships.models import (
@@ -74,7 +72,7 @@ from relationships.models import (
     OneOnOne,
     WeeklyTarget,
 )
-from relationships.tallies import tallies_rebuild
+from relationships.tallies import every_tally_counted
 
 from .bulk import Loader, deferred_indexes
 
@@ -155,9 +153,7 @@ def seed(people: int, seed_value: int = 2026, log=print) -> dict:
             log(f"  {name}: {line or 'done'} ({time.perf_counter() - started:.1f} s)")
         _reset_sequences()
     started = time.perf_counter()
-    tallies_refresh()
-    tallies_rebuild()
-    ladder_tally_refresh()
+    every_tally_counted()
     log(f"  tallies: {time.perf_counter() - started:.1f} s")
     if connection.vendor == "postgresql":
         started = time.perf_counter()

@@ -20,6 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 
+from congregations.tallies import tallies_refresh as congregation_tallies_refresh
+from members.tallies import ladder_tally_refresh
+
 from .models import (
     HouseMeeting,
     ListeningSource,
@@ -189,3 +192,11 @@ def tallies_rebuild() -> None:
     with transaction.atomic():
         _contacts_rebuild()
     _listening_rebuild()
+
+
+def every_tally_counted() -> None:
+    """Count every tally the pages read, after bulk inserts that kept none (the seeders): the
+    congregations', the network's ladder and the relational ones."""
+    congregation_tallies_refresh()
+    ladder_tally_refresh()
+    tallies_rebuild()

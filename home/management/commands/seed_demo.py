@@ -24,21 +24,17 @@ from api import signals as api_signals
 from campaigns.demo import seed_campaigns, wipe_campaigns
 from congregations.demo import seed_congregations, seed_dues, wipe_dues
 from congregations.models import Congregation
-from congregations.tallies import tallies_refresh
 from members.demo import DEMO_PASSWORD, seed_logins, seed_people, seed_values, wipe_people
 from members.duplicates import duplicates_refresh
 from members.models import Person
-from members.tallies import ladder_tally_refresh
 from relationships.demo import seed_relationships, wipe_relationships
-from relationships.tallies import tallies_rebuild
+from relationships.tallies import every_tally_counted
 
 
 def seed_tallies(demo: dict) -> str:
     """What beat keeps (issue 16), counted once for the new network: the homes' and lists'
     tallies (bulk inserts keep none) and the duplicate queue's first scan."""
-    tallies_refresh()
-    tallies_rebuild()
-    ladder_tally_refresh()
+    every_tally_counted()
     pairs = duplicates_refresh()
     return f"tallies counted; {pairs:,} possible duplicate pairs queued"
 
