@@ -31,6 +31,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.crypto import get_random_string
 
 from actions.models import Attendance
 from members.models import Person, User
@@ -63,10 +65,34 @@ def session_cookie(user: User) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+# Production caches in Redis (docker-compose.yml); the bench uses a database number of its own,
+# emptied before a run (and before every page with --cold).
+BENCH_REDIS = "redis://127.0.0.1:6379/12"
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL") or BENCH_REDIS
+
+
+def empty_cache() -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url()).flushdb()
+
+
+def browser_cookies(user: User) -> str:
+    """What a signed-in browser sends: its session and the CSRF secret its first page gave it
+    (cached fragments are kept per reader and CSRF secret: conect.fragments)."""
+    secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return f"{session_cookie(user)}; {settings.CSRF_COOKIE_NAME}={secret}"
+
+
 def server_environment() -> dict[str, str]:
-    """Production settings (DEBUG off, HTTPS-only cookies behind a TLS proxy), bench URLs."""
+    """Production settings (DEBUG off, HTTPS-only cookies behind a TLS proxy, the Redis cache),
+    bench URLs."""
     return {
         **os.environ,
+        "REDIS_URL": redis_url(),
         "DJANGO_SETTINGS_MODULE": "conect.settings_bench",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECURE": "1",
@@ -128,11 +154,17 @@ def fetch(port: int, path: str, cookie: str) -> tuple[int, dict[str, str], bytes
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
-def measure(port: int, pages: list[Page], cookies: dict, rounds: int, warmup: int) -> dict:
+def measure(
+    port: int, pages: list[Page], cookies: dict, rounds: int, warmup: int, cold: bool = False
+) -> dict:
+    """Every page once per round. `cold`: the cache is emptied before each page (not timed), so
+    each is built from the database as after a write to what it shows."""
     samples: dict[str, list[float]] = {page.name: [] for page in pages}
     facts: dict[str, dict] = {}
     for number in range(warmup + rounds):
         for page in pages:
+            if cold:
+                empty_cache()
             started = time.perf_counter()
             status, headers, body = fetch(port, page.path, cookies[page.persona])
             elapsed = (time.perf_counter() - started) * 1000
@@ -195,7 +227,8 @@ def scale_facts() -> dict:
 def table(report: dict) -> str:
     lines = [
         f"floor p50 {report['floor_p50_ms']} ms, p95 {report['floor_p95_ms']} ms; "
-        f"{report['rounds']} rounds, {report['workers']} gunicorn workers",
+        f"{report['rounds']} rounds, {report['workers']} gunicorn workers; "
+        f"cache: {report.get('cache', 'warm')}",
         "",
         "| page | as | p50 ms | p95 ms | p50 ratio | p95 ratio | queries |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -225,6 +258,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8716)
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="empty the cache before every page: each is built afresh, as after a write",
+    )
     parser.add_argument("--out", type=Path, help="JSON file (default bench/results/…)")
     parser.add_argument(
         "--only",
@@ -246,16 +284,17 @@ def main(argv: list[str]) -> None:
             if any(part in page.name for part in args.only)
         ]
     cookies = {
-        persona: session_cookie(User.objects.get(email=email))
+        persona: browser_cookies(User.objects.get(email=email))
         for persona, email in PERSONAS.items()
     }
+    empty_cache()
     facts = scale_facts()
     connection.close()  # the runner holds no connection while the server works
     server = start_server(args.port, args.workers)
     load_before = os.getloadavg()
     try:
         started = datetime.datetime.now(datetime.UTC)
-        measured = measure(args.port, pages, cookies, args.rounds, args.warmup)
+        measured = measure(args.port, pages, cookies, args.rounds, args.warmup, args.cold)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -268,6 +307,7 @@ def main(argv: list[str]) -> None:
         "rounds": args.rounds,
         "warmup_rounds": args.warmup,
         "workers": args.workers,
+        "cache": "cold: emptied before every page" if args.cold else "warm",
         "cpus": os.cpu_count(),
         # 1-minute load average before and after: other work on the machine inflates every
         # time, the floor's too; the ratios are what compares across runs.

@@ -14,6 +14,10 @@ class ConectConfig(AppConfig):
         from conect.middleware import start_idle_clock  # reason: the middleware imports models
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="conect-idle-clock")
+        # Cached fragments: a write to an app's models invalidates what reads it (conect.fragments)
+        from conect.fragments import watch_models
+
+        watch_models()
         checks.register(site_url_check, checks.Tags.security, deploy=True)
 
 

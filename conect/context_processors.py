@@ -1,3 +1,5 @@
+import functools
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -5,13 +7,12 @@ from conect import access
 from conect.config import conect_setting
 
 
-def navigation(request) -> dict:
-    """The menu for the signed-in user's role: each item is (label, url, active)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+@functools.cache
+def _menu(staff_or_lead: bool, admin: bool) -> tuple[tuple[object, str], ...]:
+    """The menu's (label, url) items for a kind of user: reversed once per process, not on every
+    page (the labels are lazy, translated when shown)."""
     items = [(_("Home"), reverse("home"))]
-    if access.is_staff_or_lead(user):
+    if staff_or_lead:
         items.append((_("Congregations"), reverse("congregations:list")))
         items.append((_("People"), reverse("members:person_list")))
         items.append((_("Dues"), reverse("dues:network")))
@@ -21,14 +22,23 @@ def navigation(request) -> dict:
     items.append((_("Follow-ups"), reverse("relationships:follow_up_list")))
     items.append((_("One-on-ones"), reverse("relationships:one_on_one_list")))
     items.append((_("House meetings"), reverse("relationships:house_meeting_list")))
-    if access.is_staff_or_lead(user):
+    if staff_or_lead:
         items.append((_("Listening"), reverse("relationships:listening")))
         items.append((_("Map"), reverse("relationships:map")))
     # Campaigns and actions are public campaign/action info for every role.
     items.append((_("Campaigns"), reverse("campaigns:list")))
     items.append((_("Actions"), reverse("actions:list")))
-    if access.is_admin(user):
+    if admin:
         items.append((_("Admin"), reverse("admin:index")))
+    return tuple(items)
+
+
+def navigation(request) -> dict:
+    """The menu for the signed-in user's role: each item is (label, url, active)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = _menu(access.is_staff_or_lead(user), access.is_admin(user))
     path = request.path
     nav = [
         (label, url, path == url if url == "/" else path.startswith(url)) for label, url in items

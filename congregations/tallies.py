@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from conect.fragments import bump
 from conect.ladder import LEADER_LEVELS
 
 from .models import Congregation, CongregationTally, Membership, MembershipRole
@@ -29,6 +30,8 @@ def tallies_refresh(congregation_ids: Iterable[int] | None = None) -> int:
         .annotate(n=Count("id"), core=Count("id", filter=Q(role=MembershipRole.CORE_TEAM)))
     )
     now = timezone.now()
+    counted = CongregationTally.objects.filter(congregation__in=congregations)
+    before = {t.congregation_id: _shown(t) for t in counted}
     tallies = {
         pk: CongregationTally(congregation_id=pk, levels={}, refreshed_at=now)
         for pk in congregations.values_list("pk", flat=True)
@@ -46,4 +49,11 @@ def tallies_refresh(congregation_ids: Iterable[int] | None = None) -> int:
         unique_fields=["congregation"],
         update_fields=["people", "leaders", "core_team", "levels", "refreshed_at"],
     )
+    if any(before.get(pk) != _shown(tally) for pk, tally in tallies.items()):
+        bump("people")  # the pages showing these counts are cached fragments (conect.fragments)
     return len(tallies)
+
+
+def _shown(tally: CongregationTally) -> tuple:
+    """What a page shows of a tally (not when it was counted)."""
+    return (tally.people, tally.leaders, tally.core_team, tally.levels)

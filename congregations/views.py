@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from conect import access
+from conect.fragments import TOPICS, rendered_body
 from conect.ladder import ladder_counts
 
 from .activity import activity_of
 from .forms import CongregationForm
+from .models import Congregation
 from .selectors import (
     congregations_visible_to,
     congregations_with_counts,
@@ -39,7 +42,20 @@ def _turnout_ratio(last) -> float:
 def congregation_list(request):
     """Every congregation the user may see; staff and leads also see activity (one-on-ones in
     the last 30 days, the last action's turnout against its pledge, dues) and sort by it. The
-    query count is fixed: counts, dues, and one grouped read per activity column."""
+    query count is fixed: counts, dues, and one grouped read per activity column; the table is
+    a cached fragment."""
+    body = rendered_body(
+        request,
+        "congregations",
+        TOPICS,
+        "congregations/_list_body.html",
+        lambda: _list_context(request),
+        parts=[timezone.localdate()],
+    )
+    return render(request, "congregations/list.html", {"body": body})
+
+
+def _list_context(request) -> dict:
     visible = congregations_visible_to(request.user)
     congregations = list(congregations_with_counts(visible))
     # Two queries, not one: PostgreSQL runs the dues subqueries once per membership row when
@@ -56,38 +72,48 @@ def congregation_list(request):
         sort = "name"
     key, descending = SORTS[sort]
     congregations.sort(key=key, reverse=descending)
-    return render(
-        request,
-        "congregations/list.html",
-        {
-            "congregations": congregations,
-            "sees_people": sees_people,
-            "sort": sort,
-            "columns": [
-                ("name", _("Name")),
-                ("", _("Tradition")),
-                ("people", _("People")),
-                ("one_on_ones", _("One-on-ones, last 30 days")),
-                ("turnout", _("Last action: came / pledged")),
-                ("dues", _("Dues")),
-            ],
-            "sorts": [
-                ("name", _("Name")),
-                ("one_on_ones", _("One-on-ones, last 30 days")),
-                ("turnout", _("Last action: turnout against pledge")),
-                ("dues", _("Dues: in arrears first")),
-                ("people", _("People")),
-            ],
-        },
-    )
+    return {
+        "congregations": congregations,
+        "sees_people": sees_people,
+        "sort": sort,
+        "columns": [
+            ("name", _("Name")),
+            ("", _("Tradition")),
+            ("people", _("People")),
+            ("one_on_ones", _("One-on-ones, last 30 days")),
+            ("turnout", _("Last action: came / pledged")),
+            ("dues", _("Dues")),
+        ],
+        "sorts": [
+            ("name", _("Name")),
+            ("one_on_ones", _("One-on-ones, last 30 days")),
+            ("turnout", _("Last action: turnout against pledge")),
+            ("dues", _("Dues: in arrears first")),
+            ("people", _("People")),
+        ],
+    }
 
 
 @require_GET
 def congregation_detail(request, slug):
-    """What a lead lives on. Panels from higher floors (one-on-ones, turnout) load by URL."""
-    congregation = get_object_or_404(
-        congregations_with_counts(congregations_visible_to(request.user)), slug=slug
+    """What a lead lives on. Panels from higher floors (one-on-ones, turnout) load by URL; the
+    rest is a cached fragment (the congregation itself is read every time: its name is the
+    title, and a congregation out of the user's scope is a 404 before any cache is asked)."""
+    congregation = get_object_or_404(congregations_visible_to(request.user), slug=slug)
+    body = rendered_body(
+        request,
+        "congregation",
+        TOPICS,
+        "congregations/_detail_body.html",
+        lambda: _detail_context(request, congregation),
     )
+    return render(
+        request, "congregations/detail.html", {"congregation": congregation, "body": body}
+    )
+
+
+def _detail_context(request, congregation) -> dict:
+    congregation = congregations_with_counts(Congregation.objects.filter(pk=congregation.pk)).get()
     context = {
         "congregation": congregation,
         "sees_people": access.is_staff_or_lead(request.user),
@@ -97,7 +123,7 @@ def congregation_detail(request, slug):
         levels = ladder_counts_of([congregation.pk])
         context["ladder"] = ladder_counts(levels.get(congregation.pk, {}))
         context["core_team"] = [m.person for m in core_team_of(congregation)]
-    return render(request, "congregations/detail.html", context)
+    return context
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from conect import access
+from conect.fragments import TOPICS, rendered_body
 from conect.spreadsheet import neutralise
 
 from . import services
@@ -57,17 +58,27 @@ def _congregation(request, slug):
 
 @require_GET
 def dues_network(request):
+    """Every visible congregation's standing, the totals and the months' chart. Exact: the
+    ledger is written only through the ORM and requests, both of which drop this cached
+    fragment before the page is read again (conect.fragments)."""
     _require_dues_reader(request.user)
-    visible = dues_congregations_visible_to(request.user)
-    congregations = list(congregations_with_dues(visible).select_related("dues_tier"))
-    context = {
-        "congregations": congregations,
-        "totals": dues_network_totals(congregations),
-        "chart": month_bars(dues_by_month(visible)),
-        "is_admin": access.is_admin(request.user),
-        "fiscal_year": fiscal_year_label(fiscal_year_of(timezone.localdate())),
-    }
-    return render(request, "congregations/dues_network.html", context)
+    today = timezone.localdate()
+
+    def build() -> dict:
+        visible = dues_congregations_visible_to(request.user)
+        congregations = list(congregations_with_dues(visible).select_related("dues_tier"))
+        return {
+            "congregations": congregations,
+            "totals": dues_network_totals(congregations),
+            "chart": month_bars(dues_by_month(visible)),
+            "is_admin": access.is_admin(request.user),
+            "fiscal_year": fiscal_year_label(fiscal_year_of(today)),
+        }
+
+    body = rendered_body(
+        request, "dues", TOPICS, "congregations/_dues_network_body.html", build, parts=[today]
+    )
+    return render(request, "congregations/dues_network.html", {"body": body})
 
 
 def _statement_year(request, congregation) -> int | None:

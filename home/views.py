@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from actions.selectors import actions_attended, rsvp_promises_kept
 from conect.access import Role
+from conect.fragments import TOPICS, rendered_body
 from members.selectors import people_visible_to
 from relationships.ladder import ladder_rules, suggest_next_level
 from relationships.selectors import (
@@ -30,9 +31,20 @@ HOMES = {
 
 @require_GET
 def home(request):
-    """The role home: what this person needs first when they open the app."""
+    """The role home: what this person needs first when they open the app. Its panels are one
+    cached fragment (conect.fragments): built and rendered again only after a write to what it
+    shows, or a day change, or a minute."""
     build, template = HOMES.get(request.user.role, HOMES[Role.LEADER])
-    return render(request, template, build(request.user))
+    body_template = template.replace("home/", "home/_").replace(".html", "_body.html")
+    body = rendered_body(
+        request,
+        f"home-{request.user.role}",
+        TOPICS,
+        body_template,
+        lambda: build(request.user),
+        parts=[local_today()],
+    )
+    return render(request, template, {"body": body})
 
 
 @require_GET

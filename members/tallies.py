@@ -4,6 +4,7 @@
 from django.db.models import Count
 from django.utils import timezone
 
+from conect.fragments import bump
 from conect.ladder import Level
 
 from .models import LadderTally, Person
@@ -13,6 +14,7 @@ def ladder_tally_refresh() -> int:
     """Recount the network's people (not archived) by ladder level into LadderTally: one grouped
     query and one upsert; a level nobody is on any more drops to 0. Returns the people counted."""
     now = timezone.now()
+    before = dict(LadderTally.objects.filter(people__gt=0).values_list("level", "people"))
     counts = dict(
         Person.objects.filter(archived_at__isnull=True)
         .order_by()
@@ -29,4 +31,6 @@ def ladder_tally_refresh() -> int:
         unique_fields=["level"],
         update_fields=["people", "refreshed_at"],
     )
+    if before != {level: n for level, n in counts.items() if n}:
+        bump("people")  # the homes showing the ladder are cached fragments (conect.fragments)
     return sum(counts.values())

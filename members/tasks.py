@@ -5,6 +5,8 @@ import datetime
 
 from celery import shared_task
 
+from conect.fragments import TOPICS, bump
+
 from .duplicates import duplicates_refresh
 from .models import ImportJob
 from .services import (
@@ -30,6 +32,7 @@ def import_job_run_task(*, job_id: int) -> None:
     job = jobs.defer("content").first()
     if job is not None:
         import_job_run(job=job)
+        bump(*TOPICS)  # the import wrote in bulk, sending no signal (conect.fragments)
 
 
 @shared_task(ignore_result=True)

@@ -1,5 +1,7 @@
 from django.db.models import QuerySet
 
+from conect.fragments import cached_value, inbox_topic
+
 from .models import Kind, Notification, Preference
 
 
@@ -11,7 +13,14 @@ def notifications_of(user) -> QuerySet[Notification]:
 
 
 def unread_count(user) -> int:
-    return notifications_of(user).filter(read_at__isnull=True).count()
+    """The badge on every page: counted once, then kept until the user's inbox changes (a
+    notification saved, read or claimed for them bumps `inbox_topic`) or a minute passes."""
+    return cached_value(
+        "unread",
+        [inbox_topic(user.pk)],
+        lambda: notifications_of(user).filter(read_at__isnull=True).count(),
+        parts=[user.pk],
+    )
 
 
 def email_preferences(user) -> dict[str, bool]:

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from conect.config import conect_setting, site_url
+from conect.fragments import bump, inbox_topic
 from members.models import Person, User
 
 from .models import Kind, Notification, Preference, Status
@@ -314,7 +315,9 @@ def notification_mark_read(*, by: User, notification_ids: Iterable[int] | None =
     unread = Notification.objects.filter(recipient_user=by, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    bump(inbox_topic(by.pk))  # the badge on every page (notifications.selectors.unread_count)
+    return marked
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 
+from conect.fragments import bump
 from congregations.tallies import tallies_refresh as congregation_tallies_refresh
 from members.tallies import ladder_tally_refresh
 
@@ -97,12 +98,15 @@ def _contacts_rebuild() -> None:
             """,  # noqa: S608 (our own table names)
             [Potential.HIGH.value],
         )
+        changed = cursor.rowcount
         cursor.execute(
             f"""
             DELETE FROM {contact} WHERE NOT EXISTS (
                 SELECT 1 FROM {meeting} WHERE {meeting}.person_id = {contact}.person_id)
             """  # noqa: S608 (our own table names)
         )
+        if changed or cursor.rowcount:
+            bump("relational")  # going cold and rising are cached fragments' (conect.fragments)
 
 
 # --- What was heard, where, when ---------------------------------------------------------------
@@ -162,6 +166,7 @@ def _listening_rebuild() -> None:
     ListeningTally.objects.all().delete()
     for source, (model, _key) in _SOURCES.items():
         ListeningTally.objects.bulk_create(_heard(source, model.objects.all()), batch_size=2000)
+    bump("relational")  # the listening roll-up is a cached fragment (conect.fragments)
 
 
 # --- The writes' entry points --------------------------------------------------------------------

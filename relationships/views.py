@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
+from conect.fragments import rendered_body
 from conect.ladder import LEADER_LEVELS
 from congregations.selectors import congregations_visible_to
 from members.selectors import (
@@ -136,21 +137,33 @@ def follow_up_list(request):
         for follow_up in page:
             follow_up.days_late = (today - follow_up.due_on).days
         return render(request, "relationships/follow_up_all.html", {"page": page})
-    week_end = today + datetime.timedelta(days=7)
-    buckets = follow_up_buckets(follow_ups_open(request.user, until=week_end), today)
-    buckets["later"] = follow_ups_open(request.user).filter(due_on__gt=week_end).count()
-    leaders_late = leaders_follow_ups(request.user).filter(due_on__lt=today)
-    shown = list(leaders_late[:LEADERS_OVERDUE_SHOWN])
-    for follow_up in shown:
-        follow_up.days_late = (today - follow_up.due_on).days
-    context = {
-        "buckets": buckets,
-        "today": today,
-        "leaders_overdue": shown,
-        "leaders_overdue_count": leaders_late.count() if shown else 0,
-        "sees_leaders": access.is_staff_or_lead(request.user),
-    }
-    return render(request, "relationships/follow_up_list.html", context)
+
+    def build() -> dict:
+        week_end = today + datetime.timedelta(days=7)
+        buckets = follow_up_buckets(follow_ups_open(request.user, until=week_end), today)
+        buckets["later"] = follow_ups_open(request.user).filter(due_on__gt=week_end).count()
+        leaders_late = leaders_follow_ups(request.user).filter(due_on__lt=today)
+        shown = list(leaders_late[:LEADERS_OVERDUE_SHOWN])
+        for follow_up in shown:
+            follow_up.days_late = (today - follow_up.due_on).days
+        return {
+            "buckets": buckets,
+            "today": today,
+            "leaders_overdue": shown,
+            "leaders_overdue_count": leaders_late.count() if shown else 0,
+            "sees_leaders": access.is_staff_or_lead(request.user),
+        }
+
+    # Cached until a follow-up (or anything relational) is written: conect.fragments.
+    body = rendered_body(
+        request,
+        "follow-ups",
+        ("relational", "people"),
+        "relationships/_follow_up_list_body.html",
+        build,
+        parts=[today],
+    )
+    return render(request, "relationships/follow_up_list.html", {"body": body})
 
 
 @require_http_methods(["GET", "POST"])
@@ -263,10 +276,21 @@ def congregation_one_on_ones(request, slug):
 
 @require_GET
 def listening(request):
-    form = PeriodFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rollup = reports.listening_rollup(request.user, **filters)
-    return render(request, "relationships/listening.html", {"form": form, "rollup": rollup})
+    def build() -> dict:
+        form = PeriodFilterForm(request.GET or None, user=request.user)
+        filters = form.cleaned_data if form.is_valid() else {}
+        return {"form": form, "rollup": reports.listening_rollup(request.user, **filters)}
+
+    # The roll-up and its filter form, cached until a meeting (or a person) is written.
+    body = rendered_body(
+        request,
+        "listening",
+        ("relational", "people"),
+        "relationships/_listening_body.html",
+        build,
+        parts=[local_today()],
+    )
+    return render(request, "relationships/listening.html", {"body": body})
 
 
 @require_GET

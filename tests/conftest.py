@@ -149,3 +149,13 @@ def broker_down(monkeypatch):
     Broker.down()
     yield Broker
     Broker.restore()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: cached fragments and counts (conect.fragments) are
+    keyed by primary keys, which a later test's rows may reuse (and CI's Redis outlives a run)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -154,6 +154,7 @@ def test_query_counts_do_not_grow(
         reverse("relationships:map_person", args=[bridges["leader"].pk]),
     ]
     counts = []
+    client.get(urls[0])  # the unread badge's count is cached after the first page
     for _round in range(2):
         for url in urls:
             with django_assert_max_num_queries(12) as captured:
