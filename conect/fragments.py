@@ -216,9 +216,22 @@ def watch_models() -> None:
             signals.m2m_changed.connect(on_model_write, sender=model, dispatch_uid=uid)
 
 
+# What a writing request of a URL namespace can change, for the namespaces whose views write
+# only their own app's rows in bulk (anything else they write goes through model signals).
+# Every other namespace (people, congregations, dues, the admin, the API, sign-in) bumps all.
+NAMESPACE_TOPICS = {
+    "actions": ("actions",),
+    "campaigns": ("actions",),
+    "accountability": ("actions",),
+    "relationships": ("relational",),
+    "notifications": (),
+}
+
+
 class WritesBumpMiddleware:
-    """After any request that may have written (not GET, HEAD, OPTIONS), bump every topic: the
-    views' bulk writes send no signal. A refused request (4xx) wrote nothing and bumps nothing."""
+    """After any request that may have written (not GET, HEAD, OPTIONS), bump the topics its
+    namespace can change: the views' bulk writes send no signal. A refused request (4xx) wrote
+    nothing and bumps nothing. The user's inbox is bumped too (read, dismissed)."""
 
     SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -228,7 +241,9 @@ class WritesBumpMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method not in self.SAFE and response.status_code < 400:
-            bump(*TOPICS)
+            match = getattr(request, "resolver_match", None)
+            namespace = match.namespaces[0] if match is not None and match.namespaces else ""
+            bump(*NAMESPACE_TOPICS.get(namespace, TOPICS))
             if getattr(request, "user", None) is not None and request.user.is_authenticated:
                 bump(inbox_topic(request.user.pk))
         return response

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import translation
 
 from conect import fragments
@@ -182,3 +183,25 @@ def test_a_request_that_wrote_bumps_every_topic_and_a_refused_one_none(client, l
     client.post(reverse("set_language"), {"language": "es", "next": "/"})
     after = fragments.generations(fragments.TOPICS)
     assert all(a != b for a, b in zip(after, before, strict=True))
+
+
+def test_a_door_check_in_leaves_the_relational_fragments_alone(rf, organizer):
+    """The actions' views bump only the actions topic: a burst of check-ins does not empty
+    every home's relational week. Other namespaces bump every topic."""
+
+    def after_post(url: str, status: int) -> dict:
+        request = rf.post(url)
+        request.user = organizer
+        request.resolver_match = resolve(url)
+        before = fragments.generations(fragments.TOPICS)
+        fragments.WritesBumpMiddleware(lambda r: HttpResponse(status=status))(request)
+        after = fragments.generations(fragments.TOPICS)
+        return {t: b != a for t, b, a in zip(fragments.TOPICS, before, after, strict=True)}
+
+    assert after_post(reverse("actions:list"), 302) == {
+        "people": False,
+        "relational": False,
+        "actions": True,
+    }
+    assert all(after_post(reverse("members:person_list"), 302).values())
+    assert not any(after_post(reverse("members:person_list"), 403).values())
