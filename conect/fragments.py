@@ -36,10 +36,10 @@ from django.utils.safestring import SafeString, mark_safe
 FRESH_SECONDS = 60
 PREFIX = "frag"
 
-# Which topic a write to an app's models touches. Apps not listed (sessions, notifications,
-# audit) invalidate nothing on their own: the inbox has its per-user topic (`inbox_topic`).
 # Every topic a page reads but the per-user inbox's.
 TOPICS = ("people", "relational", "actions")
+# Which topic a write to an app's models touches. Apps not listed (sessions, notifications,
+# audit) invalidate nothing on their own: the inbox has its per-user topic (`inbox_topic`).
 APP_TOPICS = {
     "congregations": ("people",),
     "members": ("people",),
