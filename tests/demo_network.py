@@ -147,7 +147,17 @@ def demo_network(request, django_db_blocker) -> DemoNetwork:
         request.getfixturevalue("db")
     if connection.vendor != "sqlite":
         return DemoNetwork(out=_seed())
+    return DemoNetwork(out=write_copy())
+
+
+def copied() -> _Copy:
+    """SQLite: the network's rows, seeded and read the first time they are asked for."""
     if "copy" not in _copies:
         _copies["copy"] = _Copy()
-    _copies["copy"].write()
-    return DemoNetwork(out=_copies["copy"].out)
+    return _copies["copy"]
+
+
+def write_copy() -> str:
+    """SQLite: put the copied network in the database; seed_demo's output."""
+    copied().write()
+    return copied().out
