@@ -25,6 +25,7 @@ from tests.browser import (  # noqa: F401 - fixtures for every folder
     screenshot,
     sign_in,
 )
+from tests.demo_network import demo_network  # noqa: F401 - the seeded demo, once per run
 from tests.factories import CongregationFactory, PersonFactory, UserFactory
 
 REQUIRE_POSTGRES = os.environ.get("CONECT_REQUIRE_POSTGRES") == "1"

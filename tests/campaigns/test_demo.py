@@ -10,9 +10,9 @@ from campaigns.models import Campaign, CampaignStageChange, Commitment, Issue, S
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_fills_the_cycle(capsys):
-    call_command("seed_demo", "--force", "--people", "400")
-    assert "200 actions" in capsys.readouterr().out
+def test_seed_fills_the_cycle(demo_network):
+    assert demo_network.people == 400
+    assert "200 actions" in demo_network.out
     assert set(Campaign.objects.values_list("stage", flat=True)) == set(Stage.values)
     assert Issue.objects.count() == 8 and Target.objects.count() == 15
     # Every campaign's history ends where the campaign is.

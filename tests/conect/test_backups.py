@@ -18,8 +18,7 @@ from members.models import Person
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", "--people", "300", "--force", verbosity=0)
+def seeded(transactional_db, demo_network):
     yield
     with transaction.atomic():
         wipe_ledger(connection)  # the ledger's triggers refuse the test flush's DELETE

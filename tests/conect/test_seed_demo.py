@@ -12,8 +12,8 @@ def seed(capsys, *args):
     return capsys.readouterr().out
 
 
-def test_seed_builds_a_believable_network(capsys):
-    out = seed(capsys)
+def test_seed_builds_a_believable_network(demo_network):
+    out = demo_network.out  # seed_demo --force --people 400, run once for every test that reads it
     assert Congregation.objects.count() == 37
     assert set(Congregation.objects.values_list("tradition", flat=True)) >= {
         Tradition.CHRISTIAN,
@@ -44,18 +44,16 @@ def test_seed_builds_a_believable_network(capsys):
     assert User.objects.get(email="lead@conect.example").check_password("conect-demo")
 
 
-def test_second_run_does_nothing(capsys):
-    seed(capsys)
+def test_second_run_does_nothing(capsys, demo_network):
     before = Person.objects.count()
     out = seed(capsys)
     assert "nothing to do" in out
     assert Person.objects.count() == before
 
 
-def test_same_seed_same_people(capsys):
-    seed(capsys, "--seed", "7")
+def test_same_seed_same_people(capsys, demo_network):
     first = list(Person.objects.order_by("id").values_list("first_name", "last_name", "town"))
-    seed(capsys, "--seed", "7", "--reset")
+    seed(capsys, "--seed", str(demo_network.seed), "--reset")
     second = list(Person.objects.order_by("id").values_list("first_name", "last_name", "town"))
     assert first == second
 

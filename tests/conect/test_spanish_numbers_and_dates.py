@@ -5,7 +5,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
 from actions.models import Action
 from campaigns.models import Campaign
@@ -82,8 +81,7 @@ def chart_pages() -> list[tuple[str, str]]:
     ]
 
 
-def test_every_chart_number_parses_in_spanish(client):
-    call_command("seed_demo", "--people", "400", "--force", verbosity=0)
+def test_every_chart_number_parses_in_spanish(client, demo_network):
     problems, checked, decimals = {}, 0, 0
     for who, path in chart_pages():
         client.force_login(User.objects.get(email=f"{who}@conect.example"))
