@@ -80,10 +80,25 @@ def followups_due(now):
     if today is None:
         return
     tomorrow = today + datetime.timedelta(days=1)
-    open_ = (
-        FollowUp.objects.filter(
-            done_at__isnull=True, due_on__in=[today, tomorrow], owner__is_active=True
+    due = FollowUp.objects.filter(done_at__isnull=True, due_on__in=[today, tomorrow])
+    # The owners first, once each (a few hundred for 100,000 follow-ups): the follow-ups' query
+    # then joins only the person they are about.
+    owners = {
+        pk: Recipient(
+            user_id=pk,
+            person_id=None,
+            email=email,
+            language="en" if language is None else language,  # a login without a person
+            do_not_contact=bool(do_not_contact),
         )
+        for pk, email, language, do_not_contact in User.objects.filter(
+            is_active=True, pk__in=due.values("owner_id")
+        ).values_list("pk", "email", "person__language", "person__do_not_contact")
+    }
+    if not owners:
+        return
+    open_ = (
+        due.filter(owner_id__in=list(owners))
         .exclude(already_claimed(Kind.FOLLOWUP_DUE, "followup:", today, "owner_id"))
         .order_by()  # in any order: no sort of 100,000 rows
         .values_list(
@@ -91,32 +106,18 @@ def followups_due(now):
             "due_on",
             "note",
             "owner_id",
-            "owner__email",
-            "owner__person__language",
-            "owner__person__do_not_contact",
             "person__first_name",
             "person__last_name",
             "person__do_not_contact",
         )
     )
     url = reverse("relationships:follow_up_list")
-    owners: dict[int, Recipient] = {}
-    for row in open_.iterator(chunk_size=5000):
-        pk, due_on, note, owner_id, email, language, owner_dnc, first, last, do_not_contact = row
-        owner = owners.get(owner_id)
-        if owner is None:
-            owner = owners[owner_id] = Recipient(
-                user_id=owner_id,
-                person_id=None,
-                email=email,
-                language="en" if language is None else language,  # a login without a person
-                do_not_contact=bool(owner_dnc),
-            )
+    for pk, due_on, note, owner_id, first, last, do_not_contact in open_.iterator(chunk_size=5000):
         yield Due(
             kind=Kind.FOLLOWUP_DUE,
             subject_key=f"followup:{pk}",
             for_date=today,
-            recipient=owner,
+            recipient=owners[owner_id],
             context={
                 "is_today": due_on == today,
                 "due_on": due_on,

@@ -6,6 +6,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 
 from notifications import services
@@ -113,3 +114,15 @@ def test_a_large_claim_is_counted_across_batches(leader):
         assert notifications_claim(dues) == 2500
         assert notifications_claim(dues) == 0
     assert Notification.objects.filter(kind=Kind.FOLLOWUP_DUE).count() == 2500
+
+
+def test_the_recipient_has_one_index_the_inbox_one():
+    """A claim of 100,000 rows keeps every index up to date: none twice for the same lookup."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Notification._meta.db_table)
+    leading_user = [
+        name
+        for name, index in found.items()
+        if index["index"] and index["columns"][0] == "recipient_user_id"
+    ]
+    assert leading_user == ["notif_inbox_idx"]
