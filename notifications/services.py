@@ -267,13 +267,16 @@ def _insert_claims(rows: list[tuple]) -> int:
     inserted = 0
     with db_connection.cursor() as cursor:
         if db_connection.vendor == "postgresql":
-            _copy_claims(cursor, rows)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT claim.*, %s, %s, %s, %s "  # noqa: S608 (names are this module's constants)
-                f"FROM {_CLAIMS_TABLE} AS claim ON CONFLICT DO NOTHING RETURNING id",
-                fixed,
-            )
-            return len(cursor.fetchall())
+            # One transaction: the temporary table is this session's, and a pooler in
+            # transaction mode keeps a transaction on one server connection.
+            with transaction.atomic():
+                _copy_claims(cursor, rows)
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT claim.*, %s, %s, %s, %s "  # noqa: S608 (names are this module's constants)
+                    f"FROM {_CLAIMS_TABLE} AS claim ON CONFLICT DO NOTHING RETURNING id",
+                    fixed,
+                )
+                return len(cursor.fetchall())
         one = "(" + ", ".join(["%s"] * (len(_CLAIM_COLUMNS) + len(fixed))) + ")"
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
@@ -291,11 +294,11 @@ _CLAIMS_TABLE = "notification_claims"
 
 
 def _copy_claims(cursor, rows: list[tuple]) -> None:
-    """The batch into this connection's temporary table (created on first use, emptied each
-    time: a sweep inside a longer transaction must not meet the previous batch)."""
+    """The batch into a temporary table that goes at commit; dropped first as well, since a
+    claim inside a longer transaction (a test's) must not meet the previous batch's."""
     definition = ", ".join(f"{name} {kind}" for name, kind in _CLAIM_COLUMNS)
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_CLAIMS_TABLE} ({definition})")
-    cursor.execute(f"TRUNCATE {_CLAIMS_TABLE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {_CLAIMS_TABLE}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {_CLAIMS_TABLE} ({definition}) ON COMMIT DROP")
     with cursor.cursor.copy(f"COPY {_CLAIMS_TABLE} FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
