@@ -236,7 +236,7 @@ class TestExactlyOnce:
             subject_key="followup:1",
             for_date=datetime.date(2026, 1, 1),
             recipient_user=owner,
-            context={"person": owner.person, "follow_up": None},
+            context={"name": owner.person.full_name, "due_on": datetime.date(2026, 1, 1)},
         )
         assert notifications_claim([due, due]) == 1
         assert notifications_claim([due]) == 0
