@@ -231,7 +231,10 @@ def _claim_batch(batch: list[Due], check_claimed: bool) -> int:
                 Status.PENDING.value if wants_email else Status.IN_APP.value,
             )
         )
-    return _insert_claims(rows)
+    inserted = _insert_claims(rows)
+    # The unread badge of each login that got a row (bulk: no signal; conect.fragments).
+    bump(*{inbox_topic(row[3]) for row in rows if row[3] is not None})
+    return inserted
 
 
 # The claimed row's columns, in the order of the tuples _claim_batch builds, with their types

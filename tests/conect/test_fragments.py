@@ -205,3 +205,16 @@ def test_a_door_check_in_leaves_the_relational_fragments_alone(rf, organizer):
     }
     assert all(after_post(reverse("members:person_list"), 302).values())
     assert not any(after_post(reverse("members:person_list"), 403).values())
+
+
+def test_a_swept_reminder_shows_in_the_cached_badge(client, login, organizer, congregation):
+    """The sweep inserts its rows in bulk (no signal): it bumps the recipients' inboxes."""
+    from notifications.tasks import reminders_sweep_task
+
+    person = PersonFactory(congregation=congregation)
+    FollowUpFactory(owner=organizer, person=person, due_on=local_today())
+    login(client, organizer)
+    client.get(reverse("home"))
+    assert 'data-testid="unread-count"' not in client.get(reverse("home")).content.decode()
+    reminders_sweep_task.delay()
+    assert 'data-testid="unread-count"' in client.get(reverse("home")).content.decode()
