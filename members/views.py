@@ -25,6 +25,7 @@ from .importing import CONTRACT_HEADER
 from .models import DuplicatePair, ImportRow, Person
 from .pagination import BoundedPaginator, UncountedPage
 from .selectors import (
+    directory_rows,
     import_jobs_visible_to,
     people_visible_to,
     person_for_page,
@@ -56,14 +57,13 @@ def _filtered(request) -> PersonFilter:
 @require_GET
 def person_list(request):
     filterset = _filtered(request)
-    page = BoundedPaginator(with_list_details(filterset.qs), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
+        "rows": directory_rows(page.object_list),
         "query_string": query.urlencode(),
         "filters_open": bool(filterset.form.errors)
         or any(
