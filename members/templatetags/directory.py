@@ -1,7 +1,8 @@
-"""The directory's filter fields, built in Python: django-bootstrap5 and Django's widget templates
-render every <option> through an included template, which made the filter form the largest part
-of /people/'s time (issue 16). Same markup, same escaping (format_html), Django's own option
-logic (the widget's context: selected values, the errors' aria attributes)."""
+"""Small forms' fields, built in Python (the directory's filters, the person page's ladder move):
+django-bootstrap5 and Django's widget templates render every <option> through an included
+template, which made the filter form the largest part of /people/'s time (issue 16). Same
+markup, same escaping (format_html), Django's own option logic (the widget's context: selected
+values, the errors' aria attributes)."""
 
 from django import forms, template
 from django.forms.utils import flatatt
@@ -44,11 +45,11 @@ def _control(field: forms.BoundField, widget: forms.Widget, css: str) -> dict:
 
 
 @register.simple_tag
-def filter_field(field: forms.BoundField) -> str:
-    """One field of a small filter form as django-bootstrap5's `bootstrap_field size="sm"
-    server_side_validation=False` writes it: label, control, its errors. Selects (ungrouped
-    choices) and text-like inputs render here in Python; other widgets through Django's own
-    template."""
+def compact_field(field: forms.BoundField) -> str:
+    """One field of a small form (the directory's filters, the ladder move) as
+    django-bootstrap5's `bootstrap_field size="sm"` writes it: label, control, its errors.
+    Selects (ungrouped choices) and text-like inputs render here in Python; other widgets
+    through Django's own template."""
     widget = field.field.widget
     if isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
         control = _select(_control(field, widget, "form-select form-select-sm"))
