@@ -84,13 +84,14 @@ DIRECTORY_FIELDS = (
 )
 
 
-def directory_rows(people: QuerySet[Person]) -> list[dict]:
+def directory_rows(people: QuerySet[Person] | list[dict]) -> list[dict]:
     """A directory page's rows as plain values, in three queries: the people's own fields, their
     primary congregations' names and their tags' names (no model instances: at 50 rows a page
     with their memberships, congregations and tags, building instances was most of the list's
     Python time, issue 16). Each row: the fields, `name`, `url`, `level_label`,
-    `congregations` and `tags` (names, the tags by name)."""
-    rows = list(people.values(*DIRECTORY_FIELDS))
+    `congregations` and `tags` (names, the tags by name). `people` may be those values already
+    (members.pagination.CountedPaginator's pages)."""
+    rows = list(people) if isinstance(people, list) else list(people.values(*DIRECTORY_FIELDS))
     ids = [row["id"] for row in rows]
     congregations: dict[int, list[str]] = {pk: [] for pk in ids}
     tags: dict[int, list[str]] = {pk: [] for pk in ids}

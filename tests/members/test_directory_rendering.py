@@ -135,3 +135,57 @@ def test_bounded_count_still_counts_the_filtered_list(client, login, organizer, 
     html = login(client, organizer).get(LIST, {"town": "hartford"}).content.decode()
     assert 'data-testid="result-count">3<' in html
     assert people_visible_to(organizer).count() == 4
+
+
+def _person_counts(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper() and '"members_person"' in q["sql"]
+    ]
+
+
+def test_a_search_reads_its_page_and_count_in_one_query(client, login, organizer, congregation):
+    for n in range(3):
+        PersonFactory(congregation=congregation, first_name=f"Ana{n}", last_name="Smithers")
+    PersonFactory(congregation=congregation, first_name="Tom", last_name="Jones")
+    login(client, organizer)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(LIST, {"q": "smith"}).content.decode()
+    assert 'data-testid="result-count">3<' in html and "Jones" not in html
+    windowed = [sql for sql in _person_counts(queries) if "OVER" in sql.upper()]
+    assert len(_person_counts(queries)) == 1 and len(windowed) == 1
+    # A short word is no search of the trigram indexes: the bounded count as before.
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(LIST, {"q": "sm"}).content.decode()
+    assert 'data-testid="result-count">3<' in html
+    assert not [sql for sql in _person_counts(queries) if "OVER" in sql.upper()]
+
+
+def test_a_search_page_past_the_end_shows_the_last_page(client, login, organizer, congregation):
+    for n in range(3):
+        PersonFactory(congregation=congregation, first_name=f"Ana{n}", last_name="Smithers")
+    login(client, organizer)
+    for page in ("99", "x", "-3"):
+        html = client.get(LIST, {"q": "smith", "page": page}).content.decode()
+        assert html.count('class="list-group-item"') == 3, page
+    html = client.get(LIST, {"q": "nobody-like-this"}).content.decode()
+    assert 'data-testid="result-count">0<' in html and "Nobody matches." in html
+
+
+def test_counted_paginator_keeps_the_bound(organizer, congregation):
+    from members.pagination import CountedPaginator
+    from members.selectors import DIRECTORY_FIELDS
+
+    for n in range(5):
+        PersonFactory(congregation=congregation, first_name=f"P{n}")
+    people = Person.objects.order_by("first_name").values(*DIRECTORY_FIELDS)
+    paginator = CountedPaginator(people, 2, bound=3)
+    page = paginator.get_page(1)
+    assert paginator.count == 3 and paginator.is_bounded and paginator.num_pages == 2
+    assert [row["first_name"] for row in page] == ["P0", "P1"]
+    last = CountedPaginator(people, 2, bound=3).get_page(9)
+    assert last.number == 2 and [row["first_name"] for row in last] == ["P2", "P3"]
+    exact = CountedPaginator(people, 2, bound=10)
+    assert [row["first_name"] for row in exact.get_page(3)] == ["P4"]
+    assert exact.count == 5 and not exact.is_bounded
