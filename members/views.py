@@ -23,9 +23,12 @@ from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
 from .importing import CONTRACT_HEADER
 from .models import DuplicatePair, ImportRow, Person
-from .pagination import BoundedPaginator, UncountedPage
+from .pagination import BoundedPaginator, CountedPaginator, UncountedPage
 from .selectors import (
+    DIRECTORY_FIELDS,
+    directory_rows,
     import_jobs_visible_to,
+    is_selective,
     people_visible_to,
     person_for_page,
     with_list_details,
@@ -56,14 +59,19 @@ def _filtered(request) -> PersonFilter:
 @require_GET
 def person_list(request):
     filterset = _filtered(request)
-    page = BoundedPaginator(with_list_details(filterset.qs), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    people = filterset.qs  # validates the form
+    if is_selective(getattr(filterset.form, "cleaned_data", {}).get("q") or ""):
+        # A search sorts all its matches anyway: the count comes with the page, one query.
+        paginator = CountedPaginator(people.values(*DIRECTORY_FIELDS), PAGE_SIZE)
+    else:
+        paginator = BoundedPaginator(people, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
+        "rows": directory_rows(page.object_list),
         "query_string": query.urlencode(),
         "filters_open": bool(filterset.form.errors)
         or any(
