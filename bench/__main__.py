@@ -11,6 +11,7 @@ TOOLS = {
     "run": "bench.run",
     "plans": "bench.plans",
     "load": "bench.loadtest",
+    "import": "bench.imports",
 }
 
 

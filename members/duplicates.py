@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from conect.normalize import _APOSTROPHES, name_key
 from congregations.models import Membership
 
-from .models import DuplicatePair, NotDuplicate, Person
+from .models import DuplicatePair, DuplicateScan, NotDuplicate, Person
 
 REASONS = {
     "email": _("same email"),
@@ -176,104 +176,159 @@ def _key_sql(column: str) -> str:
     )
 
 
+# Every person with their keys (a join with the few hundred distinct names, not a key
+# computed per person).
+_KEYED = """SELECT p.id, f.kid AS fk, l.kid AS lk, lower(p.email) AS em, p.phone,
+    left(p.zip, 5) AS z, p.created_at AS ca
+    FROM members_person p
+    JOIN dup_name f ON f.raw = p.first_name
+    JOIN dup_name l ON l.raw = p.last_name"""
+
 _SCAN_SQL = [
     # ON COMMIT DROP cleans up after a committed scan; a scan inside a longer transaction (the
     # seeder's, a test's) must not meet the previous scan's tables.
-    "DROP TABLE IF EXISTS dup_name, dup_person, dup_hit, dup_member, dup_pair",
-    # The key of every distinct name, computed once per name rather than once per person.
-    # (The f-string only inlines this module's constant character lists: no input.)
+    "DROP TABLE IF EXISTS dup_name, dup_variant, dup_bucket, dup_hit, dup_member, dup_pair",
+    # The key of every distinct name, computed once per name rather than once per person, and
+    # a number per distinct key (NULL for an empty key): the rules group and join on integers.
+    # Each column's distinct names by a hash aggregate (a UNION of the two million raw names
+    # sorted them all: 9 s at 1M). (The f-string only inlines this module's constant
+    # character lists: no input.)
     f"""CREATE TEMP TABLE dup_name ON COMMIT DROP AS
-    SELECT raw, {_key_sql("raw")} AS key
-    FROM (SELECT first_name AS raw FROM members_person
-          UNION SELECT last_name FROM members_person) names""",  # noqa: S608
-    "ANALYZE dup_name",
-    # One row per person with its keys.
-    """CREATE TEMP TABLE dup_person ON COMMIT DROP AS
-    SELECT p.id, f.key AS fk, l.key AS lk, lower(p.email) AS em, p.phone, left(p.zip, 5) AS z,
-           p.created_at
-    FROM members_person p
-    JOIN dup_name f ON f.raw = p.first_name
-    JOIN dup_name l ON l.raw = p.last_name""",
-    "ANALYZE dup_person",
-    "CREATE TEMP TABLE dup_hit (a bigint NOT NULL, b bigint NOT NULL, bit smallint NOT NULL) "
-    "ON COMMIT DROP",
-    # The network-wide rules: a bucket is a GROUP BY of the rule's key; every pair inside a
-    # small bucket is a candidate.
-    """INSERT INTO dup_hit
-    WITH buckets AS (
-        SELECT 16 AS bit, array_agg(id) AS ids FROM dup_person WHERE em <> ''
-        GROUP BY em HAVING count(*) BETWEEN 2 AND %(max)s
-        UNION ALL
-        SELECT 8, array_agg(id) FROM dup_person WHERE phone <> '' AND lk <> ''
-        GROUP BY phone, lk HAVING count(*) BETWEEN 2 AND %(max)s
-        UNION ALL
-        SELECT 4, array_agg(id) FROM dup_person WHERE z <> '' AND fk <> '' AND lk <> ''
-        GROUP BY fk, lk, z HAVING count(*) BETWEEN 2 AND %(names)s
+    WITH names AS (
+        SELECT raw, {_key_sql("raw")} AS key
+        FROM (SELECT first_name AS raw FROM members_person GROUP BY first_name
+              UNION SELECT last_name FROM members_person GROUP BY last_name) raw_names
     )
-    SELECT x, y, bit FROM buckets, unnest(ids) AS x, unnest(ids) AS y WHERE x < y""",
+    SELECT raw, key, CASE WHEN key <> '' THEN dense_rank() OVER (ORDER BY key) END AS kid
+    FROM names""",  # noqa: S608
+    "ANALYZE dup_name",
+    # Every key and its "one letter deleted" variants (keys longer than 3), numbered, per
+    # distinct key: a few thousand rows, instead of a set of strings per person.
+    """CREATE TEMP TABLE dup_variant ON COMMIT DROP AS
+    SELECT kid, dense_rank() OVER (ORDER BY v) AS vid FROM (
+        SELECT kid, key AS v FROM dup_name WHERE kid IS NOT NULL
+        UNION
+        SELECT kid, substr(key, 1, i - 1) || substr(key, i + 1)
+        FROM (SELECT DISTINCT kid, key FROM dup_name WHERE kid IS NOT NULL AND length(key) > 3) k
+        CROSS JOIN LATERAL generate_series(1, length(key)) AS i
+    ) variants""",
+    "ANALYZE dup_variant",
+    # The network-wide rules' buckets, in one pass over people (grouping sets): a value of the
+    # rule's key shared by 2 to `bound` people. Counting alone: an array per group made the
+    # planner expect 8 kB a group and spill to disk.
+    f"""CREATE TEMP TABLE dup_bucket ON COMMIT DROP AS
+    SELECT CASE WHEN GROUPING(em) = 0 THEN 16 WHEN GROUPING(phone) = 0 THEN 8 ELSE 4 END AS bit,
+           em, phone, lk, fk, z
+    FROM ({_KEYED}) keyed
+    GROUP BY GROUPING SETS ((em), (phone, lk), (fk, lk, z))
+    HAVING count(*) >= 2 AND CASE
+        WHEN GROUPING(em) = 0 THEN em <> '' AND count(*) <= %(max)s
+        WHEN GROUPING(phone) = 0 THEN phone <> '' AND lk IS NOT NULL AND count(*) <= %(max)s
+        ELSE z <> '' AND fk IS NOT NULL AND lk IS NOT NULL AND count(*) <= %(names)s
+    END""",  # noqa: S608
+    "ANALYZE dup_bucket",
+    "CREATE TEMP TABLE dup_hit (a bigint NOT NULL, b bigint NOT NULL, bit smallint NOT NULL, "
+    "newest timestamptz NOT NULL) ON COMMIT DROP",
+    # Their pairs: a second pass keeps the people in a bucket, which then pair up per rule.
+    f"""INSERT INTO dup_hit
+    WITH inside AS MATERIALIZED (
+        SELECT * FROM ({_KEYED}) keyed
+        WHERE em IN (SELECT em FROM dup_bucket WHERE bit = 16)
+           OR (phone, lk) IN (SELECT phone, lk FROM dup_bucket WHERE bit = 8)
+           OR (fk, lk, z) IN (SELECT fk, lk, z FROM dup_bucket WHERE bit = 4)
+    )
+    SELECT x.id, y.id, 16, greatest(x.ca, y.ca) FROM inside x JOIN inside y USING (em)
+    WHERE x.id < y.id AND em IN (SELECT em FROM dup_bucket WHERE bit = 16)
+    UNION ALL
+    SELECT x.id, y.id, 8, greatest(x.ca, y.ca) FROM inside x JOIN inside y USING (phone, lk)
+    WHERE x.id < y.id AND (phone, lk) IN (SELECT phone, lk FROM dup_bucket WHERE bit = 8)
+    UNION ALL
+    SELECT x.id, y.id, 4, greatest(x.ca, y.ca) FROM inside x JOIN inside y USING (fk, lk, z)
+    WHERE x.id < y.id AND (fk, lk, z) IN (SELECT fk, lk, z FROM dup_bucket WHERE bit = 4)""",  # noqa: S608
     # Inside a congregation. A person whose very name is shared by more than MAX_NAME_BUCKET
     # people there is in no small bucket of either congregation rule (every bucket holding
-    # them holds all those namesakes), so only people with a rarer name go further.
-    """CREATE TEMP TABLE dup_member ON COMMIT DROP AS
-    WITH named AS (
-        SELECT m.congregation_id AS c, p.lk, p.fk, array_agg(DISTINCT p.id) AS ids
-        FROM congregations_membership m JOIN dup_person p ON p.id = m.person_id
-        WHERE p.fk <> '' AND p.lk <> ''
-        GROUP BY m.congregation_id, p.lk, p.fk
-        HAVING count(DISTINCT p.id) <= %(names)s
+    # them holds all those namesakes), so only people with a rarer name go further; `n` is
+    # how many share it (a membership is unique per person and congregation).
+    f"""CREATE TEMP TABLE dup_member ON COMMIT DROP AS
+    WITH members AS MATERIALIZED (
+        SELECT m.congregation_id AS c, p.id, p.fk, p.lk, p.ca
+        FROM congregations_membership m JOIN ({_KEYED}) p ON p.id = m.person_id
+        WHERE p.fk IS NOT NULL AND p.lk IS NOT NULL
+    ), named AS (
+        SELECT c, lk, fk, count(*)::int AS n FROM members GROUP BY c, lk, fk
+        HAVING count(*) <= %(names)s
     )
-    SELECT id, c, fk, lk, cardinality(ids) AS n FROM named, unnest(ids) AS id""",
+    SELECT id, c, fk, lk, n, ca FROM members JOIN named USING (c, lk, fk)""",  # noqa: S608
     "ANALYZE dup_member",
     # The same name: bucket (congregation, last, first).
     """INSERT INTO dup_hit
-    WITH buckets AS (
-        SELECT array_agg(id) AS ids FROM dup_member WHERE n >= 2 GROUP BY c, lk, fk
-    )
-    SELECT x, y, 2 FROM buckets, unnest(ids) AS x, unnest(ids) AS y WHERE x < y""",
-    # Names one edit apart: bucket (congregation, the other name, a variant of this one); a
-    # variant is the key or the key with one letter deleted, one row per distinct variant.
+    SELECT x.id, y.id, 2, greatest(x.ca, y.ca)
+    FROM dup_member x JOIN dup_member y USING (c, lk, fk) WHERE x.id < y.id""",
+    # Names one edit apart: bucket (congregation, the other name, a variant of this one) of 2
+    # to MAX_NAME_BUCKET people. A "name" here is one (congregation, first, last) group of
+    # namesakes, so a bucket is a handful of groups: its groups with different keys pair up,
+    # then their people. Side 1 keeps the last name and varies the first, side 2 the reverse.
     """INSERT INTO dup_hit
-    WITH sides AS (
-        SELECT id, c, 1 AS side, lk AS block, fk AS key FROM dup_member
+    WITH names AS (
+        SELECT c, fk, lk, n FROM dup_member GROUP BY c, fk, lk, n
+    ), sides AS (
+        SELECT c, 1 AS side, lk AS block, fk AS kid, vid, n
+        FROM names JOIN dup_variant ON dup_variant.kid = names.fk
         UNION ALL
-        SELECT id, c, 2, fk, lk FROM dup_member
-    ), variants AS (
-        SELECT id, c, side, block, key, key AS v FROM sides
-        UNION ALL
-        SELECT id, c, side, block, key, substr(key, 1, i - 1) || substr(key, i + 1)
-        FROM sides CROSS JOIN LATERAL generate_series(1, length(key)) AS i
-        WHERE length(key) > 3 AND (i = length(key) OR substr(key, i, 1) <> substr(key, i + 1, 1))
+        SELECT c, 2, fk, lk, vid, n FROM names JOIN dup_variant ON dup_variant.kid = names.lk
     ), buckets AS (
-        SELECT array_agg(id) AS ids, array_agg(key) AS keys FROM variants
-        GROUP BY c, side, block, v HAVING count(*) BETWEEN 2 AND %(names)s
+        SELECT c, side, block, vid FROM sides GROUP BY c, side, block, vid
+        HAVING count(*) >= 2 AND sum(n) <= %(names)s
+    ), bucketed AS MATERIALIZED (
+        SELECT c, side, block, vid, kid FROM sides JOIN buckets USING (c, side, block, vid)
+    ), name_pairs AS (
+        SELECT DISTINCT x.c,
+            CASE x.side WHEN 1 THEN x.kid ELSE x.block END AS fa,
+            CASE x.side WHEN 1 THEN x.block ELSE x.kid END AS la,
+            CASE x.side WHEN 1 THEN y.kid ELSE y.block END AS fb,
+            CASE x.side WHEN 1 THEN y.block ELSE y.kid END AS lb
+        FROM bucketed x JOIN bucketed y USING (c, side, block, vid) WHERE x.kid < y.kid
     )
-    SELECT x.id, y.id, 1
-    FROM buckets, unnest(ids, keys) AS x(id, key), unnest(ids, keys) AS y(id, key)
-    WHERE x.id < y.id AND x.key <> y.key""",
+    SELECT least(x.id, y.id), greatest(x.id, y.id), 1, greatest(x.ca, y.ca)
+    FROM name_pairs p
+    JOIN dup_member x ON x.c = p.c AND x.fk = p.fa AND x.lk = p.la
+    JOIN dup_member y ON y.c = p.c AND y.fk = p.fb AND y.lk = p.lb""",
     # The pairs, rules OR-ed together, dismissed pairs left out.
     """CREATE TEMP TABLE dup_pair ON COMMIT DROP AS
-    SELECT a, b, bit_or(bit) AS reasons FROM dup_hit GROUP BY a, b""",
-    "ANALYZE dup_pair",
-    """INSERT INTO members_duplicatepair (first_id, second_id, reasons, newest_at, found_at)
-    SELECT h.a, h.b, h.reasons, greatest(pa.created_at, pb.created_at), now()
-    FROM dup_pair h
-    JOIN dup_person pa ON pa.id = h.a
-    JOIN dup_person pb ON pb.id = h.b
+    SELECT a, b, bit_or(bit) AS reasons, max(newest) AS newest FROM dup_hit h
     WHERE NOT EXISTS (
         SELECT 1 FROM members_notduplicate d WHERE d.first_id = h.a AND d.second_id = h.b
+    )
+    GROUP BY a, b""",
+    "ANALYZE dup_pair",
+    # Only what changed since the last scan is written: a night that finds the same pairs
+    # rewrites none of them (inserting 340,000 rows into the queue's five indexes took 14-21 s
+    # at 1M). New pairs go in index order, so the unique (first, second) index grows at its end.
+    """DELETE FROM members_duplicatepair d WHERE NOT EXISTS (
+        SELECT 1 FROM dup_pair h WHERE h.a = d.first_id AND h.b = d.second_id
     )""",
+    """UPDATE members_duplicatepair d SET reasons = h.reasons, newest_at = h.newest
+    FROM dup_pair h
+    WHERE h.a = d.first_id AND h.b = d.second_id
+      AND (d.reasons <> h.reasons OR d.newest_at <> h.newest)""",
+    """INSERT INTO members_duplicatepair (first_id, second_id, reasons, newest_at, found_at)
+    SELECT a, b, reasons, newest, now() FROM dup_pair h
+    WHERE NOT EXISTS (
+        SELECT 1 FROM members_duplicatepair d WHERE d.first_id = h.a AND d.second_id = h.b
+    )
+    ORDER BY a, b""",
 ]
 
 
 @transaction.atomic
 def duplicates_refresh() -> int:
-    """Replace the stored candidate pairs with a fresh scan of the whole network (archived
-    people included; the queue hides them). Returns the number of pairs. Readers keep seeing
-    the previous scan until this one commits."""
+    """Bring the stored candidate pairs up to date with a scan of the whole network (archived
+    people included; the queue hides them), and record the scan (DuplicateScan). Returns the
+    number of pairs. Readers keep seeing the previous scan until this one commits."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # TRUNCATE would lock the queue for the whole scan; DELETE keeps it readable.
-            cursor.execute("DELETE FROM members_duplicatepair")
+            # The queue is never emptied first: the scan deletes, updates and inserts only the
+            # pairs that changed, in one transaction, so readers keep their index meanwhile.
             cursor.execute("SET LOCAL work_mem = '256MB'")
             for statement in _SCAN_SQL:
                 cursor.execute(
@@ -281,8 +336,10 @@ def duplicates_refresh() -> int:
                         "%(names)s", str(MAX_NAME_BUCKET)
                     )
                 )
-            cursor.execute("SELECT count(*) FROM members_duplicatepair")
-            return cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM dup_pair")
+            count = cursor.fetchone()[0]
+        DuplicateScan.objects.create(pairs=count)
+        return count
     DuplicatePair.objects.all().delete()
     pairs = find_pairs_among(Person.objects.all())
     created = dict(
@@ -304,4 +361,5 @@ def duplicates_refresh() -> int:
         ],
         batch_size=2000,
     )
+    DuplicateScan.objects.create(pairs=len(pairs), finished_at=now)
     return len(pairs)

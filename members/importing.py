@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -713,12 +714,103 @@ class _People:
 # --- The two passes --------------------------------------------------------------------------
 
 
-def _people_in(scope, wanted: set[int]) -> _People:
+class _Wanted:
+    """The keys the file's rows look people up by: hashed (to test a person against) and, for
+    the database to find the candidates in one query, as values: lower-case emails, phones,
+    (first name key, last name key, ZIP) and, for rows with none of those, (first, last)."""
+
+    def __init__(self) -> None:
+        self.hashes: set[int] = set()
+        self.emails: set[str] = set()
+        self.phones: set[str] = set()
+        self.name_zips: set[tuple[str, str, int]] = set()
+        self.names: set[tuple[str, str]] = set()
+
+    def add(self, row: "Cleaned", keys: _Keys) -> None:
+        self.hashes.update(keys.wanted())
+        values = row.values
+        first, last = name_key(values["first_name"]), name_key(values["last_name"])
+        if keys.email:
+            self.emails.add(values["email"].lower())
+        if keys.phone:
+            self.phones.add(values["phone"])
+        if keys.name_zip:
+            self.name_zips.add((first, last, keys.zip5))
+        if not (keys.email or keys.phone or keys.zip5):
+            self.names.add((first, last))
+
+
+# The people of the network sharing a wanted key with the file, found by the database in one
+# pass over people, every test a hashed lookup into the file's values: a superset, checked
+# exactly against the hashed keys afterwards. Names are compared as the network spells them:
+# the name keys of its distinct spellings are computed here, by the same function as the
+# rows', and each wanted pair of keys becomes the pairs of spellings that have them.
+_CANDIDATES_SQL = """
+    SELECT id FROM members_person
+    WHERE lower(email) IN (SELECT unnest(%s::text[]))
+       OR phone IN (SELECT unnest(%s::text[]))
+       OR (first_name, last_name, CASE WHEN left(zip, 5) ~ '^[0-9]+$' THEN left(zip, 5)::int END)
+          IN (SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]))
+       OR (first_name, last_name) IN (SELECT * FROM unnest(%s::text[], %s::text[]))
+"""
+
+
+def _candidates(wanted: _Wanted) -> list[int]:
+    """The ids of the people who may share a key with the file (PostgreSQL), in order."""
+    keys = {key for first, last, _z in wanted.name_zips for key in (first, last)}
+    keys |= {key for pair in wanted.names for key in pair}
+    spellings: dict[str, list[str]] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if keys:  # each column's spellings by a hash aggregate
+            cursor.execute(
+                "SELECT first_name FROM members_person GROUP BY first_name "
+                "UNION SELECT last_name FROM members_person GROUP BY last_name"
+            )
+            for (raw,) in cursor.fetchall():
+                key = name_key(raw)
+                if key in keys:
+                    spellings.setdefault(key, []).append(raw)
+        name_zips = [
+            (first, last, zip5)
+            for first_key, last_key, zip5 in wanted.name_zips
+            for first in spellings.get(first_key, ())
+            for last in spellings.get(last_key, ())
+        ]
+        names = [
+            (first, last)
+            for first_key, last_key in wanted.names
+            for first in spellings.get(first_key, ())
+            for last in spellings.get(last_key, ())
+        ]
+        cursor.execute("SET LOCAL jit = off")  # compiling this plan took longer than running it
+        cursor.execute(
+            _CANDIDATES_SQL,
+            [
+                sorted(wanted.emails),
+                sorted(wanted.phones),
+                *([row[i] for row in name_zips] for i in range(3)),
+                *([row[i] for row in names] for i in range(2)),
+            ],
+        )
+        return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def _id_array(ids: list[int]):
+    """ids as one array parameter (PostgreSQL): an IN list of thousands of placeholders cost
+    more to build and send than the query took."""
+    from django.db.models.expressions import RawSQL  # reason: only this query needs it
+
+    return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611 (constant SQL)
+
+
+def _people_in(scope, wanted: _Wanted) -> _People:
     """The people of `scope` (whom the importer may see) sharing a key with the file, with
     their memberships and tags: one streamed query, then two more per 5,000 people found."""
     people = _People()
     found: dict[int, int] = {}
     columns = ["id", "first_name", *FILLABLE]
+    if connection.vendor == "postgresql":  # the candidates only, their ids as one array
+        scope = scope.filter(pk__in=_id_array(_candidates(wanted)))
     for row in scope.order_by("id").values_list(*columns).iterator(chunk_size=5000):
         values = dict(zip(columns, row, strict=True))
         keys = _Keys.of(
@@ -728,13 +820,15 @@ def _people_in(scope, wanted: set[int]) -> _People:
             values["phone"],
             values["zip"],
         )
-        if not wanted.isdisjoint(keys.index()):
+        if not wanted.hashes.isdisjoint(keys.index()):
             found[values["id"]] = people.add(values["id"], 0, keys, _filled(values))
     if not found:
         return people
-    # Memberships and tags of the people found: by id, 5,000 at a time, when they are few;
-    # else two streamed queries over the whole scope (thousands of ids a query cost more).
-    if len(found) <= 20_000:
+    # Memberships and tags of the people found: their ids as one array (PostgreSQL); else by
+    # id, 5,000 at a time, when they are few, or two streamed queries over the whole scope.
+    if connection.vendor == "postgresql":
+        chunks = [{"person_id__in": _id_array(list(found))}]
+    elif len(found) <= 20_000:
         ids = list(found)
         chunks = [{"person_id__in": ids[i : i + 5000]} for i in range(0, len(ids), 5000)]
     else:
@@ -788,7 +882,7 @@ def plan_import(
     default_id = default_congregation.pk if default_congregation else None
     try:
         header, rows = read_rows(text)
-        wanted: set[int] = set()
+        wanted = _Wanted()
         tag_names: dict[str, str] = {}
         for line, raw, _cells in rows:
             plan.total_rows += 1
@@ -798,7 +892,7 @@ def plan_import(
                     plan.errors += [RowError(line, message) for message in row]
                 plan.tally["error"] = plan.tally.get("error", 0) + 1
                 continue
-            wanted.update(_row_keys(row).wanted())
+            wanted.add(row, _row_keys(row))
             for tag in row.tags:
                 tag_names.setdefault(tag.lower(), tag)
             if progress and plan.total_rows % PROGRESS_EVERY == 0:

@@ -526,7 +526,7 @@ class DuplicatePair(models.Model):
     )
     reasons = models.PositiveSmallIntegerField(_("reasons"))
     newest_at = models.DateTimeField(_("newest record created at"))
-    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)  # first found
 
     class Meta:
         verbose_name = _("possible duplicate")
@@ -544,6 +544,22 @@ class DuplicatePair(models.Model):
 
     def __str__(self):
         return f"{self.first_id} ~ {self.second_id}"
+
+
+class DuplicateScan(models.Model):
+    """One run of the duplicate scan (members.duplicates.duplicates_refresh): when it finished
+    and how many pairs it left in the queue. The scan writes only the pairs that changed, so a
+    pair's found_at is when it was first found, not when the queue was last refreshed."""
+
+    finished_at = models.DateTimeField(_("finished at"), default=timezone.now)
+    pairs = models.PositiveIntegerField(_("pairs"))
+
+    class Meta:
+        verbose_name = _("duplicate scan")
+        verbose_name_plural = _("duplicate scans")
+
+    def __str__(self):
+        return f"{self.finished_at:%Y-%m-%d %H:%M} ({self.pairs})"
 
 
 class OtherEmail(models.Model):

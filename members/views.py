@@ -22,7 +22,7 @@ from .exporting import _Echo
 from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
 from .importing import CONTRACT_HEADER
-from .models import DuplicatePair, ImportRow, Person
+from .models import DuplicateScan, ImportRow, Person
 from .pagination import BoundedPaginator, CountedPaginator, UncountedPage
 from .selectors import (
     DIRECTORY_FIELDS,
@@ -311,8 +311,9 @@ def duplicates(request):
         "rows": rows,
         "sort": sort,
         "query_string": urlencode(query),
-        # One scan writes every pair in one transaction: any pair's time is the scan's.
-        "scanned_at": DuplicatePair.objects.values_list("found_at", flat=True).first(),
+        "scanned_at": DuplicateScan.objects.order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first(),
     }
     return render(request, "members/duplicates.html", context)
 

@@ -292,3 +292,51 @@ def test_within_the_file_the_same_rules_hold(congregation):
     ]
     assert Person.objects.count() == 3
     assert Person.objects.get(first_name="Tom").email == "tom@x.org"
+
+
+@pytest.mark.postgres
+def test_the_database_finds_every_candidate_and_few_others(congregation):
+    """PostgreSQL finds the people a file may match in one query: everyone sharing an email
+    (any case), a phone, a name and ZIP (spelled with or without accents and apostrophes) or,
+    for rows with none of those, a name; the strangers are left in the database."""
+    from django.db import connection
+
+    from members.importing import CongregationMatcher, _candidates, _row_keys, _Wanted, clean_row
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the candidates query is PostgreSQL's")
+
+    def person(first, last, email="", phone="", zip_code=""):
+        return PersonFactory(
+            congregation=congregation,
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            zip=zip_code,
+        ).pk
+
+    wanted_ids = {
+        person("Ana", "Ruiz", email="Ana@X.org"),
+        person("Bo", "Lee", phone="+18605550101"),
+        person("José", "O'Brien", zip_code="06103-1234"),
+        person("Kim", "Park"),
+    }
+    strangers = {
+        person("Ana", "Ruiz", email="other@x.org"),
+        person("José", "OBrien", zip_code="06105"),
+        person("Lu", "Chen", phone="+18605550999"),
+    }
+    matcher = CongregationMatcher([congregation])
+    wanted = _Wanted()
+    for raw in (
+        {"first_name": "Anita", "email": "ana@x.org"},
+        {"first_name": "Bob", "phone": "(860) 555-0101"},
+        {"first_name": "jose", "last_name": "obrien", "zip": "06103"},
+        {"first_name": "Kim", "last_name": "Park"},
+    ):
+        row = clean_row(raw, matcher, congregation.pk)
+        wanted.add(row, _row_keys(row))
+    found = set(_candidates(wanted))
+    assert found >= wanted_ids
+    assert not found & strangers

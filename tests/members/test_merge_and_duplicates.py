@@ -369,3 +369,75 @@ def test_sql_scan_matches_the_python_rules(congregation, other_congregation):
         for pair in DuplicatePair.objects.all()
     }
     assert stored == expected
+
+
+@pytest.mark.postgres
+def test_sql_scan_matches_the_python_rules_on_a_crowd(congregation, other_congregation):
+    """Every kind of pair (email, phone, name and ZIP, same name, similar name: alone and
+    together) in a crowd of near-namesakes: the SQL scan finds exactly the reference's pairs,
+    and a rescan of an unchanged crowd rewrites none of them."""
+    import random
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL scan runs on PostgreSQL")
+    from members.duplicates import reasons_of
+    from members.models import DuplicatePair, DuplicateScan
+
+    rng = random.Random(16)
+    firsts = ["Ana", "Anna", "Ann", "Jonathan", "Jonathon", "José", "Jose", "Maria", "Mario"]
+    lasts = ["Ruiz", "Ruis", "Smith", "Smyth", "Núñez", "Nunez", "O'Brien", "OBrien", "Lee"]
+    for _i in range(160):
+        PersonFactory(
+            congregation=rng.choice([congregation, other_congregation]),
+            first_name=rng.choice(firsts),
+            last_name=rng.choice(lasts),
+            email=rng.choice(["", "", "", f"p{rng.randint(1, 40)}@x.org"]),
+            phone=rng.choice(["", "", f"+1860555{rng.randint(100, 140):04d}"]),
+            zip=rng.choice(["", "06103", "06105-1234", "06106"]),
+        )
+    expected = {
+        (pair.first_id, pair.second_id): pair.reasons
+        for pair in find_pairs_among(Person.objects.all())
+    }
+    kinds = {reason for reasons in expected.values() for reason in reasons}
+    assert kinds == {"email", "phone", "name_zip", "name", "fuzzy"}
+    assert duplicates_refresh() == len(expected)
+    stored = {
+        (pair.first_id, pair.second_id): set(reasons_of(pair.reasons))
+        for pair in DuplicatePair.objects.all()
+    }
+    assert stored == expected
+    ids = dict(DuplicatePair.objects.values_list("pk", "found_at"))
+    assert duplicates_refresh() == len(expected)
+    assert dict(DuplicatePair.objects.values_list("pk", "found_at")) == ids  # nothing rewritten
+    assert DuplicateScan.objects.count() == 2
+
+
+@pytest.mark.postgres
+def test_rescan_drops_gone_pairs_and_updates_changed_ones(congregation):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL scan runs on PostgreSQL")
+    from members.models import DuplicatePair
+
+    a = PersonFactory(congregation=congregation, first_name="Ana", last_name="Ruiz", email="a@x")
+    b = PersonFactory(congregation=congregation, first_name="Ana", last_name="Ruiz", email="a@x")
+    c = PersonFactory(congregation=congregation, first_name="Zoe", email="z@x")
+    d = PersonFactory(congregation=congregation, first_name="Yan", email="z@x")
+    assert duplicates_refresh() == 2
+    Person.objects.filter(pk=b.pk).update(email="b@x")  # still the same name
+    Person.objects.filter(pk=d.pk).update(email="")  # no longer a pair
+    assert duplicates_refresh() == 1
+    pair = DuplicatePair.objects.get()
+    assert (pair.first_id, pair.second_id, pair.reasons) == (a.pk, b.pk, 2)
+    assert not DuplicatePair.objects.filter(first=c).exists()
+
+
+def test_queue_says_when_the_last_scan_ran(client, login, lead, congregation):
+    url = reverse("members:duplicates")
+    assert "No scan yet" in login(client, lead).get(url).content.decode()
+    duplicates_refresh()  # no pairs at all: the scan still ran
+    assert "Last scan" in client.get(url).content.decode()
