@@ -66,6 +66,14 @@ def actions_involving(user) -> QuerySet[Action]:
     return actions.filter(pk__in=Action.objects.filter(involved).values("pk"))
 
 
+def involves(user, action: Action) -> bool:
+    """Whether `action` involves `user` (`actions_involving`); no query for the whole network."""
+    involved = actions_involving_q(user)
+    if involved is None:
+        return access.signed_in(user)
+    return Action.objects.filter(involved, pk=action.pk).exists()
+
+
 def attendance_visible_to(user) -> QuerySet[Attendance]:
     """Attendance rows whose person the user may see."""
     return Attendance.objects.filter(person__in=people_visible_to(user))
@@ -83,10 +91,11 @@ def pledge_congregations(user, action: Action) -> QuerySet[Congregation]:
     return congregations_visible_to(user).order_by("name")
 
 
-def turnout_rows(user, action: Action) -> dict:
+def turnout_rows(user, action: Action, participating: list[int] | None = None) -> dict:
     """Pledged, RSVP'd and actual per congregation the user may see, and network totals.
 
-    Three aggregate queries whatever the number of attendees."""
+    Three aggregate queries whatever the number of attendees (`participating`: the action's
+    congregations' ids, when the caller has them already)."""
     ids = access.visible_congregation_ids(user)
     pledges = TurnoutPledge.objects.filter(action=action)
     counts = (
@@ -102,9 +111,13 @@ def turnout_rows(user, action: Action) -> dict:
     wanted = (
         set(pledged)
         | {c for c in by_congregation if c}
-        | set(action.congregations.values_list("pk", flat=True))
+        | set(
+            action.congregations.values_list("pk", flat=True)
+            if participating is None
+            else participating
+        )
     )
-    congregations = Congregation.objects.filter(pk__in=wanted).order_by("name")
+    congregations = Congregation.objects.filter(pk__in=wanted).only("pk", "name").order_by("name")
     if ids is not None:
         congregations = congregations.filter(pk__in=ids)
     rows = []

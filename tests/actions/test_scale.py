@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions import selectors
 from actions.models import Attendance, Rsvp
-from tests.campaigns.factories import ActionFactory, AttendanceFactory
+from tests.campaigns.factories import ActionFactory, AttendanceFactory, PledgeFactory
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,32 @@ def test_call_list_rows_are_ordered_by_invitation_not_by_name(lead, congregation
     rows_sql = next(q["sql"] for q in queries if "LIMIT" in q["sql"] and "attendance" in q["sql"])
     order_by = rows_sql.split("ORDER BY", 1)[1]
     assert "members_person" not in order_by  # no invitee's name is read to sort
+
+
+def test_action_page_renders_no_template_per_bar_or_option(
+    client, login, network_organizer, action, congregation, other_congregation
+):
+    """The chart and the pledge form's congregations are written in Python: an included
+    template per bar and per <option> was most of the page's time (issue 16)."""
+    PledgeFactory(action=action, congregation=congregation, pledged=5)
+    response = login(client, network_organizer).get(action.get_absolute_url())
+    used = {t.name for t in response.templates}
+    assert "django/forms/widgets/select_option.html" not in used
+    assert not {name for name in used if "bars" in (name or "")}
+    body = response.content.decode()
+    assert body.count("<rect") == 3 + 3 * 2  # the legend, and three bars per congregation
+    assert f"{congregation.name} · Pledged: 5" in body.replace("&#x27;", "'")
+    assert f'<option value="{other_congregation.pk}">' in body
+
+
+def test_action_page_asks_fewer_queries(
+    client, login, network_organizer, action, django_assert_max_num_queries
+):
+    """One read of the pledge congregations (was three), one of the participating ones (was
+    two), no "does it involve them" for the whole network, no follow-ups before the group
+    evaluation."""
+    login(client, network_organizer)
+    client.get(action.get_absolute_url())
+    with django_assert_max_num_queries(13):
+        response = client.get(action.get_absolute_url())
+    assert response.context["can_manage"] and response.context["can_pledge"]
