@@ -17,6 +17,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -91,52 +92,60 @@ def pledge_congregations(user, action: Action) -> QuerySet[Congregation]:
     return congregations_visible_to(user).order_by("name")
 
 
-def turnout_rows(user, action: Action, participating: list[int] | None = None) -> dict:
-    """Pledged, RSVP'd and actual per congregation the user may see, and network totals.
+def turnout_rows(user, action: Action) -> dict:
+    """Pledged, RSVP'd and actual per congregation the user may see, and network totals
+    (`action_turnout`'s rows and totals: two queries whatever the number of attendees)."""
+    turnout = action_turnout(user, action)
+    return {"rows": turnout["rows"], "totals": turnout["totals"]}
 
-    Three aggregate queries whatever the number of attendees (`participating`: the action's
-    congregations' ids, when the caller has them already)."""
+
+def action_turnout(user, action: Action) -> dict:
+    """What the action page shows of its congregations, in two queries whatever the number of
+    attendees: the RSVPs and turnout per congregation (one grouped count), and every
+    congregation of the network (a few dozen) with its pledge to this action and whether it
+    takes part. Returns `rows` (pledged, RSVP'd and actual per congregation the user may see
+    that pledged, was invited or takes part, by name), `totals` (the whole network's: plain
+    numbers, walk-ins credited to no congregation included), `participating` (the action's
+    congregations, for the calendar warnings) and `visible` (the congregations the user may
+    see, by name)."""
     ids = access.visible_congregation_ids(user)
-    pledges = TurnoutPledge.objects.filter(action=action)
-    counts = (
-        Attendance.objects.filter(action=action)
+    counts = {
+        row["congregation"]: row
+        for row in Attendance.objects.filter(action=action)
         .values("congregation")
         .annotate(
             rsvp=Count("id", filter=Q(rsvp__in=RSVP_YES)),
             actual=Count("id", filter=Q(checked_in_at__isnull=False)),
         )
-    )
-    pledged = dict(pledges.values_list("congregation", "pledged"))
-    by_congregation = {row["congregation"]: row for row in counts}
-    wanted = (
-        set(pledged)
-        | {c for c in by_congregation if c}
-        | set(
-            action.congregations.values_list("pk", flat=True)
-            if participating is None
-            else participating
-        )
-    )
-    congregations = Congregation.objects.filter(pk__in=wanted).only("pk", "name").order_by("name")
-    if ids is not None:
-        congregations = congregations.filter(pk__in=ids)
-    rows = []
-    for congregation in congregations:
-        row: Any = by_congregation.get(congregation.pk, {})
-        rows.append(
-            {
-                "congregation": congregation,
-                "pledged": pledged.get(congregation.pk, 0),
-                "rsvp": row.get("rsvp", 0),
-                "actual": row.get("actual", 0),
-            }
-        )
-    totals = {
-        "pledged": sum(pledged.values()),
-        "rsvp": sum(r["rsvp"] for r in by_congregation.values()),
-        "actual": sum(r["actual"] for r in by_congregation.values()),
+        .order_by()
     }
-    return {"rows": rows, "totals": totals}
+    takes_part = Action.congregations.through.objects.filter(
+        action_id=action.pk, congregation_id=OuterRef("pk")
+    )
+    pledge = TurnoutPledge.objects.filter(action=action, congregation=OuterRef("pk"))
+    congregations = list(
+        Congregation.objects.only("pk", "name", "slug", "tradition")
+        .annotate(pledged=Subquery(pledge.values("pledged")[:1]), takes_part=Exists(takes_part))
+        .order_by("name", "pk")
+    )
+    visible = [c for c in congregations if ids is None or c.pk in ids]
+    rows = [
+        {
+            "congregation": c,
+            "pledged": c.pledged or 0,
+            "rsvp": counts.get(c.pk, {}).get("rsvp", 0),
+            "actual": counts.get(c.pk, {}).get("actual", 0),
+        }
+        for c in visible
+        if c.pledged is not None or c.pk in counts or c.takes_part
+    ]
+    totals = {
+        "pledged": sum(c.pledged or 0 for c in congregations),
+        "rsvp": sum(r["rsvp"] for r in counts.values()),
+        "actual": sum(r["actual"] for r in counts.values()),
+    }
+    participating = [c for c in congregations if c.takes_part]
+    return {"rows": rows, "totals": totals, "participating": participating, "visible": visible}
 
 
 def call_list(user, action: Action, limit: int = 10) -> dict:

@@ -146,11 +146,11 @@ def action_warnings(request):
 @require_GET
 def action_detail(request, pk):
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    participating = list(action.congregations.all())
-    turnout = selectors.turnout_rows(request.user, action, [c.pk for c in participating])
+    turnout = selectors.action_turnout(request.user, action)
     rows = [{**r, "name": r["congregation"].name} for r in turnout["rows"]]
     pledge_congregations = selectors.pledge_congregations(request.user, action)
-    choices = list(pledge_congregations.only("pk", "name"))  # a network's few dozen at most
+    # The congregations the user may pledge for, read with the turnout (for the form's list).
+    choices = turnout["visible"] if access.is_staff_or_lead(request.user) else []
     evaluation = selectors.evaluation_status(action)
     followups = None  # shown with a recorded group evaluation only
     if evaluation["complete"]:
@@ -167,7 +167,7 @@ def action_detail(request, pk):
         "can_manage": access.is_organizing_staff(request.user)
         and selectors.involves(request.user, action),
         "can_check_in": access.is_staff_or_lead(request.user),
-        "warnings": calendar_warnings(action.starts_at, action.ends_at, participating),
+        "warnings": calendar_warnings(action.starts_at, action.ends_at, turnout["participating"]),
     }
     return render(request, "actions/action_detail.html", context)
 
