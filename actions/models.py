@@ -196,6 +196,13 @@ class Attendance(models.Model):
         indexes = [
             models.Index(fields=["action", "congregation"], name="attendance_action_cong_idx"),
             models.Index(fields=["person", "checked_in_at"], name="attendance_person_idx"),
+            # The lead's call list: an action's unanswered invitations per congregation, oldest
+            # first, without reading the people (selectors.call_list).
+            models.Index(
+                fields=["action", "congregation", "id"],
+                name="attendance_invited_idx",
+                condition=models.Q(rsvp="invited"),
+            ),
         ]
 
     def __str__(self):

@@ -17,6 +17,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -29,7 +30,7 @@ from conect import access
 from conect.config import conect_setting
 from congregations.models import Congregation, Membership
 from congregations.selectors import congregations_visible_to
-from members.selectors import people_visible_to
+from members.selectors import is_selective, name_order, people_visible_to
 
 from .models import (
     Action,
@@ -66,6 +67,14 @@ def actions_involving(user) -> QuerySet[Action]:
     return actions.filter(pk__in=Action.objects.filter(involved).values("pk"))
 
 
+def involves(user, action: Action) -> bool:
+    """Whether `action` involves `user` (`actions_involving`); no query for the whole network."""
+    involved = actions_involving_q(user)
+    if involved is None:
+        return access.signed_in(user)
+    return Action.objects.filter(involved, pk=action.pk).exists()
+
+
 def attendance_visible_to(user) -> QuerySet[Attendance]:
     """Attendance rows whose person the user may see."""
     return Attendance.objects.filter(person__in=people_visible_to(user))
@@ -84,63 +93,78 @@ def pledge_congregations(user, action: Action) -> QuerySet[Congregation]:
 
 
 def turnout_rows(user, action: Action) -> dict:
-    """Pledged, RSVP'd and actual per congregation the user may see, and network totals.
+    """Pledged, RSVP'd and actual per congregation the user may see, and network totals
+    (`action_turnout`'s rows and totals: two queries whatever the number of attendees)."""
+    turnout = action_turnout(user, action)
+    return {"rows": turnout["rows"], "totals": turnout["totals"]}
 
-    Three aggregate queries whatever the number of attendees."""
+
+def action_turnout(user, action: Action) -> dict:
+    """What the action page shows of its congregations, in two queries whatever the number of
+    attendees: the RSVPs and turnout per congregation (one grouped count), and every
+    congregation of the network (a few dozen) with its pledge to this action and whether it
+    takes part. Returns `rows` (pledged, RSVP'd and actual per congregation the user may see
+    that pledged, was invited or takes part, by name), `totals` (the whole network's: plain
+    numbers, walk-ins credited to no congregation included), `participating` (the action's
+    congregations, for the calendar warnings) and `visible` (the congregations the user may
+    see, by name)."""
     ids = access.visible_congregation_ids(user)
-    pledges = TurnoutPledge.objects.filter(action=action)
-    counts = (
-        Attendance.objects.filter(action=action)
+    counts = {
+        row["congregation"]: row
+        for row in Attendance.objects.filter(action=action)
         .values("congregation")
         .annotate(
             rsvp=Count("id", filter=Q(rsvp__in=RSVP_YES)),
             actual=Count("id", filter=Q(checked_in_at__isnull=False)),
         )
-    )
-    pledged = dict(pledges.values_list("congregation", "pledged"))
-    by_congregation = {row["congregation"]: row for row in counts}
-    wanted = (
-        set(pledged)
-        | {c for c in by_congregation if c}
-        | set(action.congregations.values_list("pk", flat=True))
-    )
-    congregations = Congregation.objects.filter(pk__in=wanted).order_by("name")
-    if ids is not None:
-        congregations = congregations.filter(pk__in=ids)
-    rows = []
-    for congregation in congregations:
-        row: Any = by_congregation.get(congregation.pk, {})
-        rows.append(
-            {
-                "congregation": congregation,
-                "pledged": pledged.get(congregation.pk, 0),
-                "rsvp": row.get("rsvp", 0),
-                "actual": row.get("actual", 0),
-            }
-        )
-    totals = {
-        "pledged": sum(pledged.values()),
-        "rsvp": sum(r["rsvp"] for r in by_congregation.values()),
-        "actual": sum(r["actual"] for r in by_congregation.values()),
+        .order_by()
     }
-    return {"rows": rows, "totals": totals}
+    takes_part = Action.congregations.through.objects.filter(
+        action_id=action.pk, congregation_id=OuterRef("pk")
+    )
+    pledge = TurnoutPledge.objects.filter(action=action, congregation=OuterRef("pk"))
+    congregations = list(
+        Congregation.objects.only("pk", "name", "slug", "tradition")
+        .annotate(pledged=Subquery(pledge.values("pledged")[:1]), takes_part=Exists(takes_part))
+        .order_by("name", "pk")
+    )
+    visible = [c for c in congregations if ids is None or c.pk in ids]
+    rows = [
+        {
+            "congregation": c,
+            "pledged": c.pledged or 0,
+            "rsvp": counts.get(c.pk, {}).get("rsvp", 0),
+            "actual": counts.get(c.pk, {}).get("actual", 0),
+        }
+        for c in visible
+        if c.pledged is not None or c.pk in counts or c.takes_part
+    ]
+    totals = {
+        "pledged": sum(c.pledged or 0 for c in congregations),
+        "rsvp": sum(r["rsvp"] for r in counts.values()),
+        "actual": sum(r["actual"] for r in counts.values()),
+    }
+    participating = [c for c in congregations if c.takes_part]
+    return {"rows": rows, "totals": totals, "participating": participating, "visible": visible}
 
 
 def call_list(user, action: Action, limit: int = 10) -> dict:
     """Whom to call next: people invited to `action` by the user's congregations who have not
-    answered yet (and may still be contacted), by name; the first `limit` and how many in all.
-    Two queries."""
-    waiting = attendance_visible_to(user).filter(
-        action=action, rsvp=Rsvp.INVITED, person__do_not_contact=False
-    )
+    answered yet (and may still be contacted), those invited longest ago first; the first
+    `limit` and how many invitations are waiting in all. Two queries, both on the partial index
+    of unanswered invitations (action, congregation, id): the count reads only that index, and
+    the rows walk it in order and read the first people only (ordering by name would read every
+    invitee's person row to sort them: seconds when a lead invites a whole congregation at
+    1,000,000 people, bench/README.md)."""
+    waiting = Attendance.objects.filter(action=action, rsvp=Rsvp.INVITED)
     ids = access.visible_congregation_ids(user)
     if ids is not None:
         waiting = waiting.filter(congregation_id__in=ids)
-    ordered = waiting.select_related("person", "congregation").order_by(
-        "person__last_name", "person__first_name", "id"
-    )
-    rows, total = list(ordered[:limit]), waiting.count()
-    return {"rows": rows, "total": total, "more": total - len(rows)}
+    callable_ = waiting.filter(
+        person__in=people_visible_to(user), person__do_not_contact=False
+    ).select_related("person", "congregation")
+    rows, total = list(callable_.order_by("id")[:limit]), waiting.count()
+    return {"rows": rows, "total": total, "more": max(total - len(rows), 0)}
 
 
 def asks_summary(action: Action) -> str:
@@ -181,7 +205,9 @@ def door_search(user, action: Action, query: str, limit: int = 15) -> list:
             primary_congregation_id=Membership.objects.filter(
                 person=OuterRef("pk"), is_primary=True
             ).values("congregation_id")[:1],
-        ).order_by("last_name", "first_name", "id")[:limit]
+        ).order_by(*name_order("last_name", "first_name", "id", matches_first=is_selective(query)))[
+            :limit
+        ]
     )
     checked = dict(
         Attendance.objects.filter(action=action, person__in=[p.pk for p in people]).values_list(

@@ -146,35 +146,44 @@ def action_warnings(request):
 @require_GET
 def action_detail(request, pk):
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
-    turnout = selectors.turnout_rows(request.user, action)
+    turnout = selectors.action_turnout(request.user, action)
     rows = [{**r, "name": r["congregation"].name} for r in turnout["rows"]]
     pledge_congregations = selectors.pledge_congregations(request.user, action)
+    # The congregations the user may pledge for, read with the turnout (for the form's list).
+    choices = turnout["visible"] if access.is_staff_or_lead(request.user) else []
     evaluation = selectors.evaluation_status(action)
+    # Asked whether or not the evaluation is recorded: a page's query count must not depend on
+    # its data (tests/bench/test_query_counts.py).
+    followups = selectors.followups_created(request.user, action, group=evaluation["group"])
     context = {
         "action": action,
         "turnout": turnout,
         "chart": grouped_bars(rows, _series(), "name"),
         "evaluation": evaluation,
-        "followups": selectors.followups_created(request.user, action, group=evaluation["group"]),
+        "followups": followups,
         "commitments": action.commitments.select_related("target"),
-        "pledge_form": _pledge_form(pledge_congregations, turnout["rows"]),
-        "can_pledge": pledge_congregations.exists(),
+        "pledge_form": _pledge_form(pledge_congregations, choices, turnout["rows"]),
+        "can_pledge": bool(choices),
         "can_manage": access.is_organizing_staff(request.user)
-        and selectors.actions_involving(request.user).filter(pk=action.pk).exists(),
+        and selectors.involves(request.user, action),
         "can_check_in": access.is_staff_or_lead(request.user),
-        "warnings": calendar_warnings(action.starts_at, action.ends_at, action.congregations.all()),
+        "warnings": calendar_warnings(action.starts_at, action.ends_at, turnout["participating"]),
     }
     return render(request, "actions/action_detail.html", context)
 
 
-def _pledge_form(congregations, rows):
-    """A lead of one congregation has it chosen already, with their current pledge."""
-    only = list(congregations[:2])
+def _pledge_form(congregations, choices, rows):
+    """A lead of one congregation has it chosen already, with their current pledge. `choices`:
+    the congregations, read once (the page needs them for whether to show the form too)."""
     initial = {}
-    if len(only) == 1:
+    if len(choices) == 1:
         pledged = {r["congregation"].pk: r["pledged"] for r in rows}
-        initial = {"congregation": only[0].pk, "pledged": pledged.get(only[0].pk) or None}
-    return PledgeForm(congregations=congregations, initial=initial)
+        only = choices[0]
+        initial = {"congregation": only.pk, "pledged": pledged.get(only.pk) or None}
+    form = PledgeForm(congregations=congregations, initial=initial)
+    field = form.fields["congregation"]
+    field.choices = [("", field.empty_label), *((c.pk, c.name) for c in choices)]
+    return form
 
 
 @require_POST

@@ -67,6 +67,10 @@ def extra_pages() -> list[Page]:
     if door is not None:
         search = reverse("actions:check_in_search", args=[door.pk])
         extra.append(Page("door search", "lead", f"{search}?q=smi"))
+        # The same name search on the attendance-after page: it runs whatever the time (the
+        # door's own search answers "door closed" outside its window, and then runs no search).
+        after = reverse("actions:attendance_after", args=[door.pk])
+        extra.append(Page("door name search, attendance after", "lead", f"{after}?q=smi"))
     return extra
 
 

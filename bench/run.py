@@ -38,7 +38,7 @@ from actions.models import Attendance
 from members.models import Person, User
 from relationships.models import FollowUp, OneOnOne
 
-from .pages import FLOOR, PERSONAS, Page, key_pages
+from .pages import FLOOR, PERSONAS, ApiTokens, Page, api_headers, key_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -123,7 +123,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            status, _headers, _body = fetch(port, "/healthz/", "")
+            status, _headers, _body = fetch(port, "/healthz/", {})
             if status == 200:
                 return server
         except OSError:
@@ -136,13 +136,13 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
 _connections: dict[int, http.client.HTTPConnection] = {}
 
 
-def fetch(port: int, path: str, cookie: str) -> tuple[int, dict[str, str], bytes]:
-    """One GET over a kept-alive connection, as a browser behind the TLS proxy sends it."""
+def fetch(port: int, path: str, sign_in: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """One GET over a kept-alive connection, as a browser behind the TLS proxy sends it;
+    `sign_in`: the session cookie, or an API client's token and media type."""
     conn = _connections.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     _connections[port] = conn
     headers = {"X-Forwarded-Proto": "https", "Accept-Language": "en", "Accept": "text/html"}
-    if cookie:
-        headers["Cookie"] = cookie
+    headers.update(sign_in)
     try:
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
@@ -154,8 +154,15 @@ def fetch(port: int, path: str, cookie: str) -> tuple[int, dict[str, str], bytes
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
+def request_headers(page: Page, cookies: dict[str, str], tokens: ApiTokens) -> dict[str, str]:
+    """How `page` signs in: the persona's API token for an API page, else its session."""
+    if page.by_token:
+        return api_headers(tokens.for_persona(page.persona))
+    return {"Cookie": cookies[page.persona]}
+
+
 def measure(
-    port: int, pages: list[Page], cookies: dict, rounds: int, warmup: int, cold: bool = False
+    port: int, pages: list[Page], sign_in: dict, rounds: int, warmup: int, cold: bool = False
 ) -> dict:
     """Every page once per round. `cold`: the cache is emptied before each page (not timed), so
     each is built from the database as after a write to what it shows."""
@@ -166,7 +173,7 @@ def measure(
             if cold:
                 empty_cache()
             started = time.perf_counter()
-            status, headers, body = fetch(port, page.path, cookies[page.persona])
+            status, headers, body = fetch(port, page.path, sign_in[page.name])
             elapsed = (time.perf_counter() - started) * 1000
             if status != 200:
                 raise RuntimeError(f"{page.path} as {page.persona}: HTTP {status} {body[:200]!r}")
@@ -186,7 +193,7 @@ def measure(
         results.append(
             {
                 "name": page.name,
-                "persona": page.persona,
+                "persona": f"{page.persona} (API token)" if page.by_token else page.persona,
                 "path": page.path,
                 "p50_ms": round(p50, 1),
                 "p95_ms": round(p95, 1),
@@ -288,16 +295,21 @@ def main(argv: list[str]) -> None:
         for persona, email in PERSONAS.items()
     }
     empty_cache()
-    facts = scale_facts()
-    connection.close()  # the runner holds no connection while the server works
-    server = start_server(args.port, args.workers)
-    load_before = os.getloadavg()
+    tokens = ApiTokens()
+    sign_in = {page.name: request_headers(page, cookies, tokens) for page in pages}
     try:
-        started = datetime.datetime.now(datetime.UTC)
-        measured = measure(args.port, pages, cookies, args.rounds, args.warmup, args.cold)
+        facts = scale_facts()
+        connection.close()  # the runner holds no connection while the server works
+        server = start_server(args.port, args.workers)
+        load_before = os.getloadavg()
+        try:
+            started = datetime.datetime.now(datetime.UTC)
+            measured = measure(args.port, pages, sign_in, args.rounds, args.warmup, args.cold)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        tokens.revoke_all()  # the run's tokens stop working with it
     report = {
         "label": args.label,
         "started_at": started.isoformat(timespec="seconds"),
