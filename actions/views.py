@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conect import access
 from conect.config import site_url
+from conect.fragments import rendered_body
 from conect.ladder import Level
 from conect.spreadsheet import neutralise
 from congregations.selectors import congregations_visible_to
@@ -145,7 +146,22 @@ def action_warnings(request):
 
 @require_GET
 def action_detail(request, pk):
+    """An action: its turnout, pledges, evaluation and commitments. The action is read every
+    time (the title, and a 404 before any cache); the rest is a cached fragment dropped by any
+    write to actions or people (a check-in at the door too: conect.fragments)."""
     action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    body = rendered_body(
+        request,
+        "action",
+        ("actions", "people"),
+        "actions/_action_detail_body.html",
+        lambda: _action_context(request, action),
+        parts=[timezone.localdate()],
+    )
+    return render(request, "actions/action_detail.html", {"action": action, "body": body})
+
+
+def _action_context(request, action) -> dict:
     turnout = selectors.action_turnout(request.user, action)
     rows = [{**r, "name": r["congregation"].name} for r in turnout["rows"]]
     pledge_congregations = selectors.pledge_congregations(request.user, action)
@@ -169,7 +185,7 @@ def action_detail(request, pk):
         "can_check_in": access.is_staff_or_lead(request.user),
         "warnings": calendar_warnings(action.starts_at, action.ends_at, turnout["participating"]),
     }
-    return render(request, "actions/action_detail.html", context)
+    return context
 
 
 def _pledge_form(congregations, choices, rows):

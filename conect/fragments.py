@@ -104,21 +104,19 @@ def bump(*topics: str) -> None:
     """Invalidate every fragment that reads any of `topics`: at once (this transaction's own
     later reads, and tests, which never commit), and again once the transaction commits, so a
     reader who cached the data as it was before the commit is not served after it. The
-    commit-time bumps of one transaction go to the cache together."""
+    commit-time bumps of one transaction go to the cache together, in one callback."""
     if not topics:
         return
     cache.set_many(_new_generations(topics), timeout=None)
+    db = transaction.get_connection()
+    if not db.in_atomic_block:
+        return  # autocommit: the write is already committed
     pending = getattr(_pending, "topics", None)
     if pending is None:
         pending = _pending.topics = set()
-    if not connection_in_atomic_block():
-        return  # autocommit: the write is already committed
     pending.update(topics)
-    transaction.on_commit(_flush)
-
-
-def connection_in_atomic_block() -> bool:
-    return transaction.get_connection().in_atomic_block
+    if not any(callback is _flush for _sids, callback, *_rest in db.run_on_commit):
+        transaction.on_commit(_flush)
 
 
 def reader_key(request) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conect import access
+from conect.fragments import rendered_body
 from conect.spreadsheet import neutralise
 
 from . import exporting, services
@@ -58,6 +59,19 @@ def _filtered(request) -> PersonFilter:
 
 @require_GET
 def person_list(request):
+    """The directory: a cached fragment per reader and query string (conect.fragments), dropped
+    by any write to people; the search and its count are read again only then."""
+    body = rendered_body(
+        request,
+        "people",
+        ("people",),
+        "members/_person_list_body.html",
+        lambda: _person_list_context(request),
+    )
+    return render(request, "members/person_list.html", {"body": body})
+
+
+def _person_list_context(request) -> dict:
     filterset = _filtered(request)
     people = filterset.qs  # validates the form
     if is_selective(getattr(filterset.form, "cleaned_data", {}).get("q") or ""):
@@ -81,7 +95,7 @@ def person_list(request):
         ),
         "can_edit": access.is_staff_or_lead(request.user),
     }
-    return render(request, "members/person_list.html", context)
+    return context
 
 
 @require_GET
