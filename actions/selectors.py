@@ -368,16 +368,24 @@ def last_action_turnout(user, congregation_ids) -> dict[int, dict]:
     congregations list's activity column, offered to congregations.activity in ready())."""
     if not access.signed_in(user):
         return {}
-    last: dict[int, TurnoutPledge] = {}
-    pledges = (
+    # Each congregation's latest past pledge, picked by the database (one small index walk per
+    # congregation), not every past pledge of the network read into Python: 2 s at 1M people.
+    latest = (
         TurnoutPledge.objects.filter(
-            congregation_id__in=congregation_ids, action__starts_at__lte=timezone.now()
+            congregation_id=OuterRef("pk"), action__starts_at__lte=timezone.now()
         )
-        .select_related("action")
-        .order_by("congregation_id", "-action__starts_at", "-action_id")
+        .order_by("-action__starts_at", "-action_id")
+        .values("pk")[:1]
     )
-    for pledge in pledges:
-        last.setdefault(pledge.congregation_id, pledge)
+    chosen = (
+        Congregation.objects.filter(pk__in=list(congregation_ids))
+        .annotate(pledge_id=Subquery(latest))
+        .values("pledge_id")
+    )
+    last: dict[int, TurnoutPledge] = {
+        pledge.congregation_id: pledge
+        for pledge in TurnoutPledge.objects.filter(pk__in=chosen).select_related("action")
+    }
     turnout = Attendance.objects.filter(
         action_id__in={p.action_id for p in last.values()},
         congregation_id__in=list(last),
