@@ -328,6 +328,20 @@ def relationship_map(request):
     """The map page: the network of congregations (or, with ?congregation= / ?person=, one
     congregation or one person's network), the search, and the ranked bridge people. The graph
     itself comes from the JSON endpoints below, drawn by the vendored Cytoscape.js."""
+    person_id = request.GET.get("person", "")
+    if person_id.isdigit():  # out of scope: a 404 before any cache is asked
+        get_object_or_404(people_visible_to(request.user), pk=person_id)
+    body = rendered_body(
+        request,
+        "map",
+        ("people", "relational"),
+        "relationships/_map_body.html",
+        lambda: _map_context(request),
+    )
+    return render(request, "relationships/map.html", {"body": body})
+
+
+def _map_context(request) -> dict:
     form, span = _map_period(request)
     user = request.user
     query = request.GET.get("q", "").strip()[:100]
@@ -343,7 +357,7 @@ def relationship_map(request):
     dates = urlencode({k: v.isoformat() for k, v in span.items() if v})
     if dates:
         source += "?" + dates
-    context = {
+    return {
         "form": form,
         "query": query,
         "found": network.find_people(user, query, MAP_SEARCH_LIMIT) if query else None,
@@ -352,7 +366,6 @@ def relationship_map(request):
         "source": source,
         "period_query": dates,
     }
-    return render(request, "relationships/map.html", context)
 
 
 @require_GET
