@@ -102,17 +102,24 @@ def _person_list_context(request) -> dict:
 def person_detail(request, pk):
     person = person_for_page(request.user, pk)
     sees_sensitive = access.is_organizing_staff(request.user)
-    if sees_sensitive:
+    if sees_sensitive:  # every view is audited, cached or not
         services.audit_sensitive_view(person=person, by=request.user, where="page")
-    context = {
-        "person": person,
-        "memberships": person.memberships.select_related("congregation").order_by("-is_primary"),
-        "ladder_history": person.ladder_history.select_related("changed_by")[:50],
-        "sees_sensitive": sees_sensitive,
-        "can_edit": access.is_staff_or_lead(request.user),
-        "ladder_form": LadderMoveForm(person=person, initial={"to_level": person.level}),
-    }
-    return render(request, "members/person_detail.html", context)
+
+    def build() -> dict:
+        return {
+            "person": person,
+            "memberships": person.memberships.select_related("congregation").order_by(
+                "-is_primary"
+            ),
+            "ladder_history": person.ladder_history.select_related("changed_by")[:50],
+            "sees_sensitive": sees_sensitive,
+            "can_edit": access.is_staff_or_lead(request.user),
+            "ladder_form": LadderMoveForm(person=person, initial={"to_level": person.level}),
+        }
+
+    # The profile is a cached fragment, dropped by any write to people (conect.fragments).
+    body = rendered_body(request, "person", ("people",), "members/_person_detail_body.html", build)
+    return render(request, "members/person_detail.html", {"person": person, "body": body})
 
 
 @require_http_methods(["GET", "POST"])

@@ -216,3 +216,19 @@ def test_a_swept_reminder_shows_in_the_cached_badge(client, login, organizer, co
     assert 'data-testid="unread-count"' not in client.get(reverse("home")).content.decode()
     reminders_sweep_task.delay()
     assert 'data-testid="unread-count"' in client.get(reverse("home")).content.decode()
+
+
+def test_a_cached_person_page_still_audits_every_view(client, login, organizer, congregation):
+    """The profile is cached; the audit of a sensitive read is not part of it."""
+    from members.models import AuditEvent
+
+    person = PersonFactory(congregation=congregation, first_name="Yesenia", notes="Private.")
+    login(client, organizer)
+    url = reverse("members:person_detail", args=[person.pk])
+    before = AuditEvent.objects.count()
+    for _ in range(3):
+        assert "Yesenia" in client.get(url).content.decode()
+    assert AuditEvent.objects.count() - before == 3
+    person.first_name = "Yolanda"
+    person.save()
+    assert "Yolanda" in client.get(url).content.decode()
