@@ -38,6 +38,9 @@ def _turnout_ratio(last) -> float:
     return last["actual"] / last["pledged"] if last["pledged"] else float(last["actual"])
 
 
+CORE_TEAM_SHOWN = 40
+
+
 @require_GET
 def congregation_list(request):
     """Every congregation the user may see; staff and leads also see activity (one-on-ones in
@@ -122,7 +125,10 @@ def _detail_context(request, congregation) -> dict:
     if context["sees_people"]:
         levels = ladder_counts_of([congregation.pk])
         context["ladder"] = ladder_counts(levels.get(congregation.pk, {}))
-        context["core_team"] = [m.person for m in core_team_of(congregation)]
+        # A large congregation's core team runs to thousands at network scale: the first ones
+        # by name, and how many more (from the tally).
+        context["core_team"] = [m.person for m in core_team_of(congregation)[:CORE_TEAM_SHOWN]]
+        context["core_team_more"] = max(congregation.core_team_count - len(context["core_team"]), 0)
     return context
 
 
