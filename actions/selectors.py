@@ -109,7 +109,7 @@ def action_turnout(user, action: Action) -> dict:
     congregations, for the calendar warnings) and `visible` (the congregations the user may
     see, by name)."""
     ids = access.visible_congregation_ids(user)
-    counts = {
+    counts: dict[int, Any] = {
         row["congregation"]: row
         for row in Attendance.objects.filter(action=action)
         .values("congregation")

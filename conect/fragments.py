@@ -183,9 +183,9 @@ def on_model_write(sender, **kwargs) -> None:
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed's pre_add/pre_remove/pre_clear: the post_ one follows
     if meta.label == "notifications.Notification":
-        instance = kwargs.get("instance")
-        if getattr(instance, "recipient_user_id", None):
-            bump(inbox_topic(instance.recipient_user_id))
+        recipient = getattr(kwargs.get("instance"), "recipient_user_id", None)
+        if recipient:
+            bump(inbox_topic(recipient))
         return
     topics = APP_TOPICS.get(meta.app_label)
     if topics:

@@ -69,7 +69,8 @@ def _list_context(request) -> dict:
     sees_people = access.is_staff_or_lead(request.user)
     columns = activity_of(request.user, [c.pk for c in congregations]) if sees_people else {}
     for congregation in congregations:
-        congregation.activity = {name: v.get(congregation.pk) for name, v in columns.items()}
+        shown = {name: v.get(congregation.pk) for name, v in columns.items()}
+        congregation.activity = shown  # type: ignore[attr-defined]  # read by the template
     sort = request.GET.get("sort", "name")
     if sort not in SORTS or (not sees_people and sort != "name"):
         sort = "name"

@@ -74,6 +74,7 @@ def person_list(request):
 def _person_list_context(request) -> dict:
     filterset = _filtered(request)
     people = filterset.qs  # validates the form
+    paginator: CountedPaginator | BoundedPaginator
     if is_selective(getattr(filterset.form, "cleaned_data", {}).get("q") or ""):
         # A search sorts all its matches anyway: the count comes with the page, one query.
         paginator = CountedPaginator(people.values(*DIRECTORY_FIELDS), PAGE_SIZE)
@@ -85,7 +86,7 @@ def _person_list_context(request) -> dict:
     context = {
         "filter": filterset,
         "page": page,
-        "rows": directory_rows(page.object_list),
+        "rows": directory_rows(page.object_list),  # type: ignore[arg-type]  # a page of either
         "query_string": query.urlencode(),
         "filters_open": bool(filterset.form.errors)
         or any(

@@ -16,7 +16,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMessage, get_connection
@@ -267,7 +267,7 @@ def _insert_claims(rows: list[tuple]) -> int:
         return 0
     table = Notification._meta.db_table
     columns = ", ".join([*(name for name, _ in _CLAIM_COLUMNS), *_CLAIM_FIXED])
-    fixed = [0, "", "", timezone.now()]
+    fixed: list[Any] = [0, "", "", timezone.now()]
     inserted = 0
     with db_connection.cursor() as cursor:
         if db_connection.vendor == "postgresql":

@@ -1,6 +1,7 @@
 """Relational meetings: thin views over relationships.selectors and relationships.services."""
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,12 +141,14 @@ def follow_up_list(request):
 
     def build() -> dict:
         week_end = today + datetime.timedelta(days=7)
-        buckets = follow_up_buckets(follow_ups_open(request.user, until=week_end), today)
+        buckets: dict[str, Any] = follow_up_buckets(
+            follow_ups_open(request.user, until=week_end), today
+        )
         buckets["later"] = follow_ups_open(request.user).filter(due_on__gt=week_end).count()
         leaders_late = leaders_follow_ups(request.user).filter(due_on__lt=today)
         shown = list(leaders_late[:LEADERS_OVERDUE_SHOWN])
         for follow_up in shown:
-            follow_up.days_late = (today - follow_up.due_on).days
+            follow_up.days_late = (today - follow_up.due_on).days  # type: ignore[attr-defined]
         return {
             "buckets": buckets,
             "today": today,
