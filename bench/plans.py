@@ -16,6 +16,7 @@ import re
 import time
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
@@ -28,7 +29,7 @@ from actions.models import Action
 from members.models import Person, User
 from relationships.models import FollowUp
 
-from .pages import PERSONAS, Page, key_pages
+from .pages import PERSONAS, ApiTokens, Page, api_headers, key_pages
 from .seed import DOOR_ACTION_TITLE
 
 PLANS = Path(__file__).resolve().parent / "plans"
@@ -113,6 +114,8 @@ def explain(sql: str) -> tuple[str, float]:
 
 def page_plans(page: Page, client: Client) -> dict:
     client.get(page.path, secure=True)  # warm
+    # The plans are of what a page asks when it is built: not of a cached fragment's hit.
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
         response = client.get(page.path, secure=True)
@@ -141,6 +144,11 @@ def write(result: dict, folder: Path) -> Path:
         lines += [f"--- query {number}: {query['ms']:.1f} ms", query["sql"], "", query["plan"], ""]
     out.write_text("\n".join(lines))
     return out
+
+
+def _api_client(tokens: ApiTokens, page: Page) -> Client:
+    """An API page is asked with the persona's token, as a client of the API asks it."""
+    return Client(headers=api_headers(tokens.for_persona(page.persona)))
 
 
 def main(argv: list[str]) -> None:
@@ -175,8 +183,16 @@ def main(argv: list[str]) -> None:
         for page in [*pages, *extra_pages()]
         if not args.only or any(part in page.name for part in args.only)
     ]
-    for page in chosen:
-        result = page_plans(page, clients[page.persona])
+    tokens = ApiTokens()
+    try:
+        results = [
+            page_plans(page, _api_client(tokens, page) if page.by_token else clients[page.persona])
+            for page in chosen
+        ]
+    finally:
+        tokens.revoke_all()  # the plans' tokens stop working with the run
+    for result in results:
+        page = result["page"]
         path = write(result, args.out)
         slowest = max((q["ms"] for q in result["queries"]), default=0.0)
         scans = sorted({t for q in result["queries"] for t in q["big_seq_scans"]})
