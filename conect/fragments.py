@@ -4,13 +4,13 @@ the congregation list) rendered once and served from the cache until something i
 A fragment is keyed by its name, the language, the reader (user and session's CSRF secret, so a
 form inside stays valid), the caller's own parts (today's date, the query string…) and the
 *generation* of every topic it reads. A topic ("relational", "people", "actions", "inbox:42") is
-a counter in the cache; a write bumps it, after its transaction commits, and every fragment that
-read the topic is from then on a miss. Three ways a write bumps:
+a counter in the cache; a write bumps it (at once, and again when its transaction commits), and
+every fragment that read the topic is from then on a miss. Three ways a write bumps:
 
-- every request that may write (POST, PUT, PATCH, DELETE) bumps every topic once it has been
-  answered (`WritesBumpMiddleware`): whatever a view wrote, by whatever path (bulk inserts and
-  `update()` too), the next page read is fresh;
-
+- every request that may write (POST, PUT, PATCH, DELETE) and was not refused bumps, once it has
+  been answered, the topics its URL namespace can change (`NAMESPACE_TOPICS`; every topic for
+  the others) and the user's inbox (`WritesBumpMiddleware`): whatever a view wrote, by whatever
+  path (bulk inserts and `update()` too), the next page read is fresh;
 - every save, delete and many-to-many change of a model in an app listed in `APP_TOPICS`
   (`watch_models`, from conect.apps), but the bookkeeping models of `UNWATCHED`, whose bulk
   deletes must stay fast (a delete receiver makes Django fetch every row to signal it);
@@ -122,8 +122,7 @@ def bump(*topics: str) -> None:
 def reader_key(request) -> str:
     """Who reads: the user, and a hash of their CSRF secret (a form rendered inside the fragment
     carries a token made from it; a new sign-in rotates it, and so misses)."""
-    secret = request.META.get("CSRF_COOKIE", "")
-    digest = hashlib.blake2s(secret.encode(), digest_size=6).hexdigest() if secret else "-"
+    digest = hashlib.blake2s(request.META["CSRF_COOKIE"].encode(), digest_size=6).hexdigest()
     return f"{request.user.pk}.{digest}"
 
 
@@ -145,21 +144,16 @@ def cached_fragment(
     render: Callable[[], str],
     *,
     parts: Iterable[object] = (),
-    per_reader: bool = True,
 ) -> SafeString:
     """The HTML of fragment `name`: from the cache if no topic it reads has changed, else
-    `render()`d and stored for `FRESH_SECONDS`. The key holds the page's path and query string,
-    the language and `parts` (today's date, say). `per_reader=False` shares one copy between
-    readers (only for fragments with nothing personal and no form in them). A reader with no
-    CSRF secret yet (their first page) is not cached: the tokens in a form would not match the
-    secret the page is about to give them."""
-    key_parts: list[object] = [translation.get_language() or "-"]
-    if per_reader:
-        if not request.META.get("CSRF_COOKIE"):
-            return mark_safe(str(render()))  # noqa: S308 (our own autoescaping templates)
-        key_parts.append(reader_key(request))
-    key_parts.append(hashlib.blake2s(request.get_full_path().encode(), digest_size=8).hexdigest())
-    key_parts.extend(parts)
+    `render()`d and stored for `FRESH_SECONDS`. The key holds the reader, the page's path and
+    query string, the language and `parts` (today's date, say). A reader with no CSRF secret
+    yet (their first page) is not cached: the tokens in a form would not match the secret the
+    page is about to give them."""
+    if not request.META.get("CSRF_COOKIE"):
+        return mark_safe(str(render()))  # noqa: S308 (our own autoescaping templates)
+    path = hashlib.blake2s(request.get_full_path().encode(), digest_size=8).hexdigest()
+    key_parts = [translation.get_language() or "-", reader_key(request), path, *parts]
     html = cached_value(name, topics, lambda: str(render()), parts=key_parts)
     return mark_safe(html)  # noqa: S308 (rendered by our own autoescaping templates)
 
@@ -241,7 +235,9 @@ class WritesBumpMiddleware:
         if request.method not in self.SAFE and response.status_code < 400:
             match = getattr(request, "resolver_match", None)
             namespace = match.namespaces[0] if match is not None and match.namespaces else ""
-            bump(*NAMESPACE_TOPICS.get(namespace, TOPICS))
-            if getattr(request, "user", None) is not None and request.user.is_authenticated:
-                bump(inbox_topic(request.user.pk))
+            topics = NAMESPACE_TOPICS.get(namespace, TOPICS)
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                topics = (*topics, inbox_topic(user.pk))
+            bump(*topics)  # one cache write for all of them
         return response

@@ -21,11 +21,12 @@ from relationships.selectors import (
 
 from . import dashboards
 
+# Each role's (context builder, page, the page's cached middle).
 HOMES = {
-    Role.ADMIN: (dashboards.admin_home, "home/admin.html"),
-    Role.ORGANIZER: (dashboards.organizer_home, "home/organizer.html"),
-    Role.LEAD: (dashboards.lead_home, "home/lead.html"),
-    Role.LEADER: (dashboards.leader_home, "home/leader.html"),
+    Role.ADMIN: (dashboards.admin_home, "home/admin.html", "home/_admin_body.html"),
+    Role.ORGANIZER: (dashboards.organizer_home, "home/organizer.html", "home/_organizer_body.html"),
+    Role.LEAD: (dashboards.lead_home, "home/lead.html", "home/_lead_body.html"),
+    Role.LEADER: (dashboards.leader_home, "home/leader.html", "home/_leader_body.html"),
 }
 
 
@@ -34,8 +35,7 @@ def home(request):
     """The role home: what this person needs first when they open the app. Its panels are one
     cached fragment (conect.fragments): built and rendered again only after a write to what it
     shows, or a day change, or a minute."""
-    build, template = HOMES.get(request.user.role, HOMES[Role.LEADER])
-    body_template = template.replace("home/", "home/_").replace(".html", "_body.html")
+    build, template, body_template = HOMES.get(request.user.role, HOMES[Role.LEADER])
     body = rendered_body(
         request,
         f"home-{request.user.role}",
