@@ -7,6 +7,11 @@ Writes the plan the locustfile reads (sessions for the organizers, leaders, the 
 door phones; people each may see; tonight's action and 200 of its RSVPs), serves the app as
 `bench run` does (2 workers, production settings), runs locust, and reports p50/p95 and errors
 per request and overall (printed, and bench/results/load-<label>-<date>.json).
+
+`--instances N` (N > 1) serves the app as several machines would (docs/scaling.md): N gunicorn
+instances of `--workers` each, on the next N ports, behind Caddy on `--port` as the load
+balancer (round robin, the TLS front's X-Forwarded-Proto), all sharing the database and Redis.
+Needs Debian's `caddy` package.
 """
 
 import argparse
@@ -16,11 +21,13 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import string
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -33,7 +40,7 @@ from members.models import Person, User
 from relationships.models import IssueHeard, OneOnOne
 
 from .pages import PERSONAS
-from .run import RESULTS, ROOT, git_commit, session_cookie, start_server
+from .run import RESULTS, ROOT, fetch, git_commit, session_cookie, start_server
 from .seed import DOOR_ACTION_TITLE
 
 SEARCHES = ["smith", "garcia", "johnson", "rivera", "cohen", "khan", "singh", "jean", "kim", "ma"]
@@ -126,12 +133,72 @@ def read_stats(prefix: Path) -> list[dict]:
     ]
 
 
+# The load balancer in front of --instances: what the compose stack's Caddy does for one web
+# container (Caddyfile), spread round robin over several, on plain HTTP on the loopback.
+BALANCER = """{{
+	admin off
+	auto_https off
+}}
+http://127.0.0.1:{port} {{
+	bind 127.0.0.1
+	reverse_proxy {upstreams} {{
+		lb_policy round_robin
+		header_up X-Forwarded-Proto https
+	}}
+}}
+"""
+
+
+def start_balancer(port: int, upstreams: list[int], workdir: Path) -> subprocess.Popen:
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        raise SystemExit("--instances needs Caddy as the load balancer: apt-get install caddy")
+    config = workdir / "Caddyfile"
+    config.write_text(
+        BALANCER.format(port=port, upstreams=" ".join(f"127.0.0.1:{p}" for p in upstreams))
+    )
+    log = workdir / "caddy.log"
+    with open(log, "wb") as output:
+        balancer = subprocess.Popen(
+            [caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if fetch(port, "/healthz/", {})[0] == 200:
+                return balancer
+        except OSError:
+            pass
+        time.sleep(0.3)
+    balancer.terminate()
+    raise RuntimeError(f"Caddy did not answer /healthz/ within 30 s (its log: {log})")
+
+
+def serve(args, workdir: Path) -> list[subprocess.Popen]:
+    """gunicorn on --port, or N of them behind Caddy on --port; the balancer first in the list."""
+    if args.instances <= 1:
+        return [start_server(args.port, args.workers)]
+    ports = [args.port + n for n in range(1, args.instances + 1)]
+    servers: list[subprocess.Popen] = []
+    try:
+        for port in ports:
+            servers.append(start_server(port, args.workers))
+        return [start_balancer(args.port, ports, workdir), *servers]
+    except BaseException:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        raise
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench load", description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--run-time", default="3m")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--instances", type=int, default=1, help="gunicorns behind Caddy")
     parser.add_argument("--port", type=int, default=8717)
     parser.add_argument("--label", default="")
     args = parser.parse_args(argv)
@@ -141,7 +208,7 @@ def main(argv: list[str]) -> None:
     plan_file = workdir / "plan.json"
     plan_file.write_text(json.dumps(plan))
     prefix = workdir / "locust"
-    server = start_server(args.port, args.workers)
+    processes = serve(args, workdir)
     started = datetime.datetime.now(datetime.UTC)
     try:
         subprocess.run(
@@ -157,8 +224,10 @@ def main(argv: list[str]) -> None:
             check=False,
         )
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
     stats = read_stats(prefix)
     total = next(row for row in stats if row["name"] == "Aggregated")
     report = {
@@ -169,6 +238,7 @@ def main(argv: list[str]) -> None:
         "users": args.users,
         "run_time": args.run_time,
         "workers": args.workers,
+        "instances": args.instances,
         "total": total,
         "requests": [row for row in stats if row["name"] != "Aggregated"],
     }
