@@ -179,8 +179,12 @@ def followups_overdue(now):
             done_at__isnull=True, due_on__lte=today - overdue_for, due_on__gt=lookback - overdue_for
         )
         .exclude(owner__role=Role.ADMIN)
-        .select_related("owner__person", "person")
-        .prefetch_related("owner__congregations", "owner__person__memberships")
+        .select_related("owner")
+        # The people by key, per chunk: joined in the query, the planner expected 30,000 late
+        # follow-ups (there were 6,000) and hash-joined them to all 1,000,000 people (339 ms).
+        .prefetch_related(
+            "person", "owner__person", "owner__congregations", "owner__person__memberships"
+        )
         .order_by("due_on", "id")
     )
     by_congregation, admins = _escalation_recipients()
