@@ -52,7 +52,7 @@ def test_the_message_names_each_follow_up_with_its_person_and_owner(leader, orga
     assert [f.person.full_name for f in named] == [
         f.person.full_name for f in sorted(made, key=lambda f: (f.due_on, f.pk))
     ]
-    assert {f.owner.person.pk for f in named} == {leader.person.pk}
+    assert {f.owner.pk for f in named} == {leader.pk}
 
 
 def test_the_queries_do_not_grow_with_the_follow_ups(leader, organizer, congregation):
@@ -64,3 +64,20 @@ def test_the_queries_do_not_grow_with_the_follow_ups(leader, organizer, congrega
     dues, queries = overdue()
     assert len(queries) == few
     assert len(dues[0].context["follow_ups"]) == 14
+
+
+def test_each_owner_goes_to_the_organizers_of_their_own_congregations(
+    leader, organizer, lead_of, congregation, other_congregation
+):
+    """A lead's are the congregations assigned to them, anyone else's their memberships."""
+    other_organizer = UserFactory(role="organizer", congregations=[other_congregation])
+    lead = lead_of(other_congregation)  # assigned there, a member of the first
+    PersonFactory(user=lead, congregation=congregation)
+    late_follow_ups(lead, 1)
+    two_places = UserFactory(role="leader")
+    PersonFactory(user=two_places, congregation=congregation).memberships.create(
+        congregation=other_congregation, is_primary=False
+    )
+    late_follow_ups(two_places, 1)
+    named = {d.recipient_user: {f.owner for f in d.context["follow_ups"]} for d in overdue()[0]}
+    assert named == {organizer: {two_places}, other_organizer: {lead, two_places}}
