@@ -61,7 +61,8 @@ def page_of(request, queryset: QuerySet, *, total: int | None = None) -> Page:
     # One row past the page says whether a next page exists.
     rows = list(queryset[start : start + per_page + 1]) if start < total or not counted else []
     objects, has_next = rows[:per_page], len(rows) > per_page
-    total = max(total, start + len(rows))  # a tally behind the rows is not shown as less
+    if rows:  # a tally behind the rows is not shown as less than they prove
+        total = max(total, start + len(rows))
     total_pages = math.ceil(total / per_page)
     links = {"self": {"href": _with(request, page, per_page)}}
     if has_next:

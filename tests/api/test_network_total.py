@@ -41,6 +41,9 @@ def test_the_whole_network_is_not_counted(
     assert (body["total_records"], body["total_pages"]) == (12, 3)
     # The tallies count what the list holds: the active people, the archived left out.
     assert len(read_all(client, per_page=5)) == 12
+    past = client.get(f"{PEOPLE}?per_page=5&page=9").json()  # past the end: empty, same total
+    assert past["_embedded"]["osdi:people"] == [] and past["total_records"] == 12
+    assert "next" not in past["_links"] and "previous" not in past["_links"]
 
 
 def test_a_tally_behind_the_rows_still_reaches_everyone(api_as, network_organizer, congregation):
