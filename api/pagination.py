@@ -49,15 +49,23 @@ def total_of(queryset: QuerySet) -> int:
     return cached_value("api-count", TOPICS, queryset.count, parts=[digest])
 
 
-def page_of(request, queryset: QuerySet) -> Page:
+def page_of(request, queryset: QuerySet, *, total: int | None = None) -> Page:
+    """The page the request asks for. `total` is the list's size when the caller knows it
+    without counting (the whole network's people, from the tallies, up to a minute behind):
+    then the page is read whatever it says, and the next link follows the rows, not the total."""
     page = _positive(request, "page", 1)
     per_page = min(_positive(request, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
-    total = total_of(queryset)
+    counted = total is None
+    total = total_of(queryset) if total is None else total
     start = (page - 1) * per_page
-    objects = list(queryset[start : start + per_page]) if start < total else []
+    # One row past the page says whether a next page exists.
+    rows = list(queryset[start : start + per_page + 1]) if start < total or not counted else []
+    objects, has_next = rows[:per_page], len(rows) > per_page
+    if rows:  # a tally behind the rows is not shown as less than they prove
+        total = max(total, start + len(rows))
     total_pages = math.ceil(total / per_page)
     links = {"self": {"href": _with(request, page, per_page)}}
-    if page < total_pages:
+    if has_next:
         links["next"] = {"href": _with(request, page + 1, per_page)}
     if 1 < page <= total_pages + 1:
         links["previous"] = {"href": _with(request, page - 1, per_page)}

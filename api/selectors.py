@@ -14,6 +14,7 @@ from actions.models import Action, Attendance, Rsvp
 from actions.selectors import actions_visible_to, attendance_visible_to
 from conect import access
 from members.models import Person, Tag
+from members.pagination import network_people
 from members.selectors import people_visible_to, with_primary_congregation
 
 from .models import ApiIdentity, ApiToken, WebhookEndpoint
@@ -98,6 +99,15 @@ def people_for_api(user, *, filter_text: str | None = None) -> QuerySet[Person]:
     if "email_address" in (filter_text or "").lower():
         people = people.exclude(do_not_contact=True)
     return with_primary_congregation(people).order_by("id")
+
+
+def people_total_for_api(user, *, filter_text: str | None = None) -> int | None:
+    """The people list's `total_records` when it can be known without counting: a reader who
+    sees the whole network, asking without a filter, lists exactly the people the ladder
+    tallies count (not archived), up to a minute behind. None otherwise: count the list."""
+    if (filter_text or "").strip() or access.visible_congregation_ids(user) is not None:
+        return None
+    return network_people()
 
 
 def tags_for_api(user) -> QuerySet[Tag]:

@@ -108,8 +108,8 @@ class OsdiView(APIView):
             for r in rows
         ]
 
-    def listing(self, queryset, key: str, render) -> Response:
-        page = page_of(self.request, queryset)
+    def listing(self, queryset, key: str, render, *, total: int | None = None) -> Response:
+        page = page_of(self.request, queryset, total=total)
         return Response({**page.meta, "_embedded": {key: render(page.objects)}})
 
     def person_from_link(self, data: dict) -> Person:
@@ -165,8 +165,10 @@ class PeopleView(OsdiView):
         operation_id="people_list",
     )
     def get(self, request):
-        people = selectors.people_for_api(request.user, filter_text=request.GET.get("filter"))
-        return self.listing(people, "osdi:people", self.people)
+        filter_text = request.GET.get("filter")
+        people = selectors.people_for_api(request.user, filter_text=filter_text)
+        total = selectors.people_total_for_api(request.user, filter_text=filter_text)
+        return self.listing(people, "osdi:people", self.people, total=total)
 
     @extend_schema(
         request=serializers.PersonSignupIn,

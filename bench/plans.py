@@ -11,14 +11,13 @@ Run it at 1,000,000 people after `python -m bench seed --people 1000000`.
 """
 
 import argparse
-import datetime
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,10 +25,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from actions.models import Action
+from conect.config import conect_setting
 from members.models import Person, User
-from relationships.models import FollowUp
+from notifications import reminders
 
 from .pages import PERSONAS, ApiTokens, Page, api_headers, key_pages
+from .run import session_cookie
 from .seed import DOOR_ACTION_TITLE
 
 PLANS = Path(__file__).resolve().parent / "plans"
@@ -84,24 +85,27 @@ def _largest_congregation() -> int:
     return largest.pk if largest else 0
 
 
-def sweep_queries() -> list[tuple[str, QuerySet]]:
-    """The reminder sweep's two scans of open follow-ups over every owner (notifications)."""
-    today = timezone.localdate()
-    open_ = FollowUp.objects.filter(done_at__isnull=True)
+def sweep_rules() -> list[tuple[str, Callable]]:
+    """The reminder sweep's two rules over every owner's open follow-ups (notifications), run
+    as the sweep runs them: their own queries, whatever shape the rules give them."""
     return [
-        (
-            "sweep: follow-ups due today or tomorrow",
-            open_.filter(due_on__in=[today, today + datetime.timedelta(days=1)])
-            .filter(owner__is_active=True)
-            .select_related("owner__person", "person"),
-        ),
-        (
-            "sweep: follow-ups overdue",
-            open_.filter(due_on__lte=today - datetime.timedelta(days=7)).select_related(
-                "owner__person", "person"
-            ),
-        ),
+        ("sweep: follow-ups due today or tomorrow", reminders.followups_due),
+        ("sweep: follow-ups overdue", reminders.followups_overdue),
     ]
+
+
+def rule_plans(name: str, rule: Callable) -> dict:
+    """Every SELECT a rule runs at today's daily hour, explained (the rule only reads: its
+    messages are claimed by the sweep, not here)."""
+    hour = conect_setting("NOTIFY_DAILY_HOUR")
+    now = timezone.localtime().replace(hour=hour, minute=30, second=0, microsecond=0)
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        for _due in rule(now):
+            pass
+        elapsed = (time.perf_counter() - started) * 1000
+    queries = explained(captured.captured_queries)
+    return {"name": name, "ms": elapsed, "count": len(captured), "queries": queries}
 
 
 def explain(sql: str) -> tuple[str, float]:
@@ -110,6 +114,21 @@ def explain(sql: str) -> tuple[str, float]:
         plan = "\n".join(row[0] for row in cursor.fetchall())
     found = EXECUTION.search(plan)
     return plan, float(found.group(1)) if found else 0.0
+
+
+def explained(captured: list[dict]) -> list[dict]:
+    """Each captured read with its plan, time and sequential scans over big tables."""
+    queries = []
+    for query in captured:
+        sql = query["sql"]
+        # A DECLARE is an iterator()'s server-side cursor: explained as declared, since a
+        # cursor is planned for its first rows and without parallel workers.
+        if not sql.lstrip().upper().startswith(("SELECT", "DECLARE")):
+            continue
+        plan, ms = explain(sql)
+        scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in BIG_TABLES})
+        queries.append({"sql": sql, "plan": plan, "ms": ms, "big_seq_scans": scans})
+    return queries
 
 
 def page_plans(page: Page, client: Client) -> dict:
@@ -121,29 +140,38 @@ def page_plans(page: Page, client: Client) -> dict:
         response = client.get(page.path, secure=True)
         elapsed = (time.perf_counter() - started) * 1000
     assert response.status_code == 200, (page, response.status_code)
-    queries = []
-    for query in captured.captured_queries:
-        sql = query["sql"]
-        if not sql.lstrip().upper().startswith("SELECT"):
-            continue
-        plan, ms = explain(sql)
-        scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in BIG_TABLES})
-        queries.append({"sql": sql, "plan": plan, "ms": ms, "big_seq_scans": scans})
+    queries = explained(captured.captured_queries)
     return {"page": page, "ms": elapsed, "count": len(captured), "queries": queries}
 
 
 def write(result: dict, folder: Path) -> Path:
     page = result["page"]
     out = folder / f"{slugify(page.name) or 'home'}-{page.persona}.txt"
-    lines = [
-        f"{page.name} as {page.persona}: GET {page.path}",
-        f"{result['count']} queries, page {result['ms']:.0f} ms in-process",
-        "",
-    ]
-    for number, query in enumerate(result["queries"], start=1):
+    return write_queries(
+        out,
+        [
+            f"{page.name} as {page.persona}: GET {page.path}",
+            f"{result['count']} queries, page {result['ms']:.0f} ms in-process",
+        ],
+        result["queries"],
+    )
+
+
+def write_queries(out: Path, header: list[str], queries: list[dict]) -> Path:
+    lines = [*header, ""]
+    for number, query in enumerate(queries, start=1):
         lines += [f"--- query {number}: {query['ms']:.1f} ms", query["sql"], "", query["plan"], ""]
     out.write_text("\n".join(lines))
     return out
+
+
+def summary_row(name: str, path: Path, persona: str, result: dict) -> str:
+    slowest = max((q["ms"] for q in result["queries"]), default=0.0)
+    scans = sorted({t for q in result["queries"] for t in q["big_seq_scans"]})
+    return (
+        f"| [{name}]({path.name}) | {persona} | {result['count']} | "
+        f"{slowest:,.1f} | {', '.join(scans) or '—'} |"
+    )
 
 
 def _api_client(tokens: ApiTokens, page: Page) -> Client:
@@ -166,8 +194,10 @@ def main(argv: list[str]) -> None:
     pages, _skipped = key_pages()
     clients = {}
     for persona, email in PERSONAS.items():
+        # Signed in as the runner signs in (two-factor enrolment included): on a fresh seed the
+        # staff personas' pages would otherwise redirect to the enrolment page.
         clients[persona] = Client()
-        clients[persona].force_login(User.objects.get(email=email))
+        clients[persona].cookies.load(session_cookie(User.objects.get(email=email)))
     people = Person.objects.count()
     summary = [
         f"# Query plans at {people:,} people",
@@ -193,26 +223,15 @@ def main(argv: list[str]) -> None:
         tokens.revoke_all()  # the plans' tokens stop working with the run
     for result in results:
         page = result["page"]
-        path = write(result, args.out)
-        slowest = max((q["ms"] for q in result["queries"]), default=0.0)
-        scans = sorted({t for q in result["queries"] for t in q["big_seq_scans"]})
-        summary.append(
-            f"| [{page.name}]({path.name}) | {page.persona} | {result['count']} | "
-            f"{slowest:,.1f} | {', '.join(scans) or '—'} |"
-        )
+        summary.append(summary_row(page.name, write(result, args.out), page.persona, result))
         print(summary[-1], flush=True)
-    for name, queryset in sweep_queries():
+    for name, rule in sweep_rules():
         if args.only and not any(part in name for part in args.only):
             continue
-        plan = queryset.explain(analyze=True, buffers=True)
-        found = EXECUTION.search(plan)
-        scans = sorted({t for t in SEQ_SCAN.findall(plan) if t in BIG_TABLES})
-        path = args.out / f"{slugify(name)}.txt"
-        path.write_text(f"{name}\n\n{queryset.query}\n\n{plan}\n")
-        summary.append(
-            f"| [{name}]({path.name}) | (Celery) | 1 | "
-            f"{float(found.group(1)) if found else 0.0:,.1f} | {', '.join(scans) or '—'} |"
-        )
+        result = rule_plans(name, rule)
+        header = [f"{name}: {result['count']} queries, {result['ms']:.0f} ms in-process"]
+        path = write_queries(args.out / f"{slugify(name)}.txt", header, result["queries"])
+        summary.append(summary_row(name, path, "(Celery)", result))
         print(summary[-1], flush=True)
     if args.only:
         summary = _merged(args.out / "SUMMARY.md", summary)

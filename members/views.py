@@ -24,7 +24,7 @@ from .filters import PersonFilter
 from .forms import DeleteForm, ImportUploadForm, LadderMoveForm, MergeForm, PersonForm
 from .importing import CONTRACT_HEADER
 from .models import DuplicateScan, ImportRow, Person
-from .pagination import BoundedPaginator, CountedPaginator, UncountedPage
+from .pagination import BoundedPaginator, CountedPaginator, UncountedPage, network_people
 from .selectors import (
     DIRECTORY_FIELDS,
     directory_rows,
@@ -71,6 +71,15 @@ def person_list(request):
     return render(request, "members/person_list.html", {"body": body})
 
 
+def _whole_network_unfiltered(request, filterset: PersonFilter) -> bool:
+    """Whether the directory lists every active person of the network (a reader who sees them
+    all, no filter but the sort): the people the ladder tallies count."""
+    if access.visible_congregation_ids(request.user) is not None or filterset.form.errors:
+        return False
+    asked = getattr(filterset.form, "cleaned_data", {})
+    return all(value in (None, "") for name, value in asked.items() if name != "sort")
+
+
 def _person_list_context(request) -> dict:
     filterset = _filtered(request)
     people = filterset.qs  # validates the form
@@ -79,7 +88,8 @@ def _person_list_context(request) -> dict:
         # A search sorts all its matches anyway: the count comes with the page, one query.
         paginator = CountedPaginator(people.values(*DIRECTORY_FIELDS), PAGE_SIZE)
     else:
-        paginator = BoundedPaginator(people, PAGE_SIZE)
+        known = network_people() if _whole_network_unfiltered(request, filterset) else None
+        paginator = BoundedPaginator(people, PAGE_SIZE, known=known)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
