@@ -32,3 +32,16 @@ class RelationshipsConfig(AppConfig):
         person_merged.connect(
             recount_merged, sender=Person, weak=False, dispatch_uid="relationships-merge-tallies"
         )
+        # Erasing a person deletes their one-on-ones by cascade, past the services: the days
+        # they were held recount (the hourly rebuild would otherwise take up to an hour).
+        from django.db.models.signals import post_delete
+
+        from .models import OneOnOne
+        from .tallies import days_refresh
+
+        def recount_day(sender, instance, **kwargs):
+            days_refresh([(instance.congregation_id, instance.held_on)])
+
+        post_delete.connect(
+            recount_day, sender=OneOnOne, weak=False, dispatch_uid="relationships-day-tallies"
+        )

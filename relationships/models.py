@@ -308,3 +308,28 @@ class ListeningTally(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.issue_id} {self.congregation_id} {self.month}: {self.heard}"
+
+
+class CongregationDay(models.Model):
+    """One-on-ones held on a day with a congregation's people (the meeting's own congregation,
+    as the scope reads it): the lead's twelve weeks and the congregation list's last 30 days
+    add up a few hundred of these instead of counting every meeting."""
+
+    congregation = models.ForeignKey(
+        "congregations.Congregation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("congregation"),
+    )
+    day = models.DateField(_("day"))
+    one_on_ones = models.PositiveIntegerField(_("one-on-ones"))
+
+    class Meta:
+        verbose_name = _("congregation's day of one-on-ones")
+        verbose_name_plural = _("congregations' days of one-on-ones")
+        constraints = [
+            models.UniqueConstraint(fields=["congregation", "day"], name="congregation_day_once")
+        ]
+
+    def __str__(self):
+        return f"{self.congregation_id} {self.day}: {self.one_on_ones}"

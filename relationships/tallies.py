@@ -4,6 +4,8 @@ current by the writes instead of recounted from the whole history on every reque
 - `PersonContact`: a person's last one-on-one, how many, how many marked high potential (the
   going-cold and rising lists).
 - `ListeningTally`: meetings that raised an issue, per congregation and month (the roll-up).
+- `CongregationDay`: one-on-ones per congregation and day (the lead's twelve weeks, the
+  congregation list's last 30 days).
 
 The services that log meetings refresh what they touched in their own transaction
 (`one_on_one_counted`, `house_meeting_counted`), the admin does the same for an edit or a
@@ -25,6 +27,7 @@ from congregations.tallies import tallies_refresh as congregation_tallies_refres
 from members.tallies import ladder_tally_refresh
 
 from .models import (
+    CongregationDay,
     HouseMeeting,
     ListeningSource,
     ListeningTally,
@@ -113,7 +116,8 @@ def _contacts_rebuild() -> None:
 
 
 def _lock_listening() -> None:
-    """One refresh of the listening tallies at a time (delete-then-insert must not interleave).
+    """One refresh of the listening and day tallies at a time (delete-then-insert must not
+    interleave, and a recount must see the other refresh's meeting once it has committed).
     SQLite allows one writer anyway; PostgreSQL takes a transaction-scoped advisory lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -169,6 +173,68 @@ def _listening_rebuild() -> None:
     bump("relational")  # the listening roll-up is a cached fragment (conect.fragments)
 
 
+# --- How many one-on-ones a congregation held, each day --------------------------------------
+
+DayKey = tuple[int | None, datetime.date]  # (congregation id, the day held)
+
+
+@transaction.atomic
+def days_refresh(keys: Iterable[DayKey]) -> None:
+    """Recount the one-on-ones of these (congregation, day) cells; a cell left with none loses
+    its row. Meetings without a congregation are in no congregation's count."""
+    keys = {(pk, day) for pk, day in keys if pk is not None}
+    if not keys:
+        return
+    _lock_listening()  # after it, the count sees a concurrent log that has committed
+    cells = Q(pk__in=[])
+    for congregation_id, day in keys:
+        cells |= Q(congregation_id=congregation_id, held_on=day)
+    counted = (
+        OneOnOne.objects.filter(cells)
+        .order_by()
+        .values_list("congregation_id", "held_on")
+        .annotate(n=Count("id"))
+    )
+    days = [CongregationDay(congregation_id=pk, day=day, one_on_ones=n) for pk, day, n in counted]
+    CongregationDay.objects.bulk_create(
+        days,
+        update_conflicts=True,
+        unique_fields=["congregation", "day"],
+        update_fields=["one_on_ones"],
+    )
+    empty = keys - {(d.congregation_id, d.day) for d in days}
+    if empty:
+        gone = Q(pk__in=[])
+        for congregation_id, day in empty:
+            gone |= Q(congregation_id=congregation_id, day=day)
+        CongregationDay.objects.filter(gone).delete()
+
+
+def _days_rebuild() -> None:
+    """Every congregation's days from the one-on-ones, writing only the rows that differ."""
+    day, meeting = CongregationDay._meta.db_table, OneOnOne._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {day} (congregation_id, day, one_on_ones)
+            SELECT congregation_id, held_on, COUNT(*) FROM {meeting}
+            WHERE congregation_id IS NOT NULL GROUP BY congregation_id, held_on
+            ON CONFLICT (congregation_id, day) DO UPDATE SET one_on_ones = excluded.one_on_ones
+            WHERE {day}.one_on_ones <> excluded.one_on_ones
+            """  # noqa: S608 (our own table names)
+        )
+        changed = cursor.rowcount
+        cursor.execute(
+            f"""
+            DELETE FROM {day} WHERE NOT EXISTS (
+                SELECT 1 FROM {meeting} WHERE {meeting}.congregation_id = {day}.congregation_id
+                AND {meeting}.held_on = {day}.day)
+            """  # noqa: S608 (our own table names)
+        )
+        if changed or cursor.rowcount:
+            bump("relational")  # the lead's home and the congregation list are cached fragments
+
+
 # --- The writes' entry points --------------------------------------------------------------------
 
 
@@ -176,12 +242,13 @@ def one_on_one_counted(meeting: OneOnOne, *, before: OneOnOne | None = None) -> 
     """A one-on-one was logged, changed (`before` is its earlier state) or deleted: refresh the
     person's contact row and the roll-up cells it was and is in."""
     people = {meeting.person_id}
-    cells = {(meeting.congregation_id, month_of(meeting.held_on))}
+    days = {(meeting.congregation_id, meeting.held_on)}
     if before is not None:
         people.add(before.person_id)
-        cells.add((before.congregation_id, month_of(before.held_on)))
+        days.add((before.congregation_id, before.held_on))
     contacts_refresh(people)
-    listening_refresh(ListeningSource.ONE_ON_ONE, cells)
+    listening_refresh(ListeningSource.ONE_ON_ONE, {(pk, month_of(day)) for pk, day in days})
+    days_refresh(days)
 
 
 def house_meeting_counted(meeting: HouseMeeting, *, before: HouseMeeting | None = None) -> None:
@@ -197,6 +264,9 @@ def tallies_rebuild() -> None:
     with transaction.atomic():
         _contacts_rebuild()
     _listening_rebuild()
+    with transaction.atomic():
+        _lock_listening()
+        _days_rebuild()
 
 
 def every_tally_counted() -> None:
