@@ -12,6 +12,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from conect.ladder import Level
+
+# The rungs the rising list looks at (relationships.selectors.rising): low on the ladder.
+RISING_LEVELS = [Level.MEMBER, Level.PARTICIPANT]
+
 
 class IssueHeard(models.Model):
     """The listening vocabulary: what people say keeps them up at night."""
@@ -258,6 +263,11 @@ class PersonContact(models.Model):
     last_met_on = models.DateField(_("last met on"))
     meetings = models.PositiveIntegerField(_("one-on-ones"))
     high_potential = models.PositiveIntegerField(_("one-on-ones marked high potential"))
+    # A copy of the person's rung, for the rising list's index: most people met often are
+    # leaders already, so without it a scoped rising list walked thousands of them (114 ms at
+    # 1M). Kept by the recounts and a ladder move (RelationshipsConfig.ready); the list still
+    # checks the person's own level, so a stale copy can only hide a demoted person an hour.
+    level = models.CharField(_("ladder level"), max_length=20, blank=True, default="")
 
     class Meta:
         verbose_name = _("person's contact tally")
@@ -266,8 +276,8 @@ class PersonContact(models.Model):
             models.Index(fields=["-last_met_on", "person"], name="contact_last_met_idx"),
             models.Index(
                 fields=["-meetings", "-last_met_on", "person"],
-                condition=models.Q(high_potential__gte=1),
-                name="contact_rising_idx",
+                condition=models.Q(high_potential__gte=1, level__in=RISING_LEVELS),
+                name="contact_rising_low_idx",
             ),
         ]
 

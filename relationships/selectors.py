@@ -25,15 +25,22 @@ from django.utils import timezone
 
 from conect import access
 from conect.config import conect_setting
-from conect.ladder import LEADER_LEVELS, Level
+from conect.ladder import LEADER_LEVELS
 from congregations.models import Membership, MembershipRole
 from congregations.selectors import core_team_congregation_ids
 from members.models import Person, User
 from members.selectors import people_visible_to
 
-from .models import CongregationDay, FollowUp, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
+from .models import (
+    RISING_LEVELS,
+    CongregationDay,
+    FollowUp,
+    HouseMeeting,
+    IssueHeard,
+    OneOnOne,
+    WeeklyTarget,
+)
 
-RISING_LEVELS = [Level.MEMBER, Level.PARTICIPANT]
 RISING_MIN_MEETINGS = 3
 
 
@@ -314,6 +321,7 @@ def rising(people: QuerySet[Person]) -> QuerySet[Person]:
     return (
         people.filter(
             level__in=RISING_LEVELS,
+            contact__level__in=RISING_LEVELS,  # the copy: the index holds only these rows
             contact__high_potential__gte=1,
             contact__meetings__gte=RISING_MIN_MEETINGS,
         )

@@ -1,8 +1,8 @@
 """Relational tallies (issue 16): the counts the homes and the listening roll-up show, kept
 current by the writes instead of recounted from the whole history on every request.
 
-- `PersonContact`: a person's last one-on-one, how many, how many marked high potential (the
-  going-cold and rising lists).
+- `PersonContact`: a person's last one-on-one, how many, how many marked high potential, and a
+  copy of their rung on the ladder (the going-cold and rising lists).
 - `ListeningTally`: meetings that raised an issue, per congregation and month (the roll-up).
 - `CongregationDay`: one-on-ones per congregation and day (the lead's twelve weeks, the
   congregation list's last 30 days).
@@ -11,7 +11,9 @@ The services that log meetings refresh what they touched in their own transactio
 (`one_on_one_counted`, `house_meeting_counted`), the admin does the same for an edit or a
 delete, a merge refreshes both people (members' `person_merged` signal), and Celery rebuilds
 everything every hour (`tallies_rebuild`), which also covers bulk writes (the seeders call
-it at their end). Reads of a custom date range, and a leader's own meetings, stay exact queries.
+it at their end). A cascade delete of one-on-ones (erasing a person) recounts their days, and a
+ladder move copies the rung (signals, RelationshipsConfig.ready). Reads of a custom date range,
+and a leader's own meetings, stay exact queries.
 """
 
 import datetime
@@ -24,6 +26,7 @@ from django.db.models.functions import TruncMonth
 
 from conect.fragments import bump
 from congregations.tallies import tallies_refresh as congregation_tallies_refresh
+from members.models import Person
 from members.tallies import ladder_tally_refresh
 
 from .models import (
@@ -59,7 +62,7 @@ def contacts_refresh(person_ids: Iterable[int]) -> None:
     rows = (
         OneOnOne.objects.filter(person_id__in=ids)
         .order_by()
-        .values_list("person_id")
+        .values_list("person_id", "person__level")
         .annotate(
             last=Max("held_on"),
             n=Count("id"),
@@ -67,37 +70,50 @@ def contacts_refresh(person_ids: Iterable[int]) -> None:
         )
     )
     contacts = [
-        PersonContact(person_id=pk, last_met_on=last, meetings=n, high_potential=high)
-        for pk, last, n, high in rows
+        PersonContact(person_id=pk, level=level, last_met_on=last, meetings=n, high_potential=high)
+        for pk, level, last, n, high in rows
     ]
     PersonContact.objects.bulk_create(
         contacts,
         update_conflicts=True,
         unique_fields=["person"],
-        update_fields=["last_met_on", "meetings", "high_potential"],
+        update_fields=["last_met_on", "meetings", "high_potential", "level"],
     )
     met = {contact.person_id for contact in contacts}
     PersonContact.objects.filter(person_id__in=[pk for pk in ids if pk not in met]).delete()
 
 
+def contact_level_copied(person: Person) -> None:
+    """A person moved on the ladder: their contact row's copy of the rung follows."""
+    PersonContact.objects.filter(person_id=person.pk).exclude(level=person.level).update(
+        level=person.level
+    )
+
+
 def _contacts_rebuild() -> None:
     """Every person's row from the one-on-ones, writing only the rows that differ."""
     contact, meeting = PersonContact._meta.db_table, OneOnOne._meta.db_table
+    person = Person._meta.db_table
     with connection.cursor() as cursor:
         # `WHERE true` keeps SQLite from reading ON CONFLICT as a join's ON (both backends).
         cursor.execute(
             f"""
-            INSERT INTO {contact} (person_id, last_met_on, meetings, high_potential)
-            SELECT person_id, MAX(held_on), COUNT(*),
-                   SUM(CASE WHEN potential = %s THEN 1 ELSE 0 END)
-            FROM {meeting} WHERE true GROUP BY person_id
+            INSERT INTO {contact} (person_id, last_met_on, meetings, high_potential, level)
+            SELECT met.person_id, met.last, met.n, met.high, {person}.level
+            FROM (
+                SELECT person_id, MAX(held_on) AS last, COUNT(*) AS n,
+                       SUM(CASE WHEN potential = %s THEN 1 ELSE 0 END) AS high
+                FROM {meeting} GROUP BY person_id
+            ) AS met JOIN {person} ON {person}.id = met.person_id WHERE true
             ON CONFLICT (person_id) DO UPDATE SET
                 last_met_on = excluded.last_met_on,
                 meetings = excluded.meetings,
-                high_potential = excluded.high_potential
+                high_potential = excluded.high_potential,
+                level = excluded.level
             WHERE {contact}.last_met_on <> excluded.last_met_on
                OR {contact}.meetings <> excluded.meetings
                OR {contact}.high_potential <> excluded.high_potential
+               OR {contact}.level <> excluded.level
             """,  # noqa: S608 (our own table names)
             [Potential.HIGH.value],
         )
