@@ -13,9 +13,9 @@ from .selectors import (
     follow_ups_open,
     going_cold,
     local_today,
-    one_on_ones_visible_to,
     rising,
     weekly_counts,
+    weekly_counts_in_scope,
     weekly_target_of,
 )
 
@@ -36,14 +36,15 @@ def sparkline(counts: list[int], target: int) -> list[dict]:
     return bars
 
 
-def relational_week(user, people, *, meetings=None, today: datetime.date | None = None) -> dict:
+def relational_week(
+    user, people, *, weeks: list[int] | None = None, today: datetime.date | None = None
+) -> dict:
     """This week's one-on-ones vs the target, the last 12 weeks, follow-ups due in the next
     7 days, and who is going cold / rising among `people` (already scoped to `user`).
-    `meetings` are the one-on-ones counted: by default the ones `user` held."""
+    `weeks` are the counts shown: by default those of the one-on-ones `user` held."""
     today = today or local_today()
-    if meetings is None:
-        meetings = OneOnOne.objects.filter(author=user)
-    weeks = weekly_counts(meetings, today)
+    if weeks is None:
+        weeks = weekly_counts(OneOnOne.objects.filter(author=user), today)
     target = weekly_target_of(user)
     week_end = today + datetime.timedelta(days=7)
     due = list(follow_ups_open(user, until=week_end)[: LIST_LENGTH * 2])
@@ -65,8 +66,10 @@ def relational_week(user, people, *, meetings=None, today: datetime.date | None 
 
 
 def congregation_week(user) -> dict:
-    """The same for a lead, over their congregation(s): every one-on-one held with its people."""
+    """The same for a lead, over their congregation(s): every one-on-one held with its people
+    (`one_on_ones_visible_to`), added up from the congregations' day tallies."""
+    today = local_today()
     week = relational_week(
-        user, people_visible_to(user), meetings=one_on_ones_visible_to(user).order_by()
+        user, people_visible_to(user), weeks=weekly_counts_in_scope(user, today), today=today
     )
     return {**week, "week_scope": "congregation"}

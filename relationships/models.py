@@ -12,6 +12,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from conect.ladder import Level
+
+# The rungs the rising list looks at (relationships.selectors.rising): low on the ladder.
+RISING_LEVELS = [Level.MEMBER, Level.PARTICIPANT]
+
 
 class IssueHeard(models.Model):
     """The listening vocabulary: what people say keeps them up at night."""
@@ -258,6 +263,11 @@ class PersonContact(models.Model):
     last_met_on = models.DateField(_("last met on"))
     meetings = models.PositiveIntegerField(_("one-on-ones"))
     high_potential = models.PositiveIntegerField(_("one-on-ones marked high potential"))
+    # A copy of the person's rung, for the rising list's index: most people met often are
+    # leaders already, so without it a scoped rising list walked thousands of them (114 ms at
+    # 1M). Kept by the recounts and a ladder move (RelationshipsConfig.ready); the list still
+    # checks the person's own level, so a stale copy can only hide a demoted person an hour.
+    level = models.CharField(_("ladder level"), max_length=20, blank=True, default="")
 
     class Meta:
         verbose_name = _("person's contact tally")
@@ -266,8 +276,8 @@ class PersonContact(models.Model):
             models.Index(fields=["-last_met_on", "person"], name="contact_last_met_idx"),
             models.Index(
                 fields=["-meetings", "-last_met_on", "person"],
-                condition=models.Q(high_potential__gte=1),
-                name="contact_rising_idx",
+                condition=models.Q(high_potential__gte=1, level__in=RISING_LEVELS),
+                name="contact_rising_low_idx",
             ),
         ]
 
@@ -308,3 +318,28 @@ class ListeningTally(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.issue_id} {self.congregation_id} {self.month}: {self.heard}"
+
+
+class CongregationDay(models.Model):
+    """One-on-ones held on a day with a congregation's people (the meeting's own congregation,
+    as the scope reads it): the lead's twelve weeks and the congregation list's last 30 days
+    add up a few hundred of these instead of counting every meeting."""
+
+    congregation = models.ForeignKey(
+        "congregations.Congregation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("congregation"),
+    )
+    day = models.DateField(_("day"))
+    one_on_ones = models.PositiveIntegerField(_("one-on-ones"))
+
+    class Meta:
+        verbose_name = _("congregation's day of one-on-ones")
+        verbose_name_plural = _("congregations' days of one-on-ones")
+        constraints = [
+            models.UniqueConstraint(fields=["congregation", "day"], name="congregation_day_once")
+        ]
+
+    def __str__(self):
+        return f"{self.congregation_id} {self.day}: {self.one_on_ones}"

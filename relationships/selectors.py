@@ -6,6 +6,7 @@ deferred, so templates, exports and the map show `visible_notes` only.
 """
 
 import datetime
+from collections import Counter
 
 from django.db.models import (
     Case,
@@ -16,6 +17,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -23,15 +25,22 @@ from django.utils import timezone
 
 from conect import access
 from conect.config import conect_setting
-from conect.ladder import LEADER_LEVELS, Level
+from conect.ladder import LEADER_LEVELS
 from congregations.models import Membership, MembershipRole
 from congregations.selectors import core_team_congregation_ids
 from members.models import Person, User
 from members.selectors import people_visible_to
 
-from .models import FollowUp, HouseMeeting, IssueHeard, OneOnOne, WeeklyTarget
+from .models import (
+    RISING_LEVELS,
+    CongregationDay,
+    FollowUp,
+    HouseMeeting,
+    IssueHeard,
+    OneOnOne,
+    WeeklyTarget,
+)
 
-RISING_LEVELS = [Level.MEMBER, Level.PARTICIPANT]
 RISING_MIN_MEETINGS = 3
 
 
@@ -215,19 +224,63 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def _weeks_from(today: datetime.date, weeks: int) -> datetime.date:
+    return week_start(today) - datetime.timedelta(weeks=weeks - 1)
+
+
+def _by_week(per_day, first: datetime.date, weeks: int) -> list[int]:
+    counts = [0] * weeks
+    for held_on, n in per_day:
+        counts[(held_on - first).days // 7] += n
+    return counts
+
+
 def weekly_counts(meetings: QuerySet, today: datetime.date, weeks: int = 12) -> list[int]:
     """One-on-ones per week for the last `weeks` weeks (this week last): one query."""
-    first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
+    first = _weeks_from(today, weeks)
     rows = (
         meetings.filter(held_on__gte=first, held_on__lte=today)
         .order_by()
         .values_list("held_on")
         .annotate(n=Count("id"))
     )
-    counts = [0] * weeks
-    for held_on, n in rows:
-        counts[(held_on - first).days // 7] += n
-    return counts
+    return _by_week(rows, first, weeks)
+
+
+def one_on_ones_per_day(
+    user, since: datetime.date, until: datetime.date | None = None
+) -> dict[datetime.date, int]:
+    """{day: one-on-ones held that day} of the meetings `one_on_ones_visible_to(user)` returns,
+    from `since` (to `until`): the congregations' days from their tallies
+    (relationships.tallies), the user's own meetings outside their congregations (and, for the
+    whole network, meetings without a congregation) counted from the meetings. One query."""
+    if not access.signed_in(user):
+        return {}
+    days = CongregationDay.objects.filter(day__gte=since)
+    meetings = OneOnOne.objects.filter(held_on__gte=since)
+    if until is not None:
+        days, meetings = days.filter(day__lte=until), meetings.filter(held_on__lte=until)
+    if access.sees_whole_network(user):
+        rest = meetings.filter(congregation__isnull=True)
+    elif access.is_staff_or_lead(user):
+        ids = access.visible_congregation_ids(user) or frozenset()
+        days = days.filter(congregation_id__in=ids)
+        rest = meetings.filter(author=user).exclude(congregation_id__in=ids)  # NULL stays in
+    else:  # a leader: their own meetings only
+        days, rest = CongregationDay.objects.none(), meetings.filter(author=user)
+    tallied = days.order_by().values_list("day").annotate(n=Sum("one_on_ones"))
+    counted = rest.order_by().values_list("held_on").annotate(n=Count("id"))
+    counts: Counter = Counter()
+    for day, n in tallied.union(counted, all=True):  # one query
+        counts[day] += n
+    return dict(counts)
+
+
+def weekly_counts_in_scope(user, today: datetime.date, weeks: int = 12) -> list[int]:
+    """`weekly_counts` of every one-on-one `user` may see (a lead's congregation week), read from
+    the day tallies instead of every meeting held with the congregation's people."""
+    first = _weeks_from(today, weeks)
+    return _by_week(one_on_ones_per_day(user, first, today).items(), first, weeks)
 
 
 def weekly_target_of(user) -> int:
@@ -268,6 +321,7 @@ def rising(people: QuerySet[Person]) -> QuerySet[Person]:
     return (
         people.filter(
             level__in=RISING_LEVELS,
+            contact__level__in=RISING_LEVELS,  # the copy: the index holds only these rows
             contact__high_potential__gte=1,
             contact__meetings__gte=RISING_MIN_MEETINGS,
         )
@@ -301,14 +355,38 @@ def people_without_one_on_one_since(people: QuerySet[Person], since) -> QuerySet
 
 
 def one_on_ones_by_congregation(user, congregation_ids, *, days: int = 30) -> dict[int, int]:
-    """{congregation id: one-on-ones in the last `days` days} the user may see: one query (the
-    congregations list's activity column, offered to congregations.activity in ready())."""
+    """{congregation id: one-on-ones in the last `days` days} the user may see (the congregations
+    list's activity column, offered to congregations.activity in ready()): the congregations the
+    user sees from their day tallies; in the others, only the user's own meetings count (the
+    scope of `one_on_ones_visible_to`), counted from the meetings. One or two queries."""
+    if not access.signed_in(user):
+        return {}
     since = local_today() - datetime.timedelta(days=days)
-    rows = (
-        one_on_ones_visible_to(user)
-        .filter(congregation_id__in=congregation_ids, held_on__gte=since)
-        .order_by()
-        .values_list("congregation_id")
-        .annotate(n=Count("id"))
-    )
-    return dict(rows)
+    wanted = set(congregation_ids)
+    if access.sees_whole_network(user):
+        tallied, own = wanted, set()
+    elif access.is_staff_or_lead(user):
+        visible = access.visible_congregation_ids(user) or frozenset()
+        tallied, own = wanted & visible, wanted - visible
+    else:  # a leader: their own meetings only
+        tallied, own = set(), wanted
+    counts: Counter = Counter()
+    if tallied:
+        counts.update(
+            dict(
+                CongregationDay.objects.filter(congregation_id__in=tallied, day__gte=since)
+                .order_by()
+                .values_list("congregation_id")
+                .annotate(n=Sum("one_on_ones"))
+            )
+        )
+    if own:
+        counts.update(
+            dict(
+                OneOnOne.objects.filter(author=user, congregation_id__in=own, held_on__gte=since)
+                .order_by()
+                .values_list("congregation_id")
+                .annotate(n=Count("id"))
+            )
+        )
+    return dict(counts)

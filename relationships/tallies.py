@@ -1,15 +1,19 @@
 """Relational tallies (issue 16): the counts the homes and the listening roll-up show, kept
 current by the writes instead of recounted from the whole history on every request.
 
-- `PersonContact`: a person's last one-on-one, how many, how many marked high potential (the
-  going-cold and rising lists).
+- `PersonContact`: a person's last one-on-one, how many, how many marked high potential, and a
+  copy of their rung on the ladder (the going-cold and rising lists).
 - `ListeningTally`: meetings that raised an issue, per congregation and month (the roll-up).
+- `CongregationDay`: one-on-ones per congregation and day (the lead's twelve weeks, the
+  congregation list's last 30 days).
 
 The services that log meetings refresh what they touched in their own transaction
 (`one_on_one_counted`, `house_meeting_counted`), the admin does the same for an edit or a
 delete, a merge refreshes both people (members' `person_merged` signal), and Celery rebuilds
 everything every hour (`tallies_rebuild`), which also covers bulk writes (the seeders call
-it at their end). Reads of a custom date range, and a leader's own meetings, stay exact queries.
+it at their end). A cascade delete of one-on-ones (erasing a person) recounts their days, and a
+ladder move copies the rung (signals, RelationshipsConfig.ready). Reads of a custom date range,
+and a leader's own meetings, stay exact queries.
 """
 
 import datetime
@@ -22,9 +26,11 @@ from django.db.models.functions import TruncMonth
 
 from conect.fragments import bump
 from congregations.tallies import tallies_refresh as congregation_tallies_refresh
+from members.models import Person
 from members.tallies import ladder_tally_refresh
 
 from .models import (
+    CongregationDay,
     HouseMeeting,
     ListeningSource,
     ListeningTally,
@@ -56,7 +62,7 @@ def contacts_refresh(person_ids: Iterable[int]) -> None:
     rows = (
         OneOnOne.objects.filter(person_id__in=ids)
         .order_by()
-        .values_list("person_id")
+        .values_list("person_id", "person__level")
         .annotate(
             last=Max("held_on"),
             n=Count("id"),
@@ -64,37 +70,50 @@ def contacts_refresh(person_ids: Iterable[int]) -> None:
         )
     )
     contacts = [
-        PersonContact(person_id=pk, last_met_on=last, meetings=n, high_potential=high)
-        for pk, last, n, high in rows
+        PersonContact(person_id=pk, level=level, last_met_on=last, meetings=n, high_potential=high)
+        for pk, level, last, n, high in rows
     ]
     PersonContact.objects.bulk_create(
         contacts,
         update_conflicts=True,
         unique_fields=["person"],
-        update_fields=["last_met_on", "meetings", "high_potential"],
+        update_fields=["last_met_on", "meetings", "high_potential", "level"],
     )
     met = {contact.person_id for contact in contacts}
     PersonContact.objects.filter(person_id__in=[pk for pk in ids if pk not in met]).delete()
 
 
+def contact_level_copied(person: Person) -> None:
+    """A person moved on the ladder: their contact row's copy of the rung follows."""
+    PersonContact.objects.filter(person_id=person.pk).exclude(level=person.level).update(
+        level=person.level
+    )
+
+
 def _contacts_rebuild() -> None:
     """Every person's row from the one-on-ones, writing only the rows that differ."""
     contact, meeting = PersonContact._meta.db_table, OneOnOne._meta.db_table
+    person = Person._meta.db_table
     with connection.cursor() as cursor:
         # `WHERE true` keeps SQLite from reading ON CONFLICT as a join's ON (both backends).
         cursor.execute(
             f"""
-            INSERT INTO {contact} (person_id, last_met_on, meetings, high_potential)
-            SELECT person_id, MAX(held_on), COUNT(*),
-                   SUM(CASE WHEN potential = %s THEN 1 ELSE 0 END)
-            FROM {meeting} WHERE true GROUP BY person_id
+            INSERT INTO {contact} (person_id, last_met_on, meetings, high_potential, level)
+            SELECT met.person_id, met.last, met.n, met.high, {person}.level
+            FROM (
+                SELECT person_id, MAX(held_on) AS last, COUNT(*) AS n,
+                       SUM(CASE WHEN potential = %s THEN 1 ELSE 0 END) AS high
+                FROM {meeting} GROUP BY person_id
+            ) AS met JOIN {person} ON {person}.id = met.person_id WHERE true
             ON CONFLICT (person_id) DO UPDATE SET
                 last_met_on = excluded.last_met_on,
                 meetings = excluded.meetings,
-                high_potential = excluded.high_potential
+                high_potential = excluded.high_potential,
+                level = excluded.level
             WHERE {contact}.last_met_on <> excluded.last_met_on
                OR {contact}.meetings <> excluded.meetings
                OR {contact}.high_potential <> excluded.high_potential
+               OR {contact}.level <> excluded.level
             """,  # noqa: S608 (our own table names)
             [Potential.HIGH.value],
         )
@@ -113,7 +132,8 @@ def _contacts_rebuild() -> None:
 
 
 def _lock_listening() -> None:
-    """One refresh of the listening tallies at a time (delete-then-insert must not interleave).
+    """One refresh of the listening and day tallies at a time (delete-then-insert must not
+    interleave, and a recount must see the other refresh's meeting once it has committed).
     SQLite allows one writer anyway; PostgreSQL takes a transaction-scoped advisory lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -169,6 +189,68 @@ def _listening_rebuild() -> None:
     bump("relational")  # the listening roll-up is a cached fragment (conect.fragments)
 
 
+# --- How many one-on-ones a congregation held, each day --------------------------------------
+
+DayKey = tuple[int | None, datetime.date]  # (congregation id, the day held)
+
+
+@transaction.atomic
+def days_refresh(keys: Iterable[DayKey]) -> None:
+    """Recount the one-on-ones of these (congregation, day) cells; a cell left with none loses
+    its row. Meetings without a congregation are in no congregation's count."""
+    keys = {(pk, day) for pk, day in keys if pk is not None}
+    if not keys:
+        return
+    _lock_listening()  # after it, the count sees a concurrent log that has committed
+    cells = Q(pk__in=[])
+    for congregation_id, day in keys:
+        cells |= Q(congregation_id=congregation_id, held_on=day)
+    counted = (
+        OneOnOne.objects.filter(cells)
+        .order_by()
+        .values_list("congregation_id", "held_on")
+        .annotate(n=Count("id"))
+    )
+    days = [CongregationDay(congregation_id=pk, day=day, one_on_ones=n) for pk, day, n in counted]
+    CongregationDay.objects.bulk_create(
+        days,
+        update_conflicts=True,
+        unique_fields=["congregation", "day"],
+        update_fields=["one_on_ones"],
+    )
+    empty = keys - {(d.congregation_id, d.day) for d in days}
+    if empty:
+        gone = Q(pk__in=[])
+        for congregation_id, day in empty:
+            gone |= Q(congregation_id=congregation_id, day=day)
+        CongregationDay.objects.filter(gone).delete()
+
+
+def _days_rebuild() -> None:
+    """Every congregation's days from the one-on-ones, writing only the rows that differ."""
+    day, meeting = CongregationDay._meta.db_table, OneOnOne._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {day} (congregation_id, day, one_on_ones)
+            SELECT congregation_id, held_on, COUNT(*) FROM {meeting}
+            WHERE congregation_id IS NOT NULL GROUP BY congregation_id, held_on
+            ON CONFLICT (congregation_id, day) DO UPDATE SET one_on_ones = excluded.one_on_ones
+            WHERE {day}.one_on_ones <> excluded.one_on_ones
+            """  # noqa: S608 (our own table names)
+        )
+        changed = cursor.rowcount
+        cursor.execute(
+            f"""
+            DELETE FROM {day} WHERE NOT EXISTS (
+                SELECT 1 FROM {meeting} WHERE {meeting}.congregation_id = {day}.congregation_id
+                AND {meeting}.held_on = {day}.day)
+            """  # noqa: S608 (our own table names)
+        )
+        if changed or cursor.rowcount:
+            bump("relational")  # the lead's home and the congregation list are cached fragments
+
+
 # --- The writes' entry points --------------------------------------------------------------------
 
 
@@ -176,12 +258,13 @@ def one_on_one_counted(meeting: OneOnOne, *, before: OneOnOne | None = None) -> 
     """A one-on-one was logged, changed (`before` is its earlier state) or deleted: refresh the
     person's contact row and the roll-up cells it was and is in."""
     people = {meeting.person_id}
-    cells = {(meeting.congregation_id, month_of(meeting.held_on))}
+    days = {(meeting.congregation_id, meeting.held_on)}
     if before is not None:
         people.add(before.person_id)
-        cells.add((before.congregation_id, month_of(before.held_on)))
+        days.add((before.congregation_id, before.held_on))
     contacts_refresh(people)
-    listening_refresh(ListeningSource.ONE_ON_ONE, cells)
+    listening_refresh(ListeningSource.ONE_ON_ONE, {(pk, month_of(day)) for pk, day in days})
+    days_refresh(days)
 
 
 def house_meeting_counted(meeting: HouseMeeting, *, before: HouseMeeting | None = None) -> None:
@@ -197,6 +280,9 @@ def tallies_rebuild() -> None:
     with transaction.atomic():
         _contacts_rebuild()
     _listening_rebuild()
+    with transaction.atomic():
+        _lock_listening()
+        _days_rebuild()
 
 
 def every_tally_counted() -> None:
