@@ -108,7 +108,17 @@ class Membership(models.Model):
                 name="membership_one_primary",
             ),
         ]
-        indexes = [models.Index(fields=["congregation", "person"], name="membership_cong_idx")]
+        indexes = [
+            models.Index(fields=["congregation", "person"], name="membership_cong_idx"),
+            # A congregation's core team (its page, the lead's cards): a few dozen rows found
+            # directly instead of every membership of the congregation filtered by role (at
+            # 1,000,000 people, 62,000 memberships read for 2,472: 94 ms).
+            models.Index(
+                fields=["congregation", "person"],
+                condition=models.Q(role=MembershipRole.CORE_TEAM),
+                name="membership_core_team_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.congregation}"
