@@ -33,6 +33,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
@@ -386,6 +387,8 @@ class CongregationMatcher:
 
 
 def _split_tags(raw: str) -> list[str]:
+    if not raw:
+        return []
     parts = raw.replace("|", ";").replace(",", ";").split(";")
     return [clean_spaces(part)[:60] for part in parts if clean_spaces(part)]
 
@@ -408,6 +411,20 @@ def language_code(raw: str) -> str | None:
     return head if head in ISO_639_1 and head != text else None
 
 
+def _spaces(value: str) -> str:
+    """clean_spaces(value), without its regular expression for a cell with nothing to clean
+    (most of them): every white space but " " is unprintable."""
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value
+    return clean_spaces(value)
+
+
+# Names, ZIPs and languages repeat from row to row: each is cleaned once (a few thousand kept).
+_tidy_name = lru_cache(maxsize=8192)(tidy_name)
+_normalize_zip = lru_cache(maxsize=4096)(normalize_zip)  # a ValidationError is not kept
+_language_code = lru_cache(maxsize=512)(language_code)
+
+
 @dataclass
 class Cleaned:
     values: dict
@@ -423,19 +440,19 @@ def clean_row(
     errors: list[str] = []
     notes: list[str] = []
     values: dict[str, Any] = {
-        "first_name": tidy_name(raw.get("first_name", "")),
-        "last_name": tidy_name(raw.get("last_name", "")),
-        "street": clean_spaces(raw.get("street", "")),
-        "town": clean_spaces(raw.get("town", "")),
+        "first_name": _tidy_name(raw.get("first_name", "")),
+        "last_name": _tidy_name(raw.get("last_name", "")),
+        "street": _spaces(raw.get("street", "")),
+        "town": _spaces(raw.get("town", "")),
     }
     if not values["first_name"]:
         errors.append(_("first name is missing"))
     phone, extension = split_extension(raw.get("phone", ""))
-    extension = clean_spaces(raw.get("phone_extension", "")) or extension
+    extension = _spaces(raw.get("phone_extension", "")) or extension
     for name, normalize, value in (
         ("email", normalize_email, raw.get("email", "")),
         ("phone", normalize_phone, phone),
-        ("zip", normalize_zip, raw.get("zip", "")),
+        ("zip", _normalize_zip, raw.get("zip", "")),
     ):
         try:
             values[name] = normalize(value)
@@ -454,11 +471,11 @@ def clean_row(
             errors.append(
                 _("%(field)s is longer than %(limit)d characters") % {"field": name, "limit": limit}
             )
-    language = language_code(raw.get("language", ""))
+    language = _language_code(raw.get("language", ""))
     if language is None:
         errors.append(_("unknown language “%(value)s”") % {"value": raw.get("language", "")[:60]})
     values["language"] = language or Language.ENGLISH
-    text = clean_spaces(raw.get("congregation", ""))
+    text = _spaces(raw.get("congregation", ""))
     congregation_id = default_id
     if text:
         congregation_id, how, suggestion = congregations.find(text)
@@ -773,38 +790,29 @@ class _Wanted:
 
 _PERSON_COLUMNS = ["id", "first_name", *FILLABLE]
 
-# The file's keys, staged by COPY (PostgreSQL), each name as the network spells it and each
-# ZIP as the first five characters of every ZIP that reads as the row's ("6103", "06103").
-_STAGED = {
-    "import_email": "email text",
-    "import_phone": "phone text",
-    "import_name_zip": "whole text",
-    "import_name": "first_name text, last_name text",
-}
-# One pass over the people in scope, hashed lookups into the staged keys: who shares an email
-# (any case), a phone or, for a row with none of those, a name with the file ("keyed"), and
-# who has a name and ZIP the file wants, grouped by them (ids only: most are only counted).
-# Name and ZIP are looked up as one text ("whole", a superset: the groups are keyed exactly
-# afterwards), and only emails with a capital or a non-ASCII letter are lower-cased: three
-# lookups of several columns each, and lower-casing every email, cost twice the time.
+# One pass over the people in scope (PostgreSQL), each test a hashed lookup into the file's
+# values (arrays, so the pass can run in parallel): who shares an email (any case), a phone
+# or, for a row with none of those, a name with the file ("keyed"), and who has a name and ZIP
+# the file wants, grouped by them: ids only, most are only counted. Name and ZIP are looked
+# up as one text, "whole", as the network spells the names, with each ZIP as the first five
+# characters of every spelling of its number ("6103", "06103"): a superset, keyed exactly
+# afterwards. Only emails with a capital or a non-ASCII letter are lower-cased.
 _SCAN_SQL = """
     SELECT first_name, last_name, left(zip, 5), array_agg(id), array_agg(id) FILTER (WHERE keyed)
     FROM (
         SELECT p.id, p.first_name, p.last_name, p.zip,
-               p.email IN (SELECT email FROM import_email)
+               p.email = ANY(%s)
                OR (p.email <> lower(p.email COLLATE "C") OR octet_length(p.email) > length(p.email))
-                  AND lower(p.email) IN (SELECT email FROM import_email)
-               OR p.phone IN (SELECT phone FROM import_phone)
+                  AND lower(p.email) = ANY(%s)
+               OR p.phone = ANY(%s)
                {names} AS keyed
         FROM members_person p
         {scope}
     ) hit
-    WHERE keyed
-       OR first_name || chr(31) || last_name || chr(31) || left(zip, 5)
-          IN (SELECT whole FROM import_name_zip)
+    WHERE keyed OR first_name || chr(31) || last_name || chr(31) || left(zip, 5) = ANY(%s)
     GROUP BY 1, 2, 3
 """
-_NAMES_SQL = "OR (p.first_name, p.last_name) IN (SELECT * FROM import_name)"
+_NAMES_SQL = "OR p.first_name || chr(31) || p.last_name = ANY(%s)"  # for names-only rows
 _LOADED_SQL = """
     SELECT id, first_name, last_name, email, phone, phone_extension, street, town, zip
     FROM members_person WHERE id = ANY(%s) ORDER BY id
@@ -832,60 +840,52 @@ def _zip_heads(zip5: int) -> list[str]:
     return [digits.zfill(width) for width in range(len(digits), 6)]
 
 
-def _stage(cursor, wanted: _Wanted) -> None:
-    """The file's keys into the temporary tables of _STAGED, by COPY (dropped by the caller)."""
+def _lookups(cursor, wanted: _Wanted) -> dict[str, list[str]]:
+    """_SCAN_SQL's arrays: the file's emails, phones, and names (with ZIPs) as spelt."""
     keys = {key for first, last, _z, _c in wanted.name_zips.values() for key in (first, last)}
     keys |= {key for pair in wanted.names for key in pair}
     spelt = _spellings(cursor, keys)
-    cursor.execute(
-        "".join(f"CREATE TEMP TABLE {name} ({columns});" for name, columns in _STAGED.items())
-    )
-    staged = {
-        "import_email": ((email,) for email in wanted.emails),
-        "import_phone": ((phone,) for phone in wanted.phones),
-        "import_name_zip": (
-            (f"{first}\x1f{last}\x1f{head}",)
+    return {
+        "emails": list(wanted.emails),
+        "phones": list(wanted.phones),
+        "names": [
+            f"{first}\x1f{last}"
+            for first_key, last_key in wanted.names
+            for first in spelt.get(first_key, ())
+            for last in spelt.get(last_key, ())
+        ],
+        "wholes": [
+            f"{first}\x1f{last}\x1f{head}"
             for first_key, last_key, zip5, _counted in wanted.name_zips.values()
             for first in spelt.get(first_key, ())
             for last in spelt.get(last_key, ())
             for head in _zip_heads(zip5)
-        ),
-        "import_name": (
-            (first, last)
-            for first_key, last_key in wanted.names
-            for first in spelt.get(first_key, ())
-            for last in spelt.get(last_key, ())
-        ),
+        ],
     }
-    for name, rows in staged.items():
-        with cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy:  # psycopg's COPY
-            for row in rows:
-                copy.write_row(row)
 
 
 def _found_by_postgresql(scope, wanted: _Wanted) -> tuple[list, dict[int, tuple[int, int]]]:
     """The people of `scope` to load, in id order, and the counted keys' (number, first id):
-    the file's keys staged, one pass over people, then the few to load by id."""
+    one pass over people, then the few to load by id."""
     buckets: dict[int, list[int]] = {}
     load: set[int] = set()
     with connection.cursor() as cursor:
-        # Not analysed (that took longer than the lookups): the planner reads the staged
-        # tables' sizes from their pages; hashing them needs the memory.
-        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
-        _stage(cursor, wanted)
-        where, params = "", []
+        cursor.execute("SET LOCAL jit = off")  # compiling the plan took longer than running it
+        values = _lookups(cursor, wanted)
+        where, scope_params = "", ()
         if scope.query.where:
-            sql, params = scope.order_by().values("pk").query.sql_with_params()
+            sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
             where = f"WHERE p.id IN ({sql})"
-        names = _NAMES_SQL if wanted.names else ""  # a lookup per person saved
-        cursor.execute(_SCAN_SQL.format(scope=where, names=names), params)
+        emails, names = values["emails"], values["names"]
+        params = [emails, emails, values["phones"], *([names] if names else []), *scope_params]
+        sql = _SCAN_SQL.format(scope=where, names=_NAMES_SQL if names else "")
+        cursor.execute(sql, [*params, values["wholes"]])
         for first, last, head, ids, keyed in cursor.fetchall():
             if keyed:
                 load.update(keyed)
             key = _Keys.of(first, last, "", "", head).name_zip
             if key in wanted.name_zips:
                 buckets.setdefault(key, []).extend(ids)
-        cursor.execute(f"DROP TABLE {', '.join(_STAGED)}; RESET work_mem")
         counted = {
             key: (len(ids), min(ids))
             for key, ids in buckets.items()
