@@ -6,9 +6,11 @@ is given (members.services.people_import gives one inside a transaction), and re
 happens to each row through `outcomes` (the browser preview stores them as ImportRow).
 
 It streams: two passes over the text, never a list of the rows. The first checks every row and
-notes the keys it could match on (hashed); one query then streams the people the importer may
-see and keeps those sharing a key; the second pass matches and writes in batches. Memory grows
-with the people the file names (a few small fields each), not with the file's text.
+notes the keys it could match on (hashed, and as values); one pass over the people the importer
+may see then finds those sharing a key (on PostgreSQL in the database: _found_by_postgresql);
+the second pass matches and writes in batches. Namesakes at a ZIP that only rows with an email
+or a phone look up are counted, not loaded, when two or more share it (see _Wanted). Memory
+grows with the people the file names (a few small fields each), not with the file's text.
 
 Matching (issue 11, docs/directory.md), only ever among the people the importer may see and the
 file's earlier rows, never merging strangers:
