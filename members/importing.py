@@ -34,10 +34,12 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+import psycopg
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -770,6 +772,7 @@ class _Wanted:
         # hashed name + ZIP key → (first name key, last name key, ZIP, counted)
         self.name_zips: dict[int, tuple[str, str, int, bool]] = {}
         self.names: set[tuple[str, str]] = set()
+        self.network_names: list[str] | None = None  # if asked for ahead (_names_asked)
 
     def add(self, row: "Cleaned", keys: _Keys) -> None:
         self.hashes.update(keys.wanted())
@@ -821,15 +824,37 @@ _LOADED_SQL = """
 """  # _PERSON_COLUMNS
 
 
-def _spellings(cursor, keys: set[str]) -> dict[str, list[str]]:
+# The network's spellings of names, first and last alike, each column by a hash aggregate.
+_NAMES_IN_NETWORK_SQL = (
+    "SELECT first_name FROM members_person GROUP BY first_name "
+    "UNION SELECT last_name FROM members_person GROUP BY last_name"
+)
+
+
+@contextmanager
+def _names_asked(*, ahead: bool) -> Iterator[Callable[[], list[str] | None]]:
+    """The network's spellings of names (PostgreSQL), for after the block. With `ahead`, asked
+    before it runs and answered while it does (a psycopg pipeline: nothing else may use the
+    connection in the block); else asked when wanted (None: _spellings asks)."""
+    if connection.vendor != "postgresql" or not ahead:
+        yield lambda: None
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    cursor = psycopg.Cursor(raw)
+    with raw.pipeline():
+        cursor.execute(_NAMES_IN_NETWORK_SQL)
+        yield lambda: [name for (name,) in cursor.fetchall()]
+
+
+def _spellings(cursor, keys: set[str], names: list[str] | None) -> dict[str, list[str]]:
     """Each name key → the network's spellings of it (first and last names alike)."""
     spellings: dict[str, list[str]] = {}
-    if keys:  # each column's spellings by a hash aggregate
-        cursor.execute(
-            "SELECT first_name FROM members_person GROUP BY first_name "
-            "UNION SELECT last_name FROM members_person GROUP BY last_name"
-        )
-        for (raw,) in cursor.fetchall():
+    if keys:
+        if names is None:
+            cursor.execute(_NAMES_IN_NETWORK_SQL)
+            names = [name for (name,) in cursor.fetchall()]
+        for raw in names:
             key = name_key(raw)
             if key in keys:
                 spellings.setdefault(key, []).append(raw)
@@ -846,7 +871,7 @@ def _lookups(cursor, wanted: _Wanted) -> dict[str, list[str]]:
     """_SCAN_SQL's arrays: the file's emails, phones, and names (with ZIPs) as spelt."""
     keys = {key for first, last, _z, _c in wanted.name_zips.values() for key in (first, last)}
     keys |= {key for pair in wanted.names for key in pair}
-    spelt = _spellings(cursor, keys)
+    spelt = _spellings(cursor, keys, wanted.network_names)
     return {
         "emails": list(wanted.emails),
         "phones": list(wanted.phones),
@@ -994,6 +1019,26 @@ def _row_keys(row: Cleaned) -> _Keys:
     )
 
 
+def _first_pass(rows, plan, wanted, congregation_of, default_id, progress) -> dict[str, str]:
+    """Check every row, count the invalid ones and note the valid ones' keys in `wanted`;
+    the tags the file names (lower-case → as first spelt)."""
+    tag_names: dict[str, str] = {}
+    for line, raw, _cells in rows:
+        plan.total_rows += 1
+        row = clean_row(raw, congregation_of, default_id)
+        if isinstance(row, list):
+            if len(plan.errors) < MAX_ERRORS:
+                plan.errors += [RowError(line, message) for message in row]
+            plan.tally["error"] = plan.tally.get("error", 0) + 1
+            continue
+        wanted.add(row, _row_keys(row))
+        for tag in row.tags:
+            tag_names.setdefault(tag.lower(), tag)
+        if progress and plan.total_rows % PROGRESS_EVERY == 0:
+            progress(plan.total_rows // 2, 0)
+    return tag_names
+
+
 def plan_import(
     text: str | bytes | bytearray,
     *,
@@ -1013,27 +1058,16 @@ def plan_import(
     plan = ImportPlan()
     congregation_of = CongregationMatcher(congregations)
     default_id = default_congregation.pk if default_congregation else None
+    wanted = _Wanted()
     try:
-        header, rows = read_rows(text)
-        wanted = _Wanted()
-        tag_names: dict[str, str] = {}
-        for line, raw, _cells in rows:
-            plan.total_rows += 1
-            row = clean_row(raw, congregation_of, default_id)
-            if isinstance(row, list):
-                if len(plan.errors) < MAX_ERRORS:
-                    plan.errors += [RowError(line, message) for message in row]
-                plan.tally["error"] = plan.tally.get("error", 0) + 1
-                continue
-            wanted.add(row, _row_keys(row))
-            for tag in row.tags:
-                tag_names.setdefault(tag.lower(), tag)
-            if progress and plan.total_rows % PROGRESS_EVERY == 0:
-                progress(plan.total_rows // 2, 0)
+        with _names_asked(ahead=progress is None) as names:  # answered while pass 1 runs
+            header, rows = read_rows(text)
+            tag_names = _first_pass(rows, plan, wanted, congregation_of, default_id, progress)
     except ImportFileError as error:
         plan.file_error = str(error)
         plan.errors.append(RowError(1, plan.file_error))
         return plan
+    wanted.network_names = names()
     plan.header, plan.ignored_columns = header.cells[:MAX_COLUMNS], header.ignored[:50]
     total = plan.total_rows
     if progress:
