@@ -583,13 +583,33 @@ class _ImportWriter:
         if self.people is None:
             return  # nothing was planned for writing (all or nothing, and a row was invalid)
         self.flush()
-        groups: dict[tuple, list[Person]] = {}
+        groups: dict[tuple, list[tuple[int, dict[str, str]]]] = {}
         for pk, values in self.updates.items():
-            fields = tuple(sorted(values))
-            groups.setdefault(fields, []).append(Person(pk=pk, updated_at=self.now, **values))
-        for fields, updates in groups.items():
-            Person.objects.bulk_update(updates, [*fields, "updated_at"], batch_size=BATCH)
+            groups.setdefault(tuple(sorted(values)), []).append((pk, values))
         self.updates = {}
+        for fields, updates in groups.items():
+            if self.streaming:  # one UPDATE from arrays: bulk_update's CASE has a branch a row
+                self._update(fields, updates)
+                continue
+            people = [Person(pk=pk, updated_at=self.now, **values) for pk, values in updates]
+            Person.objects.bulk_update(people, [*fields, "updated_at"], batch_size=BATCH)
+
+    def _update(self, fields: tuple, updates: list[tuple[int, dict[str, str]]]) -> None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(name) for name in fields)
+        sets = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in fields)
+        arrays = ", ".join(["%s::bigint[]", *["%s::text[]"] * len(fields)])
+        table = quote(Person._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} p SET {sets}, updated_at = %s "  # noqa: S608 (names, not values)
+                f"FROM unnest({arrays}) AS u(id, {columns}) WHERE p.id = u.id",
+                [
+                    self.now,
+                    [pk for pk, _values in updates],
+                    *([values[name] for _pk, values in updates] for name in fields),
+                ],
+            )
 
 
 # --- Browser imports (ImportJob) -------------------------------------------------------------
