@@ -566,12 +566,12 @@ class Writer(Protocol):
     """What plan_import asks of the database when it writes (members.services). People are
     numbers in `people` (a _People), the same numbers in every call."""
 
-    def start(self, people: "_People", tag_names: dict[str, str]) -> None: ...
+    def start(self, people: "_People", tag_names: dict[str, str], new_at_most: int) -> None: ...
     def create(self, person: int, values: dict) -> None: ...
     def fill(self, person: int, name: str, value: str) -> None: ...
     def join(self, person: int, congregation_id: int, primary: bool) -> None: ...
     def tag(self, person: int, name: str) -> None: ...
-    def flush(self) -> None: ...
+    def flush(self, *, end: bool = True) -> None: ...  # end: the connection is needed
 
 
 _PRIMARY = 1 << len(FILLABLE)  # in `flags`: has a primary congregation
@@ -1076,9 +1076,10 @@ def plan_import(
         return plan  # all or nothing
     matcher = _people_in(Person.objects.all() if people is None else people, wanted)
     del wanted
+    valid = total - plan.tally.get("error", 0)
     plan.tally = {}
     if writer is not None:
-        writer.start(matcher, tag_names)
+        writer.start(matcher, tag_names, valid)
     _header, rows = read_rows(text)
     for done, (line, raw, cells) in enumerate(rows, 1):
         row = clean_row(raw, congregation_of, default_id)
@@ -1087,8 +1088,8 @@ def plan_import(
         if outcomes:
             outcomes(outcome)
         if done % PROGRESS_EVERY == 0:
-            if writer is not None:
-                writer.flush()
+            if writer is not None:  # a progress report needs the connection
+                writer.flush(end=progress is not None)
             if progress:
                 progress(total // 2 + done // 2, total)
     if writer is not None:

@@ -24,7 +24,7 @@ from congregations.models import Congregation, Membership, MembershipRole
 from congregations.selectors import congregations_visible_to
 
 from .bulk import insert_rows
-from .importing import FILLABLE, PROGRESS_EVERY, ImportPlan, RowOutcome, plan_import
+from .importing import FILLABLE, ImportPlan, RowOutcome, plan_import
 from .merging_values import keep_one_answer_each
 from .models import (
     AuditEvent,
@@ -467,13 +467,14 @@ def people_import(
 
 
 class _ImportWriter:
-    """plan_import's writes, in batches (plan_import flushes every PROGRESS_EVERY rows). On
-    PostgreSQL each batch's new people stream through one COPY opened at the batch's first new
-    person, with ids drawn from the sequence beforehand: the database stores them while the
-    import reads the next rows. Then the batch's memberships (COPY) and tags (bulk inserts);
-    at the end the filled fields of matched people, grouped by which they are. Elsewhere
-    (SQLite) the batch's people are bulk-created at the flush. People are numbers in
-    plan_import's people (their database ids are `people.pid`)."""
+    """plan_import's writes. On PostgreSQL new people stream through one COPY, opened at the
+    first new person with ids drawn from the sequence beforehand (one for each row that may
+    still be new: the rest are skipped), so the database stores them while the import reads
+    the next rows; it stays open until a flush needs the connection (a progress report, the
+    end). Then the memberships (COPY) and tags (bulk inserts); at the end the filled fields of
+    matched people, grouped by which they are. Elsewhere (SQLite) each batch's people are
+    bulk-created at its flush. People are numbers in plan_import's people (their database ids
+    are `people.pid`)."""
 
     COLUMNS = ["first_name", "language", *FILLABLE, "level", "email_ok", "sms_ok"]
     COLUMNS += ["do_not_contact", "notes", "user_id", "archived_at", "created_at", "updated_at"]
@@ -482,6 +483,7 @@ class _ImportWriter:
         self.now = timezone.now()
         self.people: Any = None
         self.tag_ids: dict[str, int] = {}
+        self.budget = 0
         self.defaults = [Level.MEMBER, True, False, False, "", None, None, self.now, self.now]
         self.streaming = connection.vendor == "postgresql"
         self.ids: list[int] = []  # drawn for this batch, last first
@@ -499,8 +501,9 @@ class _ImportWriter:
             manager, self.copy = self.copy[0], None
             manager.__exit__(*error)
 
-    def start(self, people, tag_names: dict[str, str]) -> None:
+    def start(self, people, tag_names: dict[str, str], new_at_most: int) -> None:
         self.people = people
+        self.budget = new_at_most  # new people still possible: ids to draw at a COPY's start
         tags = tags_get_or_create(names=tag_names.values())
         self.tag_ids = {tag.name.lower(): tag.pk for tag in tags}
 
@@ -513,6 +516,7 @@ class _ImportWriter:
         if self.copy is None:
             self._open()
         pk = self.ids.pop()
+        self.budget -= 1
         self.people.pid[person] = pk
         self.copy[1].write_row([pk, *row, *self.defaults])
 
@@ -522,7 +526,7 @@ class _ImportWriter:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Person._meta.db_table, PROGRESS_EVERY],
+                [Person._meta.db_table, max(self.budget, 1)],
             )
             self.ids = [pk for (pk,) in reversed(cursor.fetchall())]
         raw = connection.connection.cursor()  # psycopg's, for COPY
@@ -542,8 +546,10 @@ class _ImportWriter:
         if name in self.tag_ids:
             self.links.append((person, name))
 
-    def flush(self) -> None:
+    def flush(self, *, end: bool = True) -> None:
         if self.copy is not None:
+            if not end:  # keep streaming: the database inserts while the import reads on
+                return
             manager, self.copy = self.copy[0], None
             manager.__exit__(None, None, None)
         numbers = list(self.pending)
