@@ -6,9 +6,11 @@ is given (members.services.people_import gives one inside a transaction), and re
 happens to each row through `outcomes` (the browser preview stores them as ImportRow).
 
 It streams: two passes over the text, never a list of the rows. The first checks every row and
-notes the keys it could match on (hashed); one query then streams the people the importer may
-see and keeps those sharing a key; the second pass matches and writes in batches. Memory grows
-with the people the file names (a few small fields each), not with the file's text.
+notes the keys it could match on (hashed, and as values); one pass over the people the importer
+may see then finds those sharing a key (on PostgreSQL in the database: _found_by_postgresql);
+the second pass matches and writes in batches. Namesakes at a ZIP that only rows with an email
+or a phone look up are counted, not loaded, when two or more share it (see _Wanted). Memory
+grows with the people the file names (a few small fields each), not with the file's text.
 
 Matching (issue 11, docs/directory.md), only ever among the people the importer may see and the
 file's earlier rows, never merging strangers:
@@ -32,9 +34,12 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
+import psycopg
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -386,6 +391,8 @@ class CongregationMatcher:
 
 
 def _split_tags(raw: str) -> list[str]:
+    if not raw:
+        return []
     parts = raw.replace("|", ";").replace(",", ";").split(";")
     return [clean_spaces(part)[:60] for part in parts if clean_spaces(part)]
 
@@ -408,6 +415,20 @@ def language_code(raw: str) -> str | None:
     return head if head in ISO_639_1 and head != text else None
 
 
+def _spaces(value: str) -> str:
+    """clean_spaces(value), without its regular expression for a cell with nothing to clean
+    (most of them): every white space but " " is unprintable."""
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value
+    return clean_spaces(value)
+
+
+# Names, ZIPs and languages repeat from row to row: each is cleaned once (a few thousand kept).
+_tidy_name = lru_cache(maxsize=8192)(tidy_name)
+_normalize_zip = lru_cache(maxsize=4096)(normalize_zip)  # a ValidationError is not kept
+_language_code = lru_cache(maxsize=512)(language_code)
+
+
 @dataclass
 class Cleaned:
     values: dict
@@ -423,19 +444,19 @@ def clean_row(
     errors: list[str] = []
     notes: list[str] = []
     values: dict[str, Any] = {
-        "first_name": tidy_name(raw.get("first_name", "")),
-        "last_name": tidy_name(raw.get("last_name", "")),
-        "street": clean_spaces(raw.get("street", "")),
-        "town": clean_spaces(raw.get("town", "")),
+        "first_name": _tidy_name(raw.get("first_name", "")),
+        "last_name": _tidy_name(raw.get("last_name", "")),
+        "street": _spaces(raw.get("street", "")),
+        "town": _spaces(raw.get("town", "")),
     }
     if not values["first_name"]:
         errors.append(_("first name is missing"))
     phone, extension = split_extension(raw.get("phone", ""))
-    extension = clean_spaces(raw.get("phone_extension", "")) or extension
+    extension = _spaces(raw.get("phone_extension", "")) or extension
     for name, normalize, value in (
         ("email", normalize_email, raw.get("email", "")),
         ("phone", normalize_phone, phone),
-        ("zip", normalize_zip, raw.get("zip", "")),
+        ("zip", _normalize_zip, raw.get("zip", "")),
     ):
         try:
             values[name] = normalize(value)
@@ -454,11 +475,11 @@ def clean_row(
             errors.append(
                 _("%(field)s is longer than %(limit)d characters") % {"field": name, "limit": limit}
             )
-    language = language_code(raw.get("language", ""))
+    language = _language_code(raw.get("language", ""))
     if language is None:
         errors.append(_("unknown language “%(value)s”") % {"value": raw.get("language", "")[:60]})
     values["language"] = language or Language.ENGLISH
-    text = clean_spaces(raw.get("congregation", ""))
+    text = _spaces(raw.get("congregation", ""))
     congregation_id = default_id
     if text:
         congregation_id, how, suggestion = congregations.find(text)
@@ -545,12 +566,12 @@ class Writer(Protocol):
     """What plan_import asks of the database when it writes (members.services). People are
     numbers in `people` (a _People), the same numbers in every call."""
 
-    def start(self, people: "_People", tag_names: dict[str, str]) -> None: ...
+    def start(self, people: "_People", tag_names: dict[str, str], new_at_most: int) -> None: ...
     def create(self, person: int, values: dict) -> None: ...
     def fill(self, person: int, name: str, value: str) -> None: ...
     def join(self, person: int, congregation_id: int, primary: bool) -> None: ...
     def tag(self, person: int, name: str) -> None: ...
-    def flush(self) -> None: ...
+    def flush(self, *, end: bool = True) -> None: ...  # end: the connection is needed
 
 
 _PRIMARY = 1 << len(FILLABLE)  # in `flags`: has a primary congregation
@@ -574,7 +595,8 @@ class _Keys:
     @classmethod
     def of(cls, first_name: str, last_name: str, email: str, phone: str, zip_code: str):
         first, last = name_key(first_name), name_key(last_name)
-        zip5 = int(zip_code[:5]) if zip_code[:5].isdigit() else 0
+        head = zip_code[:5]
+        zip5 = int(head) if head.isascii() and head.isdigit() else 0  # "²".isdigit(), too
         return cls(
             hash(("f", first)),
             hash(("n", first, last)),
@@ -605,10 +627,16 @@ class _People:
         self.line = array("l")  # the row creating them; 0: already in the database
         self.first, self.name = array("q"), array("q")
         self.email, self.phone, self.zip5 = array("q"), array("q"), array("l")
+        self.name_zip = array("q")
         self.flags = array("H")  # FILLABLE bits that have a value, and _PRIMARY
         self.congregations: dict[int, tuple] = {}
         self.tags: dict[int, tuple] = {}
         self.index: dict[int, Any] = {}  # hashed key → a number, or a list of numbers
+        # Name + ZIP keys that only rows with an email or a phone look up, held by two or more
+        # people in the database: how many, and the first one's id. Those people are not here
+        # (unless another key of theirs is wanted) and are not linked under the key: such a
+        # row can only be told that they came close (see _Wanted).
+        self.counted: dict[int, tuple[int, int]] = {}
 
     def add(self, pid: int, line: int, keys: _Keys, flags: int) -> int:
         number = len(self.pid)
@@ -619,9 +647,11 @@ class _People:
         self.email.append(keys.email)
         self.phone.append(keys.phone)
         self.zip5.append(keys.zip5)
+        self.name_zip.append(keys.name_zip)
         self.flags.append(flags)
         for key in keys.index():
-            self.link(key, number)
+            if line or key != keys.name_zip or key not in self.counted:
+                self.link(key, number)
         return number
 
     def link(self, key: int, number: int) -> None:
@@ -665,27 +695,33 @@ class _People:
         joins = row.congregation_id not in self.congregations.get(number, ())
         return fills, joins, tags
 
-    def match(self, row: Cleaned, keys: _Keys) -> tuple[int | None, str, list[int]]:
-        """(the person, why) or (None, why not, the people who came close)."""
-        near: list[int] = []
+    def match(self, row: Cleaned, keys: _Keys) -> tuple[int | None, str, tuple[int, int] | None]:
+        """(the person, why, None) or (None, why not, the id and line of the first person who
+        came close, if anyone did)."""
         for number in self.get(keys.email):
             if self.email[number] == keys.email:
-                return number, "email", []
+                return number, "email", None
         sharing = [n for n in self.get(keys.phone) if self.phone[n] == keys.phone]
         for number in sharing:
             if self.first[number] == keys.first and not (
                 keys.email and self.email[number] and self.email[number] != keys.email
             ):
-                return number, "phone", []
-        near += sharing
+                return number, "phone", None
+        near: list[int] = list(sharing)
+        held = self.counted.get(keys.name_zip) if keys.name_zip else None
+        elsewhere = 0  # namesakes at the ZIP who are only counted, not loaded
         if keys.name_zip:
             same = [
                 n
                 for n in self.get(keys.name_zip)
                 if self.name[n] == keys.name and self.zip5[n] == keys.zip5
             ]
-            if len(same) == 1 and not self.conflicts(same[0], keys):
-                return same[0], "name_zip", []
+            if held:  # two or more in the database: never a match, all of them came close
+                elsewhere = held[0] - sum(
+                    1 for n in sharing if not self.line[n] and self.name_zip[n] == keys.name_zip
+                )
+            elif len(same) == 1 and not self.conflicts(same[0], keys):
+                return same[0], "name_zip", None
             near += same
         elif not (keys.email or keys.phone or keys.zip5):
             cid = row.congregation_id
@@ -695,20 +731,25 @@ class _People:
                 if self.name[n] == keys.name and cid in self.congregations.get(n, ())
             ]
             if len(same) == 1:
-                return same[0], "name", []
+                return same[0], "name", None
             near += same
         near = list(dict.fromkeys(near))
-        for number in near:  # someone of this name already has all the row says: no change
+        # Someone of this name who came close already has all the row says: no change. (Never
+        # one of the counted namesakes: they are counted only for rows with an email or a phone,
+        # and such a person would have that email or phone, so would have matched above.)
+        for number in near:
             if self.name[number] != keys.name:
                 continue
             fills, joins, tags = self.changes(number, row)
             if not (fills or joins or tags or self.conflicts(number, keys)):
-                return number, "same", []
-        if not near:
-            return None, "", []
+                return number, "same", None
+        if not near and not held:
+            return None, "", None
+        # The database's namesakes come before the file's.
+        close = (held[1], 0) if held and not sharing else (self.pid[near[0]], self.line[near[0]])
         if any(self.first[n] != keys.first for n in sharing):
-            return None, "phone_other_name", near
-        return None, "ambiguous" if len(near) > 1 else "conflict", near
+            return None, "phone_other_name", close
+        return None, "ambiguous" if len(near) + elsewhere > 1 else "conflict", close
 
 
 # --- The two passes --------------------------------------------------------------------------
@@ -716,15 +757,22 @@ class _People:
 
 class _Wanted:
     """The keys the file's rows look people up by: hashed (to test a person against) and, for
-    the database to find the candidates in one query, as values: lower-case emails, phones,
-    (first name key, last name key, ZIP) and, for rows with none of those, (first, last)."""
+    the database to find them, as values: lower-case emails, phones, (first name key, last name
+    key, ZIP) and, for rows with none of those, (first, last).
+
+    A name + ZIP key is `counted` when every row looking it up has an email or a phone: if two
+    or more people have it, such a row cannot match any of them (rule 3 needs exactly one) and
+    none of them can be "already there" (they would have its email or phone and have matched
+    by it), so the row only needs to know how many there are and who is first."""
 
     def __init__(self) -> None:
         self.hashes: set[int] = set()
         self.emails: set[str] = set()
         self.phones: set[str] = set()
-        self.name_zips: set[tuple[str, str, int]] = set()
+        # hashed name + ZIP key → (first name key, last name key, ZIP, counted)
+        self.name_zips: dict[int, tuple[str, str, int, bool]] = {}
         self.names: set[tuple[str, str]] = set()
+        self.network_names: list[str] | None = None  # if asked for ahead (_names_asked)
 
     def add(self, row: "Cleaned", keys: _Keys) -> None:
         self.hashes.update(keys.wanted())
@@ -735,64 +783,168 @@ class _Wanted:
         if keys.phone:
             self.phones.add(values["phone"])
         if keys.name_zip:
-            self.name_zips.add((first, last, keys.zip5))
+            known = self.name_zips.get(keys.name_zip)
+            counted = bool(keys.email or keys.phone) and (known is None or known[3])
+            self.name_zips[keys.name_zip] = (first, last, keys.zip5, counted)
         if not (keys.email or keys.phone or keys.zip5):
             self.names.add((first, last))
 
+    def counted(self) -> set[int]:
+        return {key for key, (*_key, counted) in self.name_zips.items() if counted}
 
-# The people of the network sharing a wanted key with the file, found by the database in one
-# pass over people, every test a hashed lookup into the file's values: a superset, checked
-# exactly against the hashed keys afterwards. Names are compared as the network spells them:
-# the name keys of its distinct spellings are computed here, by the same function as the
-# rows', and each wanted pair of keys becomes the pairs of spellings that have them.
-_CANDIDATES_SQL = """
-    SELECT id FROM members_person
-    WHERE lower(email) IN (SELECT unnest(%s::text[]))
-       OR phone IN (SELECT unnest(%s::text[]))
-       OR (first_name, last_name, CASE WHEN left(zip, 5) ~ '^[0-9]+$' THEN left(zip, 5)::int END)
-          IN (SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]))
-       OR (first_name, last_name) IN (SELECT * FROM unnest(%s::text[], %s::text[]))
+
+_PERSON_COLUMNS = ["id", "first_name", *FILLABLE]
+
+# One pass over the people in scope (PostgreSQL), each test a hashed lookup into the file's
+# values (arrays, so the pass can run in parallel): who shares an email (any case), a phone
+# or, for a row with none of those, a name with the file ("keyed"), and who has a name and ZIP
+# the file wants, grouped by them: ids only, most are only counted. Name and ZIP are looked
+# up as one text, "whole", as the network spells the names, with each ZIP as the first five
+# characters of every spelling of its number ("6103", "06103"): a superset, keyed exactly
+# afterwards. Only emails with a capital or a non-ASCII letter are lower-cased.
+_SCAN_SQL = """
+    SELECT first_name, last_name, left(zip, 5), array_agg(id), array_agg(id) FILTER (WHERE keyed)
+    FROM (
+        SELECT p.id, p.first_name, p.last_name, p.zip,
+               p.email = ANY(%s)
+               OR (p.email <> lower(p.email COLLATE "C") OR octet_length(p.email) > length(p.email))
+                  AND lower(p.email) = ANY(%s)
+               OR p.phone = ANY(%s)
+               {names} AS keyed
+        FROM members_person p
+        {scope}
+    ) hit
+    WHERE keyed OR first_name || chr(31) || last_name || chr(31) || left(zip, 5) = ANY(%s)
+    GROUP BY 1, 2, 3
 """
+_NAMES_SQL = "OR p.first_name || chr(31) || p.last_name = ANY(%s)"  # for names-only rows
+_LOADED_SQL = """
+    SELECT id, first_name, last_name, email, phone, phone_extension, street, town, zip
+    FROM members_person WHERE id = ANY(%s) ORDER BY id
+"""  # _PERSON_COLUMNS
 
 
-def _candidates(wanted: _Wanted) -> list[int]:
-    """The ids of the people who may share a key with the file (PostgreSQL), in order."""
-    keys = {key for first, last, _z in wanted.name_zips for key in (first, last)}
-    keys |= {key for pair in wanted.names for key in pair}
+# The network's spellings of names, first and last alike, each column by a hash aggregate.
+_NAMES_IN_NETWORK_SQL = (
+    "SELECT first_name FROM members_person GROUP BY first_name "
+    "UNION SELECT last_name FROM members_person GROUP BY last_name"
+)
+
+
+@contextmanager
+def _names_asked(*, ahead: bool) -> Iterator[Callable[[], list[str] | None]]:
+    """The network's spellings of names (PostgreSQL), for after the block. With `ahead`, asked
+    before it runs and answered while it does (a psycopg pipeline: nothing else may use the
+    connection in the block); else asked when wanted (None: _spellings asks)."""
+    if connection.vendor != "postgresql" or not ahead:
+        yield lambda: None
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    cursor = psycopg.Cursor(raw)
+    with raw.pipeline():
+        cursor.execute(_NAMES_IN_NETWORK_SQL)
+        yield lambda: [name for (name,) in cursor.fetchall()]
+
+
+def _spellings(cursor, keys: set[str], names: list[str] | None) -> dict[str, list[str]]:
+    """Each name key → the network's spellings of it (first and last names alike)."""
     spellings: dict[str, list[str]] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        if keys:  # each column's spellings by a hash aggregate
-            cursor.execute(
-                "SELECT first_name FROM members_person GROUP BY first_name "
-                "UNION SELECT last_name FROM members_person GROUP BY last_name"
-            )
-            for (raw,) in cursor.fetchall():
-                key = name_key(raw)
-                if key in keys:
-                    spellings.setdefault(key, []).append(raw)
-        name_zips = [
-            (first, last, zip5)
-            for first_key, last_key, zip5 in wanted.name_zips
-            for first in spellings.get(first_key, ())
-            for last in spellings.get(last_key, ())
-        ]
-        names = [
-            (first, last)
+    if keys:
+        if names is None:
+            cursor.execute(_NAMES_IN_NETWORK_SQL)
+            names = [name for (name,) in cursor.fetchall()]
+        for raw in names:
+            key = name_key(raw)
+            if key in keys:
+                spellings.setdefault(key, []).append(raw)
+    return spellings
+
+
+def _zip_heads(zip5: int) -> list[str]:
+    """The first five characters of the ZIPs _Keys reads as `zip5`: 6103 → "6103", "06103"."""
+    digits = str(zip5)
+    return [digits.zfill(width) for width in range(len(digits), 6)]
+
+
+def _lookups(cursor, wanted: _Wanted) -> dict[str, list[str]]:
+    """_SCAN_SQL's arrays: the file's emails, phones, and names (with ZIPs) as spelt."""
+    keys = {key for first, last, _z, _c in wanted.name_zips.values() for key in (first, last)}
+    keys |= {key for pair in wanted.names for key in pair}
+    spelt = _spellings(cursor, keys, wanted.network_names)
+    return {
+        "emails": list(wanted.emails),
+        "phones": list(wanted.phones),
+        "names": [
+            f"{first}\x1f{last}"
             for first_key, last_key in wanted.names
-            for first in spellings.get(first_key, ())
-            for last in spellings.get(last_key, ())
-        ]
-        cursor.execute("SET LOCAL jit = off")  # compiling this plan took longer than running it
-        cursor.execute(
-            _CANDIDATES_SQL,
-            [
-                sorted(wanted.emails),
-                sorted(wanted.phones),
-                *([row[i] for row in name_zips] for i in range(3)),
-                *([row[i] for row in names] for i in range(2)),
-            ],
-        )
-        return sorted(pk for (pk,) in cursor.fetchall())
+            for first in spelt.get(first_key, ())
+            for last in spelt.get(last_key, ())
+        ],
+        "wholes": [
+            f"{first}\x1f{last}\x1f{head}"
+            for first_key, last_key, zip5, _counted in wanted.name_zips.values()
+            for first in spelt.get(first_key, ())
+            for last in spelt.get(last_key, ())
+            for head in _zip_heads(zip5)
+        ],
+    }
+
+
+def _found_by_postgresql(scope, wanted: _Wanted) -> tuple[list, dict[int, tuple[int, int]]]:
+    """The people of `scope` to load, in id order, and the counted keys' (number, first id):
+    one pass over people, then the few to load by id."""
+    buckets: dict[int, list[int]] = {}
+    load: set[int] = set()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # compiling the plan took longer than running it
+        values = _lookups(cursor, wanted)
+        where, scope_params = "", ()
+        if scope.query.where:
+            sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+            where = f"WHERE p.id IN ({sql})"
+        emails, names = values["emails"], values["names"]
+        params = [emails, emails, values["phones"], *([names] if names else []), *scope_params]
+        sql = _SCAN_SQL.format(scope=where, names=_NAMES_SQL if names else "")
+        cursor.execute(sql, [*params, values["wholes"]])
+        for first, last, head, ids, keyed in cursor.fetchall():
+            if keyed:
+                load.update(keyed)
+            key = _Keys.of(first, last, "", "", head).name_zip
+            if key in wanted.name_zips:
+                buckets.setdefault(key, []).extend(ids)
+        counted = {
+            key: (len(ids), min(ids))
+            for key, ids in buckets.items()
+            if len(ids) > 1 and wanted.name_zips[key][3]
+        }
+        for key, ids in buckets.items():
+            if key not in counted:
+                load.update(ids)
+        cursor.execute(_LOADED_SQL, [sorted(load)])
+        return cursor.fetchall(), counted
+
+
+def _found_by_reading(scope, wanted: _Wanted) -> tuple[list, dict[int, tuple[int, int]]]:
+    """The same as _found_by_postgresql, reading every person of `scope` (SQLite)."""
+    counted_keys = wanted.counted()
+    hits: list[tuple[tuple, _Keys]] = []
+    held: dict[int, list[int]] = {}  # counted key → the ids having it
+    rows = scope.order_by("id").values_list(*_PERSON_COLUMNS)
+    for row in rows.iterator(chunk_size=5000):
+        keys = _person_keys(row)
+        if wanted.hashes.isdisjoint(keys.index()):
+            continue
+        hits.append((row, keys))
+        if keys.name_zip in counted_keys:
+            held.setdefault(keys.name_zip, []).append(row[0])
+    counted = {key: (len(ids), min(ids)) for key, ids in held.items() if len(ids) > 1}
+    keyed = wanted.hashes.intersection
+    return [
+        row
+        for row, keys in hits
+        if keys.name_zip not in counted or keyed([keys.email, keys.phone, keys.name])
+    ], counted
 
 
 def _id_array(ids: list[int]):
@@ -803,29 +955,36 @@ def _id_array(ids: list[int]):
     return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611 (constant SQL)
 
 
+def _person_keys(row: tuple) -> _Keys:
+    """The keys of a person read as _PERSON_COLUMNS."""
+    return _Keys.of(row[1], row[2], row[3], row[4], row[8])
+
+
 def _people_in(scope, wanted: _Wanted) -> _People:
     """The people of `scope` (whom the importer may see) sharing a key with the file, with
-    their memberships and tags: one streamed query, then two more per 5,000 people found."""
+    their memberships and tags, except those only counted (see _Wanted)."""
     people = _People()
     found: dict[int, int] = {}
-    columns = ["id", "first_name", *FILLABLE]
-    if connection.vendor == "postgresql":  # the candidates only, their ids as one array
-        scope = scope.filter(pk__in=_id_array(_candidates(wanted)))
-    for row in scope.order_by("id").values_list(*columns).iterator(chunk_size=5000):
-        values = dict(zip(columns, row, strict=True))
-        keys = _Keys.of(
-            values["first_name"],
-            values["last_name"],
-            values["email"],
-            values["phone"],
-            values["zip"],
-        )
-        if not wanted.hashes.isdisjoint(keys.index()):
-            found[values["id"]] = people.add(values["id"], 0, keys, _filled(values))
-    if not found:
-        return people
-    # Memberships and tags of the people found: their ids as one array (PostgreSQL); else by
-    # id, 5,000 at a time, when they are few, or two streamed queries over the whole scope.
+    on_postgresql = connection.vendor == "postgresql"
+    with transaction.atomic():
+        if on_postgresql:
+            rows, people.counted = _found_by_postgresql(scope, wanted)
+        else:
+            rows, people.counted = _found_by_reading(scope, wanted)
+        for row in rows:
+            keys = _person_keys(row)
+            if not wanted.hashes.isdisjoint(keys.index()):
+                values = dict(zip(_PERSON_COLUMNS, row, strict=True))
+                found[row[0]] = people.add(row[0], 0, keys, _filled(values))
+        del rows
+        if found:
+            _memberships_and_tags(scope, people, found)
+    return people
+
+
+def _memberships_and_tags(scope, people: _People, found: dict[int, int]) -> None:
+    """Memberships and tags of the people found: on PostgreSQL their ids as one array; else by
+    id, 5,000 at a time, when they are few, or two streamed queries over the whole scope."""
     if connection.vendor == "postgresql":
         chunks = [{"person_id__in": _id_array(list(found))}]
     elif len(found) <= 20_000:
@@ -851,7 +1010,6 @@ def _people_in(scope, wanted: _Wanted) -> _People:
             number = found.get(person_id)
             if number is not None:
                 people.tags[number] = (*people.tags.get(number, ()), name.lower())
-    return people
 
 
 def _row_keys(row: Cleaned) -> _Keys:
@@ -859,6 +1017,26 @@ def _row_keys(row: Cleaned) -> _Keys:
     return _Keys.of(
         values["first_name"], values["last_name"], values["email"], values["phone"], values["zip"]
     )
+
+
+def _first_pass(rows, plan, wanted, congregation_of, default_id, progress) -> dict[str, str]:
+    """Check every row, count the invalid ones and note the valid ones' keys in `wanted`;
+    the tags the file names (lower-case → as first spelt)."""
+    tag_names: dict[str, str] = {}
+    for line, raw, _cells in rows:
+        plan.total_rows += 1
+        row = clean_row(raw, congregation_of, default_id)
+        if isinstance(row, list):
+            if len(plan.errors) < MAX_ERRORS:
+                plan.errors += [RowError(line, message) for message in row]
+            plan.tally["error"] = plan.tally.get("error", 0) + 1
+            continue
+        wanted.add(row, _row_keys(row))
+        for tag in row.tags:
+            tag_names.setdefault(tag.lower(), tag)
+        if progress and plan.total_rows % PROGRESS_EVERY == 0:
+            progress(plan.total_rows // 2, 0)
+    return tag_names
 
 
 def plan_import(
@@ -880,27 +1058,16 @@ def plan_import(
     plan = ImportPlan()
     congregation_of = CongregationMatcher(congregations)
     default_id = default_congregation.pk if default_congregation else None
+    wanted = _Wanted()
     try:
-        header, rows = read_rows(text)
-        wanted = _Wanted()
-        tag_names: dict[str, str] = {}
-        for line, raw, _cells in rows:
-            plan.total_rows += 1
-            row = clean_row(raw, congregation_of, default_id)
-            if isinstance(row, list):
-                if len(plan.errors) < MAX_ERRORS:
-                    plan.errors += [RowError(line, message) for message in row]
-                plan.tally["error"] = plan.tally.get("error", 0) + 1
-                continue
-            wanted.add(row, _row_keys(row))
-            for tag in row.tags:
-                tag_names.setdefault(tag.lower(), tag)
-            if progress and plan.total_rows % PROGRESS_EVERY == 0:
-                progress(plan.total_rows // 2, 0)
+        with _names_asked(ahead=progress is None) as names:  # answered while pass 1 runs
+            header, rows = read_rows(text)
+            tag_names = _first_pass(rows, plan, wanted, congregation_of, default_id, progress)
     except ImportFileError as error:
         plan.file_error = str(error)
         plan.errors.append(RowError(1, plan.file_error))
         return plan
+    wanted.network_names = names()
     plan.header, plan.ignored_columns = header.cells[:MAX_COLUMNS], header.ignored[:50]
     total = plan.total_rows
     if progress:
@@ -909,9 +1076,10 @@ def plan_import(
         return plan  # all or nothing
     matcher = _people_in(Person.objects.all() if people is None else people, wanted)
     del wanted
+    valid = total - plan.tally.get("error", 0)
     plan.tally = {}
     if writer is not None:
-        writer.start(matcher, tag_names)
+        writer.start(matcher, tag_names, valid)
     _header, rows = read_rows(text)
     for done, (line, raw, cells) in enumerate(rows, 1):
         row = clean_row(raw, congregation_of, default_id)
@@ -920,8 +1088,8 @@ def plan_import(
         if outcomes:
             outcomes(outcome)
         if done % PROGRESS_EVERY == 0:
-            if writer is not None:
-                writer.flush()
+            if writer is not None:  # a progress report needs the connection
+                writer.flush(end=progress is not None)
             if progress:
                 progress(total // 2 + done // 2, total)
     if writer is not None:
@@ -955,7 +1123,7 @@ def _one_row(
     if isinstance(row, list):
         return RowOutcome(line, name, ImportRow.Action.ERROR, detail="; ".join(row), cells=cells)
     values, keys = row.values, _row_keys(row)
-    number, reason, near = people.match(row, keys)
+    number, reason, close = people.match(row, keys)
     notes = list(row.notes)
     if number is None:
         number = people.add(0, line, keys, _filled(values) | _PRIMARY)
@@ -968,13 +1136,12 @@ def _one_row(
             writer.join(number, row.congregation_id, True)
             for tag in new_tags:
                 writer.tag(number, tag)
-        close = near[0] if near else None
         return RowOutcome(
             line,
             name,
-            ImportRow.Action.FLAGGED if near else ImportRow.Action.NEW,
-            person_id=people.pid[close] or None if close is not None else None,
-            same_as_line=people.line[close] or None if close is not None else None,
+            ImportRow.Action.FLAGGED if close else ImportRow.Action.NEW,
+            person_id=close[0] or None if close else None,
+            same_as_line=close[1] or None if close else None,
             reason=reason,
             detail="; ".join(notes),
             number=number,

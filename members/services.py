@@ -451,8 +451,7 @@ def people_import(
     }
     if dry_run:  # outside a transaction, so a worker's progress is visible as it goes
         return plan_import(text, **options)
-    with transaction.atomic():
-        writer = _ImportWriter()
+    with transaction.atomic(), _ImportWriter() as writer:
         plan = plan_import(text, writer=writer, skip_invalid=skip_invalid, **options)
         writer.finish()
         if plan.file_error or (plan.errors and not skip_invalid) or not plan.has_changes:
@@ -468,26 +467,71 @@ def people_import(
 
 
 class _ImportWriter:
-    """plan_import's writes, in batches: PostgreSQL COPY for new people and memberships, bulk
-    inserts for tags, and the filled fields of matched people grouped by which they are. People
-    are numbers in plan_import's people (their database ids are `people.pid`)."""
+    """plan_import's writes. On PostgreSQL new people stream through one COPY, opened at the
+    first new person with ids drawn from the sequence beforehand (one for each row that may
+    still be new: the rest are skipped), so the database stores them while the import reads
+    the next rows; it stays open until a flush needs the connection (a progress report, the
+    end). Then the memberships (COPY) and tags (bulk inserts); at the end the filled fields of
+    matched people, grouped by which they are. Elsewhere (SQLite) each batch's people are
+    bulk-created at its flush. People are numbers in plan_import's people (their database ids
+    are `people.pid`)."""
+
+    COLUMNS = ["first_name", "language", *FILLABLE, "level", "email_ok", "sms_ok"]
+    COLUMNS += ["do_not_contact", "notes", "user_id", "archived_at", "created_at", "updated_at"]
 
     def __init__(self) -> None:
         self.now = timezone.now()
         self.people: Any = None
         self.tag_ids: dict[str, int] = {}
-        self.pending: dict[int, dict] = {}  # new people not inserted yet → their values
+        self.budget = 0
+        self.defaults = [Level.MEMBER, True, False, False, "", None, None, self.now, self.now]
+        self.streaming = connection.vendor == "postgresql"
+        self.ids: list[int] = []  # drawn for this batch, last first
+        self.copy: Any = None  # (the COPY's context manager, the COPY) while a batch is open
+        self.pending: dict[int, dict] = {}  # SQLite: this batch's new people → their values
         self.memberships: list[tuple[int, int, bool]] = []
         self.links: list[tuple[int, str]] = []
         self.updates: dict[int, dict[str, str]] = {}
 
-    def start(self, people, tag_names: dict[str, str]) -> None:
+    def __enter__(self) -> "_ImportWriter":
+        return self
+
+    def __exit__(self, *error: Any) -> None:
+        if self.copy is not None:  # an error mid-batch: end the COPY so the rollback can run
+            manager, self.copy = self.copy[0], None
+            manager.__exit__(*error)
+
+    def start(self, people, tag_names: dict[str, str], new_at_most: int) -> None:
         self.people = people
+        self.budget = new_at_most  # new people still possible: ids to draw at a COPY's start
         tags = tags_get_or_create(names=tag_names.values())
         self.tag_ids = {tag.name.lower(): tag.pk for tag in tags}
 
     def create(self, person: int, values: dict) -> None:
-        self.pending[person] = dict(values)
+        row = [values["first_name"], values["language"]]
+        row += [values.get(name, "") for name in FILLABLE]
+        if not self.streaming:
+            self.pending[person] = dict(zip(self.COLUMNS, [*row, *self.defaults], strict=True))
+            return
+        if self.copy is None:
+            self._open()
+        pk = self.ids.pop()
+        self.budget -= 1
+        self.people.pid[person] = pk
+        self.copy[1].write_row([pk, *row, *self.defaults])
+
+    def _open(self) -> None:
+        table = connection.ops.quote_name(Person._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(column) for column in ["id", *self.COLUMNS])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Person._meta.db_table, max(self.budget, 1)],
+            )
+            self.ids = [pk for (pk,) in reversed(cursor.fetchall())]
+        raw = connection.connection.cursor()  # psycopg's, for COPY
+        manager = raw.copy(f"COPY {table} ({columns}) FROM STDIN")
+        self.copy = (manager, manager.__enter__())
 
     def fill(self, person: int, name: str, value: str) -> None:
         if person in self.pending:
@@ -502,29 +546,16 @@ class _ImportWriter:
         if name in self.tag_ids:
             self.links.append((person, name))
 
-    def flush(self) -> None:
-        defaults = {
-            "level": Level.MEMBER,
-            "email_ok": True,
-            "sms_ok": False,
-            "do_not_contact": False,
-            "notes": "",
-            "user_id": None,
-            "archived_at": None,
-            "created_at": self.now,
-            "updated_at": self.now,
-        }
+    def flush(self, *, end: bool = True) -> None:
+        if self.copy is not None:
+            if not end:  # keep streaming: the database inserts while the import reads on
+                return
+            manager, self.copy = self.copy[0], None
+            manager.__exit__(None, None, None)
         numbers = list(self.pending)
-        rows = [
-            {
-                "first_name": values["first_name"],
-                "language": values["language"],
-                **{name: values.get(name, "") for name in FILLABLE},
-                **defaults,
-            }
-            for values in self.pending.values()
-        ]
-        for number, pk in zip(numbers, insert_rows(Person, rows), strict=True):
+        for number, pk in zip(
+            numbers, insert_rows(Person, list(self.pending.values())), strict=True
+        ):
             self.people.pid[number] = pk
         self.pending = {}
         pid = self.people.pid
@@ -558,13 +589,33 @@ class _ImportWriter:
         if self.people is None:
             return  # nothing was planned for writing (all or nothing, and a row was invalid)
         self.flush()
-        groups: dict[tuple, list[Person]] = {}
+        groups: dict[tuple, list[tuple[int, dict[str, str]]]] = {}
         for pk, values in self.updates.items():
-            fields = tuple(sorted(values))
-            groups.setdefault(fields, []).append(Person(pk=pk, updated_at=self.now, **values))
-        for fields, updates in groups.items():
-            Person.objects.bulk_update(updates, [*fields, "updated_at"], batch_size=BATCH)
+            groups.setdefault(tuple(sorted(values)), []).append((pk, values))
         self.updates = {}
+        for fields, updates in groups.items():
+            if self.streaming:  # one UPDATE from arrays: bulk_update's CASE has a branch a row
+                self._update(fields, updates)
+                continue
+            people = [Person(pk=pk, updated_at=self.now, **values) for pk, values in updates]
+            Person.objects.bulk_update(people, [*fields, "updated_at"], batch_size=BATCH)
+
+    def _update(self, fields: tuple, updates: list[tuple[int, dict[str, str]]]) -> None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(name) for name in fields)
+        sets = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in fields)
+        arrays = ", ".join(["%s::bigint[]", *["%s::text[]"] * len(fields)])
+        table = quote(Person._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} p SET {sets}, updated_at = %s "  # noqa: S608 (names, not values)
+                f"FROM unnest({arrays}) AS u(id, {columns}) WHERE p.id = u.id",
+                [
+                    self.now,
+                    [pk for pk, _values in updates],
+                    *([values[name] for _pk, values in updates] for name in fields),
+                ],
+            )
 
 
 # --- Browser imports (ImportJob) -------------------------------------------------------------
