@@ -27,10 +27,15 @@ from tests.browser import (  # noqa: F401 - fixtures for every folder
 )
 from tests.demo_network import demo_network  # noqa: F401 - the seeded demo, once per run
 from tests.factories import CongregationFactory, PersonFactory, UserFactory
+from tests.workers import isolate_the_cache
 
 REQUIRE_POSTGRES = os.environ.get("CONECT_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("CONECT_REQUIRE_BROWSER") == "1"
 _postgres_passed = 0
+
+
+def pytest_configure(config):
+    isolate_the_cache()  # under xdist: each worker its own Redis keys (tests/workers.py)
 
 
 def pytest_collection_modifyitems(config, items):
