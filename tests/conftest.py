@@ -35,13 +35,14 @@ _postgres_passed = 0
 
 
 def pytest_configure(config):
+    # Here, not at collection: under xdist only the workers collect, and the run must stop.
+    if REQUIRE_POSTGRES and connection.vendor != "postgresql":
+        raise pytest.UsageError("CONECT_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     isolate_the_cache()  # under xdist: each worker its own Redis keys (tests/workers.py)
 
 
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
-    if REQUIRE_POSTGRES and not on_postgres:
-        raise pytest.UsageError("CONECT_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     has_browser = shutil.which(CHROMIUM) is not None
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
@@ -58,6 +59,8 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     close_shared_browser()
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller sees every worker's reports and decides
     if REQUIRE_POSTGRES and exitstatus == 0 and _postgres_passed == 0:
         print("\nCONECT_REQUIRE_POSTGRES=1 but no postgres-marked test passed")
         session.exitstatus = 1
