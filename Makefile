@@ -27,12 +27,15 @@ run: seed
 	DJANGO_DEBUG=1 $(BIN)/honcho -f Procfile.dev start
 
 # The whole suite on DATABASE_URL (SQLite when unset). When DATABASE_URL is unset and a local
-# PostgreSQL answers, the postgres-marked tests run a second time against it.
+# PostgreSQL answers, the postgres-marked tests run a second time against it. Both on
+# TEST_WORKERS processes (pytest-xdist, each with its own database; 0: in this one process).
+TEST_WORKERS ?= 2
+XDIST = -n $(TEST_WORKERS) --dist worksteal
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	@if [ -z "$$DATABASE_URL" ] && $(BIN)/python -m conect.pgprobe "$(TEST_POSTGRES_URL)"; then \
 	  echo "PostgreSQL answers at $(TEST_POSTGRES_URL): running the postgres-marked tests there"; \
-	  DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -m postgres $(PYTEST_ARGS); \
+	  DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -m postgres $(XDIST) $(PYTEST_ARGS); \
 	fi
 
 e2e: install

@@ -27,16 +27,22 @@ from tests.browser import (  # noqa: F401 - fixtures for every folder
 )
 from tests.demo_network import demo_network  # noqa: F401 - the seeded demo, once per run
 from tests.factories import CongregationFactory, PersonFactory, UserFactory
+from tests.workers import isolate_the_cache
 
 REQUIRE_POSTGRES = os.environ.get("CONECT_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("CONECT_REQUIRE_BROWSER") == "1"
 _postgres_passed = 0
 
 
+def pytest_configure(config):
+    # Here, not at collection: under xdist only the workers collect, and the run must stop.
+    if REQUIRE_POSTGRES and connection.vendor != "postgresql":
+        raise pytest.UsageError("CONECT_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
+    isolate_the_cache()  # under xdist: each worker its own Redis keys (tests/workers.py)
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
-    if REQUIRE_POSTGRES and not on_postgres:
-        raise pytest.UsageError("CONECT_REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
     has_browser = shutil.which(CHROMIUM) is not None
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
@@ -53,6 +59,8 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     close_shared_browser()
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller sees every worker's reports and decides
     if REQUIRE_POSTGRES and exitstatus == 0 and _postgres_passed == 0:
         print("\nCONECT_REQUIRE_POSTGRES=1 but no postgres-marked test passed")
         session.exitstatus = 1
