@@ -566,7 +566,9 @@ class Writer(Protocol):
     """What plan_import asks of the database when it writes (members.services). People are
     numbers in `people` (a _People), the same numbers in every call."""
 
-    def start(self, people: "_People", tag_names: dict[str, str], new_at_most: int) -> None: ...
+    def start(
+        self, people: "_People", tag_names: dict[str, str], new_at_most: int, per_flush: int | None
+    ) -> None: ...  # per_flush: rows between flushes that need the connection (None: one)
     def create(self, person: int, values: dict) -> None: ...
     def fill(self, person: int, name: str, value: str) -> None: ...
     def join(self, person: int, congregation_id: int, primary: bool) -> None: ...
@@ -1079,7 +1081,7 @@ def plan_import(
     valid = total - plan.tally.get("error", 0)
     plan.tally = {}
     if writer is not None:
-        writer.start(matcher, tag_names, valid)
+        writer.start(matcher, tag_names, valid, PROGRESS_EVERY if progress else None)
     _header, rows = read_rows(text)
     for done, (line, raw, cells) in enumerate(rows, 1):
         row = clean_row(raw, congregation_of, default_id)

@@ -484,6 +484,7 @@ class _ImportWriter:
         self.people: Any = None
         self.tag_ids: dict[str, int] = {}
         self.budget = 0
+        self.per_copy: int | None = None
         self.defaults = [Level.MEMBER, True, False, False, "", None, None, self.now, self.now]
         self.streaming = connection.vendor == "postgresql"
         self.ids: list[int] = []  # drawn for this batch, last first
@@ -501,9 +502,14 @@ class _ImportWriter:
             manager, self.copy = self.copy[0], None
             manager.__exit__(*error)
 
-    def start(self, people, tag_names: dict[str, str], new_at_most: int) -> None:
+    def start(
+        self, people, tag_names: dict[str, str], new_at_most: int, per_flush: int | None
+    ) -> None:
         self.people = people
         self.budget = new_at_most  # new people still possible: ids to draw at a COPY's start
+        # A COPY lasts until the next flush that needs the connection: with progress reports,
+        # `per_flush` rows, so it draws no more ids than that (not every remaining row's again).
+        self.per_copy = per_flush
         tags = tags_get_or_create(names=tag_names.values())
         self.tag_ids = {tag.name.lower(): tag.pk for tag in tags}
 
@@ -520,13 +526,16 @@ class _ImportWriter:
         self.people.pid[person] = pk
         self.copy[1].write_row([pk, *row, *self.defaults])
 
+    def _to_draw(self) -> int:
+        return self.budget if self.per_copy is None else min(self.budget, self.per_copy)
+
     def _open(self) -> None:
         table = connection.ops.quote_name(Person._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(column) for column in ["id", *self.COLUMNS])
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Person._meta.db_table, max(self.budget, 1)],
+                [Person._meta.db_table, max(self._to_draw(), 1)],
             )
             self.ids = [pk for (pk,) in reversed(cursor.fetchall())]
         raw = connection.connection.cursor()  # psycopg's, for COPY
