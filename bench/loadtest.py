@@ -27,7 +27,6 @@ import string
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -40,7 +39,15 @@ from members.models import Person, User
 from relationships.models import IssueHeard, OneOnOne
 
 from .pages import PERSONAS
-from .run import RESULTS, ROOT, fetch, git_commit, session_cookie, start_server
+from .run import (
+    RESULTS,
+    ROOT,
+    answers,
+    collect_static,
+    git_commit,
+    session_cookie,
+    start_server,
+)
 from .seed import DOOR_ACTION_TITLE
 
 SEARCHES = ["smith", "garcia", "johnson", "rivera", "cohen", "khan", "singh", "jean", "kim", "ma"]
@@ -164,14 +171,8 @@ def start_balancer(port: int, upstreams: list[int], workdir: Path) -> subprocess
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if fetch(port, "/healthz/", {})[0] == 200:
-                return balancer
-        except OSError:
-            pass
-        time.sleep(0.3)
+    if answers(port, 30):
+        return balancer
     balancer.terminate()
     raise RuntimeError(f"Caddy did not answer /healthz/ within 30 s (its log: {log})")
 
@@ -181,10 +182,11 @@ def serve(args, workdir: Path) -> list[subprocess.Popen]:
     if args.instances <= 1:
         return [start_server(args.port, args.workers)]
     ports = [args.port + n for n in range(1, args.instances + 1)]
+    collect_static()  # the instances share the collected files
     servers: list[subprocess.Popen] = []
     try:
         for port in ports:
-            servers.append(start_server(port, args.workers))
+            servers.append(start_server(port, args.workers, collect=False))
         return [start_balancer(args.port, ports, workdir), *servers]
     except BaseException:
         for server in servers:

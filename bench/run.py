@@ -105,30 +105,43 @@ def server_environment() -> dict[str, str]:
     }
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = server_environment()
-    python = sys.executable
+def collect_static() -> None:
+    """The manifest static files production settings serve (once for any number of servers)."""
     subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=server_environment(),
+        check=True,
     )
+
+
+def answers(port: int, seconds: float) -> bool:
+    """Whether /healthz/ on `port` answers 200 within `seconds` (a server starting up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if fetch(port, "/healthz/", {})[0] == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def start_server(port: int, workers: int, *, collect: bool = True) -> subprocess.Popen:
+    if collect:
+        collect_static()
     server = subprocess.Popen(
         [
-            *(python, "-m", "gunicorn", "conect.wsgi:application"),
+            *(sys.executable, "-m", "gunicorn", "conect.wsgi:application"),
             *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
             *("--timeout", "300", "--log-level", "warning"),
         ],
         cwd=ROOT,
-        env=env,
+        env=server_environment(),
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            status, _headers, _body = fetch(port, "/healthz/", {})
-            if status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.3)
+    if answers(port, 60):
+        return server
     server.send_signal(signal.SIGTERM)
     raise RuntimeError("gunicorn did not answer /healthz/ within 60 s")
 
