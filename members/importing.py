@@ -5,12 +5,14 @@ and the Celery task.
 is given (members.services.people_import gives one inside a transaction), and reports what
 happens to each row through `outcomes` (the browser preview stores them as ImportRow).
 
-It streams: two passes over the text, never a list of the rows. The first checks every row and
-notes the keys it could match on (hashed, and as values); one pass over the people the importer
-may see then finds those sharing a key (on PostgreSQL in the database: _found_by_postgresql);
-the second pass matches and writes in batches. Namesakes at a ZIP that only rows with an email
-or a phone look up are counted, not loaded, when two or more share it (see _Wanted). Memory
-grows with the people the file names (a few small fields each), not with the file's text.
+Two passes over the rows. The first checks every row and notes the keys it could match on
+(hashed, and as values); one pass over the people the importer may see then finds those sharing
+a key (on PostgreSQL in the database: _found_by_postgresql); the second pass matches and writes
+in batches. Namesakes at a ZIP that only rows with an email or a phone look up are counted, not
+loaded, when two or more share it (see _Wanted). A file of at most KEEP_ROWS rows is cleaned
+once, its rows kept for the second pass; a longer one streams: read and cleaned again, never a
+list of its rows, so memory grows with the people it names (a few small fields each), not with
+its text.
 
 Matching (issue 11, docs/directory.md), only ever among the people the importer may see and the
 file's earlier rows, never merging strangers:
@@ -140,6 +142,9 @@ MAX_LENGTH: dict[str, int] = {
 MAX_COLUMNS = 200
 MAX_ERRORS = 1000  # row errors kept in memory and on the job; every invalid row is counted
 PROGRESS_EVERY = 2000
+# A file of at most this many rows is cleaned once: the first pass keeps its rows (~1 KB each)
+# for the second. A longer one is read and cleaned again, so memory stays flat however long.
+KEEP_ROWS = 25_000
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extn\.?|extension|#)\s*:?\s*(\d{1,10})\s*$", re.I)
 _BINARY_STARTS = (
     b"PK\x03\x04",  # a zip: .xlsx, .docx, .ods
@@ -908,8 +913,14 @@ def _found_by_postgresql(scope, wanted: _Wanted) -> tuple[list, dict[int, tuple[
         emails, names = values["emails"], values["names"]
         params = [emails, emails, values["phones"], *([names] if names else []), *scope_params]
         sql = _SCAN_SQL.format(scope=where, names=_NAMES_SQL if names else "")
+        # Room to sort the namesakes in memory (at 1M people 20,000 rows find ~150,000 of them,
+        # which spilled to disk at the default 4 MB), for this query only.
+        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', '64MB', true)")
+        (work_mem, _set) = cursor.fetchone()
         cursor.execute(sql, [*params, values["wholes"]])
-        for first, last, head, ids, keyed in cursor.fetchall():
+        found = cursor.fetchall()
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+        for first, last, head, ids, keyed in found:
             if keyed:
                 load.update(keyed)
             key = _Keys.of(first, last, "", "", head).name_zip
@@ -1021,13 +1032,24 @@ def _row_keys(row: Cleaned) -> _Keys:
     )
 
 
-def _first_pass(rows, plan, wanted, congregation_of, default_id, progress) -> dict[str, str]:
+def _first_pass(
+    rows, plan, wanted, congregation_of, default_id, progress, kept: list | None
+) -> tuple[dict[str, str], list | None]:
     """Check every row, count the invalid ones and note the valid ones' keys in `wanted`;
-    the tags the file names (lower-case → as first spelt)."""
+    the tags the file names (lower-case → as first spelt), and the rows as the second pass
+    takes them (line, raw, cells, cleaned) if there are at most KEEP_ROWS (else None). A valid
+    row is kept without its raw cells: only a rejected row shows them."""
     tag_names: dict[str, str] = {}
-    for line, raw, _cells in rows:
+    for line, raw, cells in rows:
         plan.total_rows += 1
         row = clean_row(raw, congregation_of, default_id)
+        if kept is not None:
+            if plan.total_rows > KEEP_ROWS:
+                kept = None
+            else:
+                kept.append(
+                    (line, raw, cells, row) if isinstance(row, list) else (line, None, None, row)
+                )
         if isinstance(row, list):
             if len(plan.errors) < MAX_ERRORS:
                 plan.errors += [RowError(line, message) for message in row]
@@ -1038,7 +1060,14 @@ def _first_pass(rows, plan, wanted, congregation_of, default_id, progress) -> di
             tag_names.setdefault(tag.lower(), tag)
         if progress and plan.total_rows % PROGRESS_EVERY == 0:
             progress(plan.total_rows // 2, 0)
-    return tag_names
+    return tag_names, kept
+
+
+def _read_again(text, congregation_of, default_id) -> Iterator[tuple]:
+    """The rows as _first_pass keeps them, read and cleaned again (a file over KEEP_ROWS)."""
+    _header, rows = read_rows(text)
+    for line, raw, cells in rows:
+        yield line, raw, cells, clean_row(raw, congregation_of, default_id)
 
 
 def plan_import(
@@ -1064,7 +1093,9 @@ def plan_import(
     try:
         with _names_asked(ahead=progress is None) as names:  # answered while pass 1 runs
             header, rows = read_rows(text)
-            tag_names = _first_pass(rows, plan, wanted, congregation_of, default_id, progress)
+            tag_names, kept = _first_pass(
+                rows, plan, wanted, congregation_of, default_id, progress, kept=[]
+            )
     except ImportFileError as error:
         plan.file_error = str(error)
         plan.errors.append(RowError(1, plan.file_error))
@@ -1082,9 +1113,9 @@ def plan_import(
     plan.tally = {}
     if writer is not None:
         writer.start(matcher, tag_names, valid, PROGRESS_EVERY if progress else None)
-    _header, rows = read_rows(text)
-    for done, (line, raw, cells) in enumerate(rows, 1):
-        row = clean_row(raw, congregation_of, default_id)
+    second = kept if kept is not None else _read_again(text, congregation_of, default_id)
+    del kept
+    for done, (line, raw, cells, row) in enumerate(second, 1):
         outcome = _one_row(line, raw, cells, row, matcher, writer)
         plan.tally[outcome.action] = plan.tally.get(outcome.action, 0) + 1
         if outcomes:
@@ -1102,19 +1133,19 @@ def plan_import(
     return plan
 
 
-def _display_name(raw: dict, row: Cleaned | list) -> str:
+def _display_name(raw: dict | None, row: Cleaned | list) -> str:
     if isinstance(row, Cleaned):
         first, last = row.values["first_name"], row.values["last_name"]
     else:
-        first = clean_spaces(raw.get("first_name", ""))
-        last = clean_spaces(raw.get("last_name", ""))
+        first = clean_spaces((raw or {}).get("first_name", ""))
+        last = clean_spaces((raw or {}).get("last_name", ""))
     return f"{first[:100]} {last[:100]}".strip()
 
 
 def _one_row(
     line: int,
-    raw: dict,
-    cells: list[str],
+    raw: dict | None,  # None for a valid row (only a rejected row shows its raw cells)
+    cells: list[str] | None,
     row: Cleaned | list[str],
     people: _People,
     writer: Writer | None,

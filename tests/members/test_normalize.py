@@ -2,8 +2,19 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conect.normalize import name_key, normalize_email, normalize_phone, normalize_zip, tidy_name
+from conect.normalize import (
+    _PLAIN_EMAIL,
+    clean_spaces,
+    name_key,
+    normalize_email,
+    normalize_phone,
+    normalize_zip,
+    tidy_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +106,52 @@ def test_different_names_stay_different():
 )
 def test_tidy_name(raw, tidy):
     assert tidy_name(raw) == tidy
+
+
+# The import's fast path for plain addresses must never accept what Django's validator rejects.
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(_PLAIN_EMAIL, fullmatch=True))
+def test_every_plain_address_is_one_django_accepts(address):
+    if len(address) <= 320:
+        validate_email(address)  # raises if the fast path let through what Django would not
+        assert normalize_email(address) == address
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='ab.-_+@Z9é"[]: ', max_size=30))
+def test_the_fast_path_and_django_agree_on_any_text(text):
+    try:
+        validate_email(clean_spaces(text).strip("<>").lower())
+        django_says = True
+    except ValidationError:
+        django_says = False
+    try:
+        normalize_email(text)
+        ours = True
+    except ValidationError:
+        ours = False
+    assert ours == django_says or not clean_spaces(text)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ana..ruiz@example.org",
+        "ana@-example.org",
+        "ana@example.o",
+        "ana@example.org-",
+        ".ana@x.org",
+    ],
+)
+def test_addresses_the_fast_path_leaves_to_django_are_still_refused(raw):
+    with pytest.raises(ValidationError):
+        normalize_email(raw)
+
+
+def test_addresses_only_django_accepts_still_pass():
+    assert normalize_email("Ana@München.de") == "ana@münchen.de"
+    assert normalize_email("ana{x}@example.org") == "ana{x}@example.org"
+    assert normalize_email('"ana"@example.org') == '"ana"@example.org'
+    assert normalize_email("ana@[127.0.0.1]") == "ana@[127.0.0.1]"
