@@ -339,3 +339,42 @@ def test_the_database_finds_every_candidate_and_few_others(congregation):
     found = set(_people_in(Person.objects.all(), wanted).pid)
     assert found >= wanted_ids
     assert not found & strangers
+
+
+@pytest.mark.postgres
+def test_a_stored_email_with_capitals_is_found_by_index_within_the_scope(
+    congregation, other_congregation
+):
+    """People whose stored email has a capital are looked up apart, through a partial index
+    (the pass over people compares emails as stored), and only within the importer's scope."""
+    from django.db import connection
+
+    from members.importing import _FOLDED_SQL
+
+    mine = PersonFactory(congregation=congregation, email="Ana.Ruiz@X.org")
+    theirs = PersonFactory(congregation=other_congregation, email="Bo.Lee@X.org")
+    text = "first_name,last_name,email\nAnita,Ruiz,ana.ruiz@x.org\nBob,Lee,BO.LEE@x.org\n"
+    everyone = people_import(
+        text=text,
+        by=None,
+        congregations=Congregation.objects.all(),
+        dry_run=True,
+        default_congregation=congregation,
+    )
+    assert {mine.pk, theirs.pk} <= set(everyone.people.pid)
+    scoped = people_import(
+        text=text,
+        by=None,
+        congregations=Congregation.objects.filter(pk=congregation.pk),
+        people=Person.objects.filter(memberships__congregation=congregation),
+        dry_run=True,
+        default_congregation=congregation,
+    )
+    assert mine.pk in scoped.people.pid and theirs.pk not in scoped.people.pid
+    assert scoped.counts["new"] == 1  # Bo Lee is not theirs to match: a new person
+    assert scoped.counts["matched"] + scoped.counts["unchanged"] == 1
+    with connection.cursor() as cursor:  # the query's WHERE still implies the index's
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + _FOLDED_SQL, [["ana.ruiz@x.org"]])
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "person_email_folded_idx" in plan
