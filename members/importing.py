@@ -908,23 +908,25 @@ def _found_by_postgresql(scope, wanted: _Wanted) -> tuple[list, dict[int, tuple[
     buckets: dict[int, list[int]] = {}
     load: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")  # compiling the plan took longer than running it
         values = _lookups(cursor, wanted)
         where, scope_params = "", ()
         if scope.query.where:
             sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
             where = f"WHERE p.id IN ({sql})"
         emails, names = values["emails"], values["names"]
-        load.update(_folded(cursor, emails, where, scope_params))
+        # For the rest of the import's transaction: no JIT (compiling the plan took longer than
+        # running it) and room to sort the namesakes in memory (at 1M people 20,000 rows find
+        # ~150,000, which spilled to disk at the default 4 MB). One statement, with _folded's.
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('jit', 'off', true), "
+            "set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true)"
+        )
+        seqscan = cursor.fetchone()[0]
+        load.update(_folded(cursor, emails, where, scope_params, seqscan))
         params = [emails, values["phones"], *([names] if names else []), *scope_params]
         sql = _SCAN_SQL.format(scope=where, names=_NAMES_SQL if names else "")
-        # Room to sort the namesakes in memory (at 1M people 20,000 rows find ~150,000 of them,
-        # which spilled to disk at the default 4 MB), for this query only.
-        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', '64MB', true)")
-        (work_mem, _set) = cursor.fetchone()
         cursor.execute(sql, [*params, values["wholes"]])
         found = cursor.fetchall()
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         for first, last, head, ids, keyed in found:
             if keyed:
                 load.update(keyed)
@@ -943,19 +945,16 @@ def _found_by_postgresql(scope, wanted: _Wanted) -> tuple[list, dict[int, tuple[
         return cursor.fetchall(), counted
 
 
-def _folded(cursor, emails: list[str], where: str, scope_params) -> list[int]:
+def _folded(cursor, emails: list[str], where: str, scope_params, seqscan: str) -> list[int]:
     """The people of the scope whose stored email has a capital and, lower-cased, is one of
     the file's. The planner cannot tell that few people have such an email (it guesses nearly
-    all) and would read the whole table: for this query only, it is told not to."""
-    if not emails:
-        return []
-    cursor.execute(
-        "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-    )
-    (before, _off) = cursor.fetchone()
-    cursor.execute(_FOLDED_SQL, [emails])
-    ids = [pk for (pk,) in cursor.fetchall()]
-    cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+    all) and would read the whole table: sequential scans are off when this is called, and
+    turned back to `seqscan` before it returns (the pass over people must scan)."""
+    ids: list[int] = []
+    if emails:
+        cursor.execute(_FOLDED_SQL, [emails])
+        ids = [pk for (pk,) in cursor.fetchall()]
+    cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [seqscan])
     if ids and where:  # rare: then keep those the importer may see
         cursor.execute(_IN_SCOPE_SQL.format(scope=where), [*scope_params, ids])
         ids = [pk for (pk,) in cursor.fetchall()]
