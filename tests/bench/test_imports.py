@@ -1,8 +1,10 @@
-"""bench.imports: the import against a raw COPY of the same rows, at small scale."""
+"""bench.imports: the import against a raw COPY of the same rows (into the tables it writes,
+and into an empty table), at small scale."""
 
 import pytest
 
 from bench.imports import measure, people_csv
+from congregations.models import Membership
 from members.models import Person
 from tests.factories import CongregationFactory
 
@@ -28,7 +30,9 @@ def test_measures_both_and_leaves_nothing_behind():
     assert result["counts"]["new"] + result["counts"]["matched"] >= 55
     assert result["import_rows_s"] > 0 and result["copy_rows_s"] > 0
     assert result["ratio"] == pytest.approx(result["copy_s"] / result["import_s"])
-    assert not Person.objects.exists()  # both were rolled back
+    assert result["ratio_empty"] == pytest.approx(result["copy_empty_s"] / result["import_s"])
+    assert not Person.objects.exists()  # all three were rolled back
+    assert not Membership.objects.exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('bench_import_copy')")
         assert cursor.fetchone()[0] is None
