@@ -29,8 +29,13 @@ _PLAIN_EMAIL = re.compile(
 
 
 def clean_spaces(value: str) -> str:
-    """Trim and collapse runs of white space (spreadsheets are full of double spaces)."""
-    return _SPACES.sub(" ", (value or "").replace("\u00a0", " ")).strip()
+    """Trim and collapse runs of white space (spreadsheets are full of double spaces). Most
+    values have nothing to clean and skip the regular expression: every white space but " " is
+    unprintable, so a printable value without doubled or outer spaces is already clean."""
+    text = value or ""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 def normalize_phone(value: str) -> str:

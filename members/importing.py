@@ -420,14 +420,6 @@ def language_code(raw: str) -> str | None:
     return head if head in ISO_639_1 and head != text else None
 
 
-def _spaces(value: str) -> str:
-    """clean_spaces(value), without its regular expression for a cell with nothing to clean
-    (most of them): every white space but " " is unprintable."""
-    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
-        return value
-    return clean_spaces(value)
-
-
 # Names, ZIPs and languages repeat from row to row: each is cleaned once (a few thousand kept).
 _tidy_name = lru_cache(maxsize=8192)(tidy_name)
 _normalize_zip = lru_cache(maxsize=4096)(normalize_zip)  # a ValidationError is not kept
@@ -451,13 +443,13 @@ def clean_row(
     values: dict[str, Any] = {
         "first_name": _tidy_name(raw.get("first_name", "")),
         "last_name": _tidy_name(raw.get("last_name", "")),
-        "street": _spaces(raw.get("street", "")),
-        "town": _spaces(raw.get("town", "")),
+        "street": clean_spaces(raw.get("street", "")),
+        "town": clean_spaces(raw.get("town", "")),
     }
     if not values["first_name"]:
         errors.append(_("first name is missing"))
     phone, extension = split_extension(raw.get("phone", ""))
-    extension = _spaces(raw.get("phone_extension", "")) or extension
+    extension = clean_spaces(raw.get("phone_extension", "")) or extension
     for name, normalize, value in (
         ("email", normalize_email, raw.get("email", "")),
         ("phone", normalize_phone, phone),
@@ -484,7 +476,7 @@ def clean_row(
     if language is None:
         errors.append(_("unknown language “%(value)s”") % {"value": raw.get("language", "")[:60]})
     values["language"] = language or Language.ENGLISH
-    text = _spaces(raw.get("congregation", ""))
+    text = clean_spaces(raw.get("congregation", ""))
     congregation_id = default_id
     if text:
         congregation_id, how, suggestion = congregations.find(text)

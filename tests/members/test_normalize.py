@@ -1,5 +1,7 @@
 """Normalisation of contact details and names, the keys every match compares."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -155,3 +157,10 @@ def test_addresses_only_django_accepts_still_pass():
     assert normalize_email("ana{x}@example.org") == "ana{x}@example.org"
     assert normalize_email('"ana"@example.org') == '"ana"@example.org'
     assert normalize_email("ana@[127.0.0.1]") == "ana@[127.0.0.1]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab é\t\n\u00a0\u2003\x1f\x85\u2028."), max_size=12))
+def test_clean_spaces_without_its_regular_expression_cleans_the_same(text):
+    """The shortcut for values with nothing to clean gives what the expression would."""
+    assert clean_spaces(text) == re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
