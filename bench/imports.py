@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from bench.bulk import Loader
 from congregations.models import Congregation, MembershipRole
+from members.bulk import draw_ids
 from members.demo import AREA_CODES, FIRST, LAST, TAGS, _ascii
 from members.models import Person
 from members.services import people_import
@@ -124,12 +125,7 @@ def time_copy(values: list[tuple]) -> float:
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         started = time.perf_counter()
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('members_person', 'id')) "
-            "FROM generate_series(1, %s)",
-            [len(values)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
+        ids = draw_ids(Person._meta.db_table, len(values))
         _copy_people(cursor, "members_person", values, ids)
         columns = "person_id, congregation_id, is_primary, role, created_at"
         with cursor.cursor.copy(f"COPY congregations_membership ({columns}) FROM STDIN") as copy:

@@ -10,6 +10,17 @@ from django.db import connection
 BATCH = 2000
 
 
+def draw_ids(table: str, count: int) -> list[int]:
+    """`count` new ids from `table`'s id sequence (PostgreSQL), in order: rows written by COPY
+    then carry ids the caller already knows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
 def insert_rows(model, rows: list[dict]) -> list[int]:
     """Insert `rows` (column name → value; every non-null column without a database default
     must be given) and return their new ids, in order."""
@@ -22,12 +33,8 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
     table = model._meta.db_table
     columns = list(rows[0])
     quoted = ", ".join(connection.ops.quote_name(column) for column in ["id", *columns])
+    ids = draw_ids(table, len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(rows)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
         raw = cursor.cursor  # the psycopg cursor, for COPY
         with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):

@@ -23,7 +23,7 @@ from conect.ladder import LADDER, Level
 from congregations.models import Congregation, Membership, MembershipRole
 from congregations.selectors import congregations_visible_to
 
-from .bulk import insert_rows
+from .bulk import draw_ids, insert_rows
 from .importing import FILLABLE, ImportPlan, RowOutcome, plan_import
 from .merging_values import keep_one_answer_each
 from .models import (
@@ -532,12 +532,7 @@ class _ImportWriter:
     def _open(self) -> None:
         table = connection.ops.quote_name(Person._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(column) for column in ["id", *self.COLUMNS])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Person._meta.db_table, max(self._to_draw(), 1)],
-            )
-            self.ids = [pk for (pk,) in reversed(cursor.fetchall())]
+        self.ids = draw_ids(Person._meta.db_table, max(self._to_draw(), 1))[::-1]
         raw = connection.connection.cursor()  # psycopg's, for COPY
         manager = raw.copy(f"COPY {table} ({columns}) FROM STDIN")
         self.copy = (manager, manager.__enter__())
