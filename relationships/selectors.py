@@ -247,6 +247,18 @@ def weekly_counts(meetings: QuerySet, today: datetime.date, weeks: int = 12) -> 
     return _by_week(rows, first, weeks)
 
 
+def _tallied_congregations(user) -> frozenset[int] | None:
+    """The congregations all of whose one-on-ones `one_on_ones_visible_to(user)` returns, so
+    that their day tallies count for the user: every one (None) for the whole network, a
+    staff member's or lead's own, none for a leader. Elsewhere only the user's own meetings
+    count."""
+    if access.sees_whole_network(user):
+        return None
+    if access.is_staff_or_lead(user):
+        return access.visible_congregation_ids(user) or frozenset()
+    return frozenset()
+
+
 def one_on_ones_per_day(
     user, since: datetime.date, until: datetime.date | None = None
 ) -> dict[datetime.date, int]:
@@ -260,18 +272,16 @@ def one_on_ones_per_day(
     meetings = OneOnOne.objects.filter(held_on__gte=since)
     if until is not None:
         days, meetings = days.filter(day__lte=until), meetings.filter(held_on__lte=until)
-    if access.sees_whole_network(user):
+    tallied = _tallied_congregations(user)
+    if tallied is None:
         rest = meetings.filter(congregation__isnull=True)
-    elif access.is_staff_or_lead(user):
-        ids = access.visible_congregation_ids(user) or frozenset()
-        days = days.filter(congregation_id__in=ids)
-        rest = meetings.filter(author=user).exclude(congregation_id__in=ids)  # NULL stays in
-    else:  # a leader: their own meetings only
-        days, rest = CongregationDay.objects.none(), meetings.filter(author=user)
-    tallied = days.order_by().values_list("day").annotate(n=Sum("one_on_ones"))
+    else:
+        days = days.filter(congregation_id__in=tallied)
+        rest = meetings.filter(author=user).exclude(congregation_id__in=tallied)  # NULL stays
+    per_day = days.order_by().values_list("day").annotate(n=Sum("one_on_ones"))
     counted = rest.order_by().values_list("held_on").annotate(n=Count("id"))
     counts: Counter = Counter()
-    for day, n in tallied.union(counted, all=True):  # one query
+    for day, n in per_day.union(counted, all=True):  # one query
         counts[day] += n
     return dict(counts)
 
@@ -363,13 +373,9 @@ def one_on_ones_by_congregation(user, congregation_ids, *, days: int = 30) -> di
         return {}
     since = local_today() - datetime.timedelta(days=days)
     wanted = set(congregation_ids)
-    if access.sees_whole_network(user):
-        tallied, own = wanted, set()
-    elif access.is_staff_or_lead(user):
-        visible = access.visible_congregation_ids(user) or frozenset()
-        tallied, own = wanted & visible, wanted - visible
-    else:  # a leader: their own meetings only
-        tallied, own = set(), wanted
+    whole = _tallied_congregations(user)
+    tallied = wanted if whole is None else wanted & whole
+    own = wanted - tallied
     counts: Counter = Counter()
     if tallied:
         counts.update(
